@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: Apache-2.0
+// Internal: the store's implementation class (shared by store.cpp and check.cpp).
+#pragma once
+
+#include <list>
+#include <map>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+
+#include "engine/store/internal/index_version.h"
+#include "engine/store/sqlite_db.h"
+#include "engine/store/store.h"
+#include "engine/store/term_table.h"
+
+namespace weft::store {
+
+// Term hash index file (durable stores): open addressing over u64 slots,
+// slot = (32-bit hash tag << 32) | id, 0 = empty. Header: magic, slot count,
+// covered (ids below it are indexed), term count.
+struct HashFile {
+  ~HashFile();
+  void* map = nullptr;
+  size_t len = 0;
+  const uint64_t* slots = nullptr;
+  uint64_t slot_count = 0;
+  uint64_t covered = kFirstTermId;
+  uint64_t terms = 0;
+};
+
+class StoreImpl {
+ public:
+  ~StoreImpl();
+  Status openDurable(const std::string& dir, OpenMode mode);
+  void initMemory();
+
+  // Dictionary.
+  TermId lookupEncoded(std::string_view enc, uint64_t limit) const;
+  bool decodeBytes(TermId id, std::string* out) const;
+  Result<TermId> internEncoded(std::string_view enc);
+
+  // Writes.
+  Status commit(Transaction& txn);
+  void rollbackTerms();
+  std::shared_ptr<const IndexVersion> current() const {
+    std::lock_guard<std::mutex> g(ver_mu_);
+    return current_;
+  }
+  bool exists(const IndexVersion& v, const Key& spog) const;
+
+  Status check(std::string* report) const;
+  StoreStats stats() const;
+
+  bool durable_ = false;
+  bool readonly_ = false;
+  std::string dir_;
+  std::mutex writer_mu_;      // one Transaction at a time
+  uint64_t next_doc_ = 1;
+
+ private:
+  friend class Snapshot;
+  std::shared_ptr<IndexVersion> applyEffective(const IndexVersion& cur, const std::vector<Key>& eadd,
+                                               const std::vector<Key>& erem, bool* compacted);
+  Status writeCheckpoint(IndexVersion& v, bool runs_changed);
+  Status replayBatches(uint64_t after_txn, IndexVersion* v);
+  Status loadTermsFrom(uint64_t first);
+  Status rebuildHashFile(uint64_t covered, uint64_t gen, std::string* name);
+  void removeStaleFiles() const;
+  Status openHashFile(const std::string& name, uint64_t covered);
+  bool termBytesFromDb(TermId id, std::string* out) const;
+  Status writeTermBlocks(uint64_t from, uint64_t to);
+  uint64_t compactThreshold(const IndexVersion& v) const;
+
+  // Dictionary state. mem_ holds ids >= hash_.covered (all ids in memory mode).
+  mutable std::shared_mutex dict_mu_;
+  TermTable mem_;
+  HashFile hash_;
+  uint64_t committed_next_ = kFirstTermId;
+
+  // SQLite and its block cache (guarded by db_mu_).
+  mutable std::mutex db_mu_;
+  std::unique_ptr<SqliteDb> db_;
+  struct Block {
+    uint64_t first = 0;
+    std::string data;
+    std::vector<uint32_t> offs;  // start of each term's varint length
+  };
+  mutable std::list<Block> cache_;
+  mutable std::map<uint64_t, std::list<Block>::iterator> cache_idx_;
+  int lock_fd_ = -1;
+
+  // Index state.
+  mutable std::mutex ver_mu_;
+  std::shared_ptr<const IndexVersion> current_;
+  uint64_t last_txn_ = 0;
+  uint64_t runs_gen_ = 0, hash_gen_ = 0, ckpt_txn_ = 0, ckpt_quads_ = 0;
+  std::string hash_name_;
+};
+
+}  // namespace weft::store

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "engine/store/quad_run.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "engine/core/bytes.h"
+
+namespace weft::store {
+namespace {
+
+constexpr uint64_t kMagic = 0x314e55525446'5745ULL;  // "WEFTRUN1" little-endian-ish tag
+constexpr size_t kFooter = 5 * 8;
+
+void putU64(std::vector<uint8_t>& out, uint64_t v) {
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
+}
+uint64_t getU64(const uint8_t* p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(p[i]) << (8 * i);
+  return v;
+}
+
+void appendVarint(std::vector<uint8_t>& out, uint64_t v) {
+  uint8_t tmp[10];
+  size_t n = putVarint(tmp, v);
+  out.insert(out.end(), tmp, tmp + n);
+}
+
+}  // namespace
+
+QuadRun::~QuadRun() {
+  if (map_) munmap(map_, map_len_);
+}
+
+std::shared_ptr<QuadRun> QuadRun::empty() {
+  return std::shared_ptr<QuadRun>(new QuadRun());
+}
+
+std::shared_ptr<QuadRun> QuadRun::build(const std::vector<Key>& sorted) {
+  std::shared_ptr<QuadRun> run(new QuadRun());
+  auto& buf = run->buf_;
+  buf.reserve(sorted.size() * 6 + 64);
+  Key prev{};
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    const Key& k = sorted[i];
+    if (i % kBlockKeys == 0) {
+      run->firsts_.push_back(k);
+      run->offsets_.push_back(buf.size());
+      for (uint64_t c : k) appendVarint(buf, c);
+    } else {
+      int d = 0;
+      while (d < 4 && k[d] == prev[d]) ++d;
+      // Keys are strictly increasing, so d < 4 and k[d] > prev[d].
+      appendVarint(buf, ((k[d] - prev[d]) << 2) | static_cast<uint64_t>(d));
+      for (int j = d + 1; j < 4; ++j) appendVarint(buf, k[j]);
+    }
+    prev = k;
+  }
+  run->count_ = sorted.size();
+  run->data_ = buf.data();
+  run->data_size_ = buf.size();
+  buf.shrink_to_fit();
+  run->data_ = buf.data();
+  run->bytes_ = buf.size() + run->firsts_.size() * 40;
+  return run;
+}
+
+Status QuadRun::writeFile(const std::string& path) const {
+  std::vector<uint8_t> tail;
+  uint64_t dir_off = data_size_;
+  for (size_t b = 0; b < firsts_.size(); ++b) {
+    for (uint64_t c : firsts_[b]) putU64(tail, c);
+    putU64(tail, offsets_[b]);
+  }
+  uint64_t sum = hashBytes(std::string_view(reinterpret_cast<const char*>(data_), data_size_));
+  sum ^= hashBytes(std::string_view(reinterpret_cast<const char*>(tail.data()), tail.size()));
+  putU64(tail, count_);
+  putU64(tail, firsts_.size());
+  putU64(tail, dir_off);
+  putU64(tail, sum);
+  putU64(tail, kMagic);
+
+  std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::ioError("cannot create '" + tmp + "': " + std::strerror(errno));
+  auto writeAll = [&](const uint8_t* p, size_t n) -> bool {
+    while (n > 0) {
+      ssize_t w = ::write(fd, p, n);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        return false;
+      }
+      p += w;
+      n -= static_cast<size_t>(w);
+    }
+    return true;
+  };
+  bool ok = writeAll(data_, data_size_) && writeAll(tail.data(), tail.size()) && ::fsync(fd) == 0;
+  int err = errno;
+  ::close(fd);
+  if (!ok) {
+    ::unlink(tmp.c_str());
+    return Status::ioError("cannot write '" + path + "': " + std::strerror(err));
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    err = errno;
+    ::unlink(tmp.c_str());
+    return Status::ioError("cannot rename '" + tmp + "': " + std::strerror(err));
+  }
+  return Status::ok();
+}
+
+Result<std::shared_ptr<QuadRun>> QuadRun::openFile(const std::string& path, bool verify) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::ioError("cannot open index file '" + path + "': " + std::strerror(errno));
+  struct stat st {};
+  if (fstat(fd, &st) != 0 || st.st_size < static_cast<off_t>(kFooter)) {
+    ::close(fd);
+    return Status::corruption("index file '" + path + "' is truncated");
+  }
+  size_t len = static_cast<size_t>(st.st_size);
+  void* m = mmap(nullptr, len, PROT_READ, MAP_SHARED, fd, 0);
+  ::close(fd);
+  if (m == MAP_FAILED) return Status::ioError("cannot map '" + path + "': " + std::strerror(errno));
+  std::shared_ptr<QuadRun> run(new QuadRun());
+  run->map_ = m;
+  run->map_len_ = len;
+  const auto* base = static_cast<const uint8_t*>(m);
+  const uint8_t* f = base + len - kFooter;
+  uint64_t count = getU64(f), blocks = getU64(f + 8), dir_off = getU64(f + 16),
+           sum = getU64(f + 24), magic = getU64(f + 32);
+  if (magic != kMagic || dir_off > len || blocks > len / 40 ||
+      dir_off + blocks * 40 + kFooter != len) {
+    return Status::corruption("index file '" + path + "' has a bad footer");
+  }
+  run->data_ = base;
+  run->data_size_ = dir_off;
+  run->count_ = count;
+  run->firsts_.resize(blocks);
+  run->offsets_.resize(blocks);
+  const uint8_t* d = base + dir_off;
+  for (size_t b = 0; b < blocks; ++b, d += 40) {
+    for (int c = 0; c < 4; ++c) run->firsts_[b][c] = getU64(d + 8 * c);
+    run->offsets_[b] = getU64(d + 32);
+    if (run->offsets_[b] > dir_off || (b > 0 && run->offsets_[b] < run->offsets_[b - 1])) {
+      return Status::corruption("index file '" + path + "' has a bad directory");
+    }
+  }
+  run->bytes_ = len;
+  if (verify) {
+    uint64_t s = hashBytes(std::string_view(reinterpret_cast<const char*>(base), dir_off));
+    s ^= hashBytes(std::string_view(reinterpret_cast<const char*>(base + dir_off), blocks * 40));
+    if (s != sum) return Status::corruption("index file '" + path + "' fails its checksum");
+  }
+  return run;
+}
+
+QuadRun::Cursor::Cursor(const QuadRun* run, const Key& lower, int prefix_len)
+    : run_(run), lower_(lower), prefix_len_(prefix_len) {
+  if (run->firsts_.empty()) return;
+  // Last block whose first key is <= lower (or block 0).
+  auto it = std::upper_bound(run->firsts_.begin(), run->firsts_.end(), lower);
+  block_ = it == run->firsts_.begin() ? 0 : static_cast<size_t>(it - run->firsts_.begin()) - 1;
+  p_ = run->data_ + run->offsets_[block_];
+  block_end_ = run->data_ + run->blockEnd(block_);
+  first_in_block_ = true;
+  done_ = false;
+}
+
+bool QuadRun::Cursor::decodeNext(Key* out) {
+  while (p_ >= block_end_) {
+    if (++block_ >= run_->offsets_.size()) return false;
+    p_ = run_->data_ + run_->offsets_[block_];
+    block_end_ = run_->data_ + run_->blockEnd(block_);
+    first_in_block_ = true;
+  }
+  if (first_in_block_) {
+    for (int c = 0; c < 4; ++c) {
+      p_ = getVarint(p_, block_end_, &prev_[c]);
+      if (!p_) return false;
+    }
+    first_in_block_ = false;
+  } else {
+    uint64_t v;
+    p_ = getVarint(p_, block_end_, &v);
+    if (!p_) return false;
+    int d = static_cast<int>(v & 3);
+    prev_[d] += v >> 2;
+    for (int j = d + 1; j < 4; ++j) {
+      p_ = getVarint(p_, block_end_, &prev_[j]);
+      if (!p_) return false;
+    }
+  }
+  *out = prev_;
+  return true;
+}
+
+bool QuadRun::Cursor::next(Key* out) {
+  while (!done_) {
+    Key k;
+    if (!decodeNext(&k)) {
+      done_ = true;
+      return false;
+    }
+    if (k < lower_) continue;
+    for (int c = 0; c < prefix_len_; ++c) {
+      if (k[c] != lower_[c]) {
+        done_ = true;
+        return false;
+      }
+    }
+    *out = k;
+    return true;
+  }
+  return false;
+}
+
+void QuadRun::forEach(const std::function<void(const Key&)>& fn) const {
+  Cursor c(this, Key{0, 0, 0, 0}, 0);
+  Key k;
+  while (c.next(&k)) fn(k);
+}
+
+Status QuadRun::verify() const {
+  uint64_t n = 0;
+  Key prev{};
+  bool bad = false;
+  for (size_t b = 0; b < firsts_.size() && !bad; ++b) {
+    Cursor c(this, firsts_[b], 0);
+    c.block_ = b;
+    c.p_ = data_ + offsets_[b];
+    c.block_end_ = data_ + blockEnd(b);
+    Key k;
+    size_t in_block = 0;
+    while (c.p_ < c.block_end_) {
+      if (!c.decodeNext(&k)) {
+        bad = true;
+        break;
+      }
+      if (in_block == 0 && k != firsts_[b]) bad = true;
+      if (n > 0 && !(prev < k)) bad = true;
+      prev = k;
+      ++n;
+      ++in_block;
+    }
+    if (in_block == 0 || in_block > kBlockKeys) bad = true;
+  }
+  if (bad || n != count_) {
+    return Status::corruption("index run is inconsistent (" + std::to_string(n) + " keys decoded, " +
+                              std::to_string(count_) + " expected)");
+  }
+  return Status::ok();
+}
+
+}  // namespace weft::store

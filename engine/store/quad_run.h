@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: Apache-2.0
+// QuadRun: an immutable, sorted, block-compressed sequence of 4-component
+// keys (a quad's ids in one permutation order). The store keeps one run per
+// permutation (SPOG, POSG, OSPG, GSPO, GPOS, GOSP): every one of the 16
+// bound/unbound patterns of (s, p, o, g) is a prefix of one of them, so it is
+// answered by one range scan. Format (docs/STORAGE.md, "Index files"):
+//   blocks of up to kBlockKeys keys; the first key as 4 varints, each next
+//   key as varint(delta << 2 | k) where k is the first component that differs
+//   from the previous key and delta the (positive) difference there, followed
+//   by the components after k as plain varints;
+//   then a directory: for each block its first key (4 x u64) and offset;
+//   then a footer: magic, key count, block count, directory offset, checksum.
+// A run is backed by its own buffer (in-memory store) or by an mmap'd file.
+#pragma once
+
+#include <array>
+#include <functional>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/core/status.h"
+
+namespace weft::store {
+
+using Key = std::array<uint64_t, 4>;
+
+class QuadRun {
+ public:
+  static constexpr size_t kBlockKeys = 128;
+  ~QuadRun();
+  QuadRun(const QuadRun&) = delete;
+  QuadRun& operator=(const QuadRun&) = delete;
+
+  // Builds an in-memory run from strictly increasing keys.
+  static std::shared_ptr<QuadRun> build(const std::vector<Key>& sorted);
+  static std::shared_ptr<QuadRun> empty();
+  // Writes the run to `path` (fsync'd). Errors (full disk) leave no file.
+  Status writeFile(const std::string& path) const;
+  // Maps a file written by writeFile; checks the footer and checksum.
+  static Result<std::shared_ptr<QuadRun>> openFile(const std::string& path, bool verify);
+
+  uint64_t size() const { return count_; }
+  size_t byteSize() const { return bytes_; }
+
+  // Forward cursor over keys >= lower whose first `prefix_len` components
+  // equal lower's.
+  class Cursor {
+   public:
+    Cursor() = default;
+    Cursor(const QuadRun* run, const Key& lower, int prefix_len);
+    bool next(Key* out);
+
+   private:
+    friend class QuadRun;
+    bool decodeNext(Key* out);
+    const QuadRun* run_ = nullptr;
+    Key lower_{};
+    int prefix_len_ = 0;
+    size_t block_ = 0;
+    const uint8_t* p_ = nullptr;
+    const uint8_t* block_end_ = nullptr;
+    Key prev_{};
+    bool first_in_block_ = true;
+    bool done_ = true;
+  };
+  Cursor scan(const Key& lower, int prefix_len) const { return Cursor(this, lower, prefix_len); }
+  // Decodes everything (tests, merges).
+  void forEach(const std::function<void(const Key&)>& fn) const;
+  // Full structural check: decodes all blocks, checks order and counts.
+  Status verify() const;
+
+ private:
+  QuadRun() = default;
+  friend class Cursor;
+  size_t blockEnd(size_t b) const {
+    return b + 1 < offsets_.size() ? offsets_[b + 1] : data_size_;
+  }
+
+  std::vector<uint8_t> buf_;       // owned bytes (in-memory runs)
+  void* map_ = nullptr;            // mmap'd file
+  size_t map_len_ = 0;
+  const uint8_t* data_ = nullptr;  // start of blocks
+  size_t data_size_ = 0;
+  std::vector<Key> firsts_;
+  std::vector<uint64_t> offsets_;
+  uint64_t count_ = 0;
+  size_t bytes_ = 0;
+};
+
+}  // namespace weft::store

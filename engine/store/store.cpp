@@ -1,0 +1,1061 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "engine/store/store.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "engine/core/bytes.h"
+#include "engine/store/internal/store_impl.h"
+#include "engine/store/term_codec.h"
+
+namespace weft::store {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr uint64_t kHashMagic = 0x3148534854464557ULL;  // "WEFTHSH1"
+constexpr const char* kFormatName = "weft-store";
+constexpr int kFormatVersion = 1;
+constexpr size_t kTermsPerBlock = 4096;
+constexpr size_t kQuadsPerBatch = 65536;
+
+using KeyVec = std::vector<Key>;
+
+std::shared_ptr<const KeyVec> emptyKeys() {
+  static const auto kEmpty = std::make_shared<const KeyVec>();
+  return kEmpty;
+}
+
+void sortUnique(KeyVec& v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+
+KeyVec permuted(const KeyVec& spog, int p) {
+  KeyVec out;
+  out.reserve(spog.size());
+  for (const Key& q : spog) out.push_back(toPerm(q, p));
+  if (p != kSPOG) std::sort(out.begin(), out.end());
+  return out;
+}
+
+KeyVec setUnion(const KeyVec& a, const KeyVec& b) {
+  KeyVec out;
+  out.reserve(a.size() + b.size());
+  std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+  return out;
+}
+KeyVec setMinus(const KeyVec& a, const KeyVec& b) {
+  if (b.empty()) return a;
+  KeyVec out;
+  out.reserve(a.size());
+  std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+  return out;
+}
+
+// Runs fn(0..n-1) on two threads.
+void parallelFor(int n, const std::function<void(int)>& fn) {
+  std::atomic<int> next{0};
+  auto worker = [&] {
+    for (int i; (i = next.fetch_add(1)) < n;) fn(i);
+  };
+  std::thread t(worker);
+  worker();
+  t.join();
+}
+
+// Blob of quads: count varint, then SPOG keys delta-coded like a run block.
+std::string encodeQuads(const Key* begin, const Key* end) {
+  std::string out;
+  putVarint(out, static_cast<uint64_t>(end - begin));
+  Key prev{};
+  for (const Key* k = begin; k != end; ++k) {
+    int d = 0;
+    while (d < 4 && (*k)[d] == prev[d]) ++d;
+    if (d == 4) d = 3;  // cannot happen for unique keys; stay decodable
+    putVarint(out, (((*k)[d] - prev[d]) << 2) | static_cast<uint64_t>(d));
+    for (int j = d + 1; j < 4; ++j) putVarint(out, (*k)[j]);
+    prev = *k;
+  }
+  return out;
+}
+
+bool decodeQuads(std::string_view blob, KeyVec* out) {
+  const auto* p = reinterpret_cast<const uint8_t*>(blob.data());
+  const auto* end = p + blob.size();
+  uint64_t n;
+  p = getVarint(p, end, &n);
+  if (!p || n > blob.size()) return false;
+  Key prev{};
+  for (uint64_t i = 0; i < n; ++i) {
+    uint64_t v;
+    p = getVarint(p, end, &v);
+    if (!p) return false;
+    int d = static_cast<int>(v & 3);
+    prev[d] += v >> 2;
+    for (int j = d + 1; j < 4; ++j) {
+      p = getVarint(p, end, &prev[j]);
+      if (!p) return false;
+    }
+    out->push_back(prev);
+  }
+  return p == end;
+}
+
+Status syncDir(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Status::ioError("cannot open '" + dir + "': " + std::strerror(errno));
+  ::fsync(fd);
+  ::close(fd);
+  return Status::ok();
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// HashFile
+
+HashFile::~HashFile() {
+  if (map) munmap(map, len);
+}
+
+// ---------------------------------------------------------------------------
+// StoreImpl: opening
+
+StoreImpl::~StoreImpl() {
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+void StoreImpl::initMemory() {
+  auto v = std::make_shared<IndexVersion>();
+  for (int p = 0; p < kPermCount; ++p) {
+    v->runs[p] = QuadRun::empty();
+    v->adds[p] = emptyKeys();
+    v->dels[p] = emptyKeys();
+  }
+  current_ = v;
+}
+
+Status StoreImpl::openDurable(const std::string& dir, OpenMode mode) {
+  durable_ = true;
+  readonly_ = mode == OpenMode::kReadOnly;
+  dir_ = dir;
+  std::error_code ec;
+  bool exists = fs::exists(dir, ec);
+  if (exists && !fs::is_directory(dir, ec)) {
+    return Status::invalidArgument("'" + dir + "' is not a directory, so it cannot be a weft store");
+  }
+  std::string dbpath = dir + "/weft.db";
+  bool has_db = fs::exists(dbpath, ec);
+  if (!has_db) {
+    if (mode != OpenMode::kCreateIfMissing) {
+      if (exists && !fs::is_empty(dir, ec)) {
+        return Status::invalidArgument("'" + dir + "' is not a weft store (no weft.db inside)");
+      }
+      return Status::notFound("no weft store at '" + dir + "' (create one with 'weft load --store " + dir + " FILE')");
+    }
+    if (exists && !fs::is_empty(dir, ec)) {
+      return Status::invalidArgument("'" + dir + "' is not empty and is not a weft store; refusing to create one there");
+    }
+    fs::create_directories(dir, ec);
+    if (ec) return Status::ioError("cannot create '" + dir + "': " + ec.message());
+  }
+  // Writers hold an exclusive lock on DIR/LOCK for the store's lifetime.
+  if (!readonly_) {
+    lock_fd_ = ::open((dir + "/LOCK").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lock_fd_ < 0) return Status::ioError("cannot create '" + dir + "/LOCK': " + std::strerror(errno));
+    if (flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+      return Status::aborted("store '" + dir + "' is in use by another weft process (LOCK held)");
+    }
+  }
+  auto db = SqliteDb::open(dbpath, !has_db, readonly_);
+  if (!db) return db.status();
+  db_ = std::move(db.value());
+  if (!has_db) {
+    WEFT_TRY(db_->exec(
+        "BEGIN;"
+        "CREATE TABLE meta(key TEXT PRIMARY KEY, value);"
+        "CREATE TABLE term_blocks(first_id INTEGER PRIMARY KEY, count INTEGER NOT NULL, data BLOB NOT NULL);"
+        "CREATE TABLE batches(id INTEGER PRIMARY KEY, txn INTEGER NOT NULL, op INTEGER NOT NULL,"
+        " count INTEGER NOT NULL, data BLOB NOT NULL);"
+        "CREATE INDEX batches_txn ON batches(txn);"
+        "INSERT INTO meta VALUES('format','weft-store'),('version',1),('txn',0),"
+        "('next_term',2),('next_doc',1),('quads',0);"
+        "COMMIT;"));
+  }
+  // Read meta; a SQLite file that is not ours is reported as such.
+  auto st = db_->prepare("SELECT key, value FROM meta");
+  if (!st) return Status::invalidArgument("'" + dir + "' is not a weft store: " + st.status().message());
+  std::map<std::string, std::string> meta;
+  Status s;
+  while (st->step(&s)) {
+    std::string_view k = st->columnBlob(0), v = st->columnBlob(1);
+    meta[std::string(k)] = std::string(v);
+  }
+  WEFT_TRY(s);
+  if (meta["format"] != kFormatName) return Status::invalidArgument("'" + dir + "' is not a weft store");
+  if (std::stoi(meta["version"]) != kFormatVersion) {
+    return Status::unsupported("store '" + dir + "' has format version " + meta["version"] +
+                               "; this weft reads version " + std::to_string(kFormatVersion));
+  }
+  last_txn_ = std::stoull(meta["txn"]);
+  committed_next_ = std::stoull(meta["next_term"]);
+  next_doc_ = std::stoull(meta["next_doc"]);
+  uint64_t quads_meta = std::stoull(meta["quads"]);
+
+  // The index manifest; if missing or unusable, rebuild from SQLite.
+  auto v = std::make_shared<IndexVersion>();
+  for (int p = 0; p < kPermCount; ++p) {
+    v->runs[p] = QuadRun::empty();
+    v->adds[p] = emptyKeys();
+    v->dels[p] = emptyKeys();
+  }
+  uint64_t after_txn = 0, covered = kFirstTermId, run_quads = 0;
+  bool have_manifest = false;
+  {
+    std::ifstream in(dir + "/INDEX");
+    std::string magic;
+    uint64_t rg = 0, hg = 0, tx = 0, cov = 0, q = 0;
+    if (in >> magic && magic == "weft-index-1" && in >> tx >> q >> rg >> hg >> cov &&
+        tx <= last_txn_ && cov <= committed_next_) {
+      bool ok = true;
+      if (rg > 0) {
+        for (int p = 0; p < kPermCount && ok; ++p) {
+          auto r = QuadRun::openFile(dir + "/run-" + std::to_string(rg) + "-" + kPermNames[p], false);
+          if (!r) ok = false; else v->runs[p] = r.value();
+        }
+      }
+      if (ok && hg > 0) ok = openHashFile("terms-" + std::to_string(hg) + ".hash", cov).isOk();
+      if (ok) {
+        have_manifest = true;
+        after_txn = tx;
+        covered = hg > 0 ? cov : kFirstTermId;
+        runs_gen_ = rg;
+        hash_gen_ = hg;
+        run_quads = q;
+        ckpt_txn_ = tx;
+        ckpt_quads_ = q;
+      }
+    }
+  }
+  if (!have_manifest) {
+    for (int p = 0; p < kPermCount; ++p) v->runs[p] = QuadRun::empty();
+    runs_gen_ = hash_gen_ = 0;
+    hash_ = HashFile();
+  }
+  mem_.reset(covered);
+  WEFT_TRY(loadTermsFrom(covered));
+  v->quad_count = have_manifest ? run_quads : 0;
+  v->txn = after_txn;
+  WEFT_TRY(replayBatches(after_txn, v.get()));
+  v->next_term_id = committed_next_;
+  if (v->quad_count != quads_meta) {
+    return Status::corruption("store '" + dir + "': index holds " + std::to_string(v->quad_count) +
+                              " quads but the database says " + std::to_string(quads_meta));
+  }
+  current_ = v;
+  if (!readonly_) removeStaleFiles();
+  return Status::ok();
+}
+
+// Removes index files that no manifest names (left by a crash mid-checkpoint).
+void StoreImpl::removeStaleFiles() const {
+  std::error_code ec;
+  std::string keep_runs = "run-" + std::to_string(runs_gen_) + "-";
+  for (auto& e : fs::directory_iterator(dir_, ec)) {
+    std::string n = e.path().filename().string();
+    bool stale = (n.rfind("run-", 0) == 0 && n.rfind(keep_runs, 0) != 0) ||
+                 (n.rfind("terms-", 0) == 0 && n != hash_name_) ||
+                 n == "INDEX.tmp" || (n.size() > 4 && n.compare(n.size() - 4, 4, ".tmp") == 0);
+    if (stale) fs::remove(e.path(), ec);
+  }
+}
+
+Status StoreImpl::openHashFile(const std::string& name, uint64_t covered) {
+  std::string path = dir_ + "/" + name;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::ioError("cannot open '" + path + "'");
+  struct stat st {};
+  fstat(fd, &st);
+  size_t len = static_cast<size_t>(st.st_size);
+  if (len < 32) {
+    ::close(fd);
+    return Status::corruption("hash file truncated");
+  }
+  void* m = mmap(nullptr, len, PROT_READ, MAP_SHARED, fd, 0);
+  ::close(fd);
+  if (m == MAP_FAILED) return Status::ioError("cannot map '" + path + "'");
+  const auto* h = static_cast<const uint64_t*>(m);
+  if (h[0] != kHashMagic || h[2] != covered || 32 + h[1] * 8 != len ||
+      (h[1] & (h[1] - 1)) != 0) {
+    munmap(m, len);
+    return Status::corruption("hash file '" + path + "' does not match the manifest");
+  }
+  if (hash_.map) munmap(hash_.map, hash_.len);
+  hash_.map = m;
+  hash_.len = len;
+  hash_.slot_count = h[1];
+  hash_.covered = h[2];
+  hash_.terms = h[3];
+  hash_.slots = h + 4;
+  hash_name_ = name;
+  return Status::ok();
+}
+
+// Loads terms with ids >= first from SQLite into mem_ (whose first id is `first`).
+Status StoreImpl::loadTermsFrom(uint64_t first) {
+  auto st = db_->prepare(
+      "SELECT first_id, count, data FROM term_blocks WHERE first_id + count > ? ORDER BY first_id");
+  if (!st) return st.status();
+  st->bindInt(1, static_cast<int64_t>(first));
+  Status s;
+  uint64_t expect = first;
+  while (st->step(&s)) {
+    uint64_t f = static_cast<uint64_t>(st->columnInt(0));
+    std::string_view data = st->columnBlob(2);
+    const auto* p = reinterpret_cast<const uint8_t*>(data.data());
+    const auto* end = p + data.size();
+    uint64_t id = f;
+    while (p < end) {
+      uint64_t n;
+      p = getVarint(p, end, &n);
+      if (!p || n > static_cast<uint64_t>(end - p)) return Status::corruption("bad term block " + std::to_string(f));
+      if (id >= first) {
+        if (id != expect) return Status::corruption("term ids are not contiguous at " + std::to_string(id));
+        bool ins = false;
+        mem_.insert(std::string_view(reinterpret_cast<const char*>(p), n), &ins);
+        if (!ins) return Status::corruption("duplicate term in dictionary at id " + std::to_string(id));
+        ++expect;
+      }
+      p += n;
+      ++id;
+    }
+  }
+  WEFT_TRY(s);
+  if (expect != committed_next_) {
+    return Status::corruption("dictionary has terms up to " + std::to_string(expect) + " but meta says " +
+                              std::to_string(committed_next_));
+  }
+  return Status::ok();
+}
+
+Status StoreImpl::replayBatches(uint64_t after_txn, IndexVersion* v) {
+  auto st = db_->prepare("SELECT txn, op, data FROM batches WHERE txn > ? ORDER BY id");
+  if (!st) return st.status();
+  st->bindInt(1, static_cast<int64_t>(after_txn));
+  Status s;
+  uint64_t cur_txn = 0;
+  KeyVec adds, rems;
+  std::shared_ptr<IndexVersion> acc = std::make_shared<IndexVersion>(*v);
+  auto flush = [&]() {
+    if (adds.empty() && rems.empty()) return;
+    sortUnique(adds);
+    sortUnique(rems);
+    bool compacted = false;
+    acc = applyEffective(*acc, adds, rems, &compacted);
+    adds.clear();
+    rems.clear();
+  };
+  while (st->step(&s)) {
+    uint64_t txn = static_cast<uint64_t>(st->columnInt(0));
+    if (txn != cur_txn) {
+      flush();
+      cur_txn = txn;
+    }
+    int op = static_cast<int>(st->columnInt(1));
+    if (!decodeQuads(st->columnBlob(2), op == 1 ? &adds : &rems)) {
+      return Status::corruption("bad quad batch in transaction " + std::to_string(txn));
+    }
+  }
+  WEFT_TRY(s);
+  flush();
+  acc->txn = last_txn_;
+  *v = *acc;
+  return Status::ok();
+}
+
+// ---------------------------------------------------------------------------
+// Dictionary
+
+TermId StoreImpl::lookupEncoded(std::string_view enc, uint64_t limit) const {
+  {
+    std::shared_lock<std::shared_mutex> g(dict_mu_);
+    TermId id = mem_.find(enc);
+    if (id != 0) return id < limit ? id : 0;
+  }
+  if (!hash_.slots) return 0;
+  uint64_t h = hashBytes(enc);
+  uint32_t tag = static_cast<uint32_t>(h >> 32);
+  uint64_t mask = hash_.slot_count - 1;
+  std::string tmp;
+  for (uint64_t i = h & mask;; i = (i + 1) & mask) {
+    uint64_t s = hash_.slots[i];
+    if (s == 0) return 0;
+    if (static_cast<uint32_t>(s >> 32) == tag) {
+      TermId id = s & 0xffffffffu;
+      if (termBytesFromDb(id, &tmp) && tmp == enc) return id < limit ? id : 0;
+    }
+  }
+}
+
+bool StoreImpl::decodeBytes(TermId id, std::string* out) const {
+  {
+    std::shared_lock<std::shared_mutex> g(dict_mu_);
+    if (mem_.contains(id)) {
+      std::string_view b = mem_.get(id);
+      out->assign(b.data(), b.size());
+      return true;
+    }
+  }
+  if (!durable_ || id < kFirstTermId || id >= hash_.covered) return false;
+  return termBytesFromDb(id, out);
+}
+
+bool StoreImpl::termBytesFromDb(TermId id, std::string* out) const {
+  std::lock_guard<std::mutex> g(db_mu_);
+  auto it = cache_idx_.upper_bound(id);
+  if (it != cache_idx_.begin() && (--it, id < it->first + it->second->offs.size())) {
+    cache_.splice(cache_.begin(), cache_, it->second);
+  } else {
+    auto st = db_->prepare("SELECT first_id, data FROM term_blocks WHERE first_id <= ? ORDER BY first_id DESC LIMIT 1");
+    if (!st) return false;
+    st->bindInt(1, static_cast<int64_t>(id));
+    Status s;
+    if (!st->step(&s)) return false;
+    Block b;
+    b.first = static_cast<uint64_t>(st->columnInt(0));
+    b.data = std::string(st->columnBlob(1));
+    const auto* p0 = reinterpret_cast<const uint8_t*>(b.data.data());
+    const auto* p = p0;
+    const auto* end = p + b.data.size();
+    while (p < end) {
+      b.offs.push_back(static_cast<uint32_t>(p - p0));
+      uint64_t n;
+      p = getVarint(p, end, &n);
+      if (!p || n > static_cast<uint64_t>(end - p)) return false;
+      p += n;
+    }
+    uint64_t key = b.first;
+    auto old = cache_idx_.find(key);
+    if (old != cache_idx_.end()) {
+      cache_.erase(old->second);
+      cache_idx_.erase(old);
+    }
+    cache_.push_front(std::move(b));
+    cache_idx_[key] = cache_.begin();
+    if (cache_.size() > 512) {
+      cache_idx_.erase(cache_.back().first);
+      cache_.pop_back();
+    }
+    it = cache_idx_.find(key);
+  }
+  const Block& b = *it->second;
+  if (id < b.first || id - b.first >= b.offs.size()) return false;
+  const auto* p = reinterpret_cast<const uint8_t*>(b.data.data()) + b.offs[id - b.first];
+  uint64_t n;
+  p = getVarint(p, reinterpret_cast<const uint8_t*>(b.data.data() + b.data.size()), &n);
+  out->assign(reinterpret_cast<const char*>(p), n);
+  return true;
+}
+
+Result<TermId> StoreImpl::internEncoded(std::string_view enc) {
+  TermId id = lookupEncoded(enc, UINT64_MAX);
+  if (id != 0) return id;
+  std::unique_lock<std::shared_mutex> g(dict_mu_);
+  if (mem_.nextId() >= (uint64_t{1} << 32) && durable_) {
+    return Status::unsupported("store holds 2^32 terms, the most this version supports");
+  }
+  return mem_.insert(enc);
+}
+
+void StoreImpl::rollbackTerms() {
+  std::unique_lock<std::shared_mutex> g(dict_mu_);
+  if (mem_.nextId() == committed_next_) return;
+  // Rebuild the table without the uncommitted terms (rare path).
+  std::vector<std::string> keep;
+  for (uint64_t id = mem_.firstId(); id < committed_next_; ++id) keep.emplace_back(mem_.get(id));
+  mem_.reset(mem_.firstId());
+  for (auto& k : keep) mem_.insert(k);
+}
+
+// ---------------------------------------------------------------------------
+// Writes
+
+bool StoreImpl::exists(const IndexVersion& v, const Key& q) const {
+  if (std::binary_search(v.adds[kSPOG]->begin(), v.adds[kSPOG]->end(), q)) return true;
+  if (v.runs[kSPOG]->size() == 0) return false;
+  auto c = v.runs[kSPOG]->scan(q, 4);
+  Key k;
+  if (!c.next(&k)) return false;
+  return !std::binary_search(v.dels[kSPOG]->begin(), v.dels[kSPOG]->end(), q);
+}
+
+namespace {
+uint64_t g_min_compact = 200000;
+}  // namespace
+
+void Store::setMinCompactionForTesting(uint64_t quads) { g_min_compact = quads; }
+
+uint64_t StoreImpl::compactThreshold(const IndexVersion& v) const {
+  return std::max<uint64_t>(g_min_compact, v.runs[kSPOG]->size() / 8);
+}
+
+std::shared_ptr<IndexVersion> StoreImpl::applyEffective(const IndexVersion& cur, const KeyVec& eadd,
+                                                        const KeyVec& erem, bool* compacted) {
+  auto nv = std::make_shared<IndexVersion>(cur);
+  nv->quad_count = cur.quad_count + eadd.size() - erem.size();
+  // Split the changes by where they land (see IndexVersion's invariants).
+  const KeyVec& dels0 = *cur.dels[kSPOG];
+  const KeyVec& adds0 = *cur.adds[kSPOG];
+  KeyVec add_undel, add_new, rem_unadd, rem_run;
+  for (const Key& q : eadd) {
+    (std::binary_search(dels0.begin(), dels0.end(), q) ? add_undel : add_new).push_back(q);
+  }
+  for (const Key& q : erem) {
+    (std::binary_search(adds0.begin(), adds0.end(), q) ? rem_unadd : rem_run).push_back(q);
+  }
+  uint64_t new_delta = adds0.size() + dels0.size() + add_new.size() + rem_run.size() -
+                       add_undel.size() - rem_unadd.size();
+  *compacted = new_delta > compactThreshold(cur);
+  parallelFor(kPermCount, [&](int p) {
+    KeyVec adds = setUnion(setMinus(*cur.adds[p], permuted(rem_unadd, p)), permuted(add_new, p));
+    KeyVec dels = setUnion(setMinus(*cur.dels[p], permuted(add_undel, p)), permuted(rem_run, p));
+    if (!*compacted) {
+      nv->adds[p] = std::make_shared<const KeyVec>(std::move(adds));
+      nv->dels[p] = std::make_shared<const KeyVec>(std::move(dels));
+      return;
+    }
+    // Merge (run - dels) + adds into a new run.
+    KeyVec merged;
+    merged.reserve(cur.runs[p]->size() + adds.size() - dels.size());
+    size_t ai = 0, di = 0;
+    cur.runs[p]->forEach([&](const Key& k) {
+      while (di < dels.size() && dels[di] < k) ++di;
+      if (di < dels.size() && dels[di] == k) return;
+      while (ai < adds.size() && adds[ai] < k) merged.push_back(adds[ai++]);
+      merged.push_back(k);
+    });
+    while (ai < adds.size()) merged.push_back(adds[ai++]);
+    KeyVec().swap(adds);
+    nv->runs[p] = QuadRun::build(merged);
+    nv->adds[p] = emptyKeys();
+    nv->dels[p] = emptyKeys();
+  });
+  return nv;
+}
+
+Status StoreImpl::writeTermBlocks(uint64_t from, uint64_t to) {
+  auto ins = db_->prepare("INSERT INTO term_blocks(first_id, count, data) VALUES(?,?,?)");
+  if (!ins) return ins.status();
+  std::string blob;
+  std::shared_lock<std::shared_mutex> g(dict_mu_);
+  for (uint64_t b = from; b < to;) {
+    // Rows end at ids aligned to kTermsPerBlock, so a block row never spans
+    // two aligned ranges; a partial range is completed by a later row.
+    uint64_t aligned_end = b - (b - kFirstTermId) % kTermsPerBlock + kTermsPerBlock;
+    uint64_t e = std::min(to, aligned_end);
+    blob.clear();
+    for (uint64_t id = b; id < e; ++id) {
+      std::string_view t = mem_.get(id);
+      putVarint(blob, t.size());
+      blob.append(t);
+    }
+    ins->bindInt(1, static_cast<int64_t>(b));
+    ins->bindInt(2, static_cast<int64_t>(e - b));
+    ins->bindBlob(3, blob);
+    WEFT_TRY(ins->exec());
+    b = e;
+  }
+  return Status::ok();
+}
+
+Status StoreImpl::commit(Transaction& txn) {
+  auto cur = current();
+  sortUnique(txn.ins_);
+  sortUnique(txn.rem_);
+  // Effective changes: final = (cur - rem) + ins.
+  KeyVec erem, eadd;
+  for (const Key& q : txn.rem_) {
+    if (!std::binary_search(txn.ins_.begin(), txn.ins_.end(), q) && exists(*cur, q)) erem.push_back(q);
+  }
+  const QuadRun& run = *cur->runs[kSPOG];
+  if (run.size() > 0 && txn.ins_.size() > run.size() / 64) {
+    // Bulk: one merge walk over the SPOG run instead of point lookups.
+    const KeyVec& adds = *cur->adds[kSPOG];
+    const KeyVec& dels = *cur->dels[kSPOG];
+    size_t i = 0;
+    auto present_in_run = std::vector<bool>(txn.ins_.size(), false);
+    run.forEach([&](const Key& k) {
+      while (i < txn.ins_.size() && txn.ins_[i] < k) ++i;
+      if (i < txn.ins_.size() && txn.ins_[i] == k) present_in_run[i] = true;
+    });
+    for (size_t j = 0; j < txn.ins_.size(); ++j) {
+      const Key& q = txn.ins_[j];
+      bool present = std::binary_search(adds.begin(), adds.end(), q) ||
+                     (present_in_run[j] && !std::binary_search(dels.begin(), dels.end(), q));
+      if (!present) eadd.push_back(q);
+    }
+  } else {
+    for (const Key& q : txn.ins_) {
+      if (!exists(*cur, q)) eadd.push_back(q);
+    }
+  }
+  uint64_t new_next;
+  {
+    std::shared_lock<std::shared_mutex> g(dict_mu_);
+    new_next = mem_.nextId();
+  }
+  uint64_t txn_id = last_txn_ + 1;
+  if (durable_) {
+    if (readonly_) return Status::invalidArgument("store '" + dir_ + "' is open read-only");
+    std::lock_guard<std::mutex> g(db_mu_);
+    WEFT_TRY(db_->begin());
+    auto fail = [&](Status s) {
+      (void)db_->rollback();
+      return s;
+    };
+    Status s = writeTermBlocks(committed_next_, new_next);
+    if (!s) return fail(s);
+    auto ins = db_->prepare("INSERT INTO batches(txn, op, count, data) VALUES(?,?,?,?)");
+    if (!ins) return fail(ins.status());
+    for (int op = 1; op <= 2; ++op) {
+      const KeyVec& v = op == 1 ? eadd : erem;
+      for (size_t b = 0; b < v.size(); b += kQuadsPerBatch) {
+        size_t e = std::min(v.size(), b + kQuadsPerBatch);
+        ins->bindInt(1, static_cast<int64_t>(txn_id));
+        ins->bindInt(2, op);
+        ins->bindInt(3, static_cast<int64_t>(e - b));
+        ins->bindBlob(4, encodeQuads(v.data() + b, v.data() + e));
+        s = ins->exec();
+        if (!s) return fail(s);
+      }
+    }
+    std::string upd = "UPDATE meta SET value = CASE key WHEN 'txn' THEN " + std::to_string(txn_id) +
+                      " WHEN 'next_term' THEN " + std::to_string(new_next) + " WHEN 'next_doc' THEN " +
+                      std::to_string(next_doc_) + " WHEN 'quads' THEN " +
+                      std::to_string(cur->quad_count + eadd.size() - erem.size()) +
+                      " ELSE value END";
+    s = db_->exec(upd);
+    if (!s) return fail(s);
+    s = db_->commit();
+    if (!s) return fail(s);
+  }
+  // Durable from here on: the rest only derives index state.
+  last_txn_ = txn_id;
+  committed_next_ = new_next;
+  bool compacted = false;
+  std::shared_ptr<IndexVersion> nv = (eadd.empty() && erem.empty())
+                                         ? std::make_shared<IndexVersion>(*cur)
+                                         : applyEffective(*cur, eadd, erem, &compacted);
+  nv->next_term_id = new_next;
+  nv->txn = txn_id;
+  txn.added_ = eadd.size();
+  txn.removed_ = erem.size();
+  if (durable_) {
+    bool hash_due = mem_.size() > std::max<uint64_t>(g_min_compact / 2, hash_.terms / 4);
+    if (compacted || hash_due) {
+      // A failure here (full disk) loses nothing: the next open replays
+      // the committed batches on top of the previous index files.
+      Status s = writeCheckpoint(*nv, compacted);
+      (void)s;
+    }
+  }
+  std::lock_guard<std::mutex> g(ver_mu_);
+  current_ = nv;
+  return Status::ok();
+}
+
+Status StoreImpl::rebuildHashFile(uint64_t covered, uint64_t gen, std::string* name) {
+  uint64_t terms = covered - kFirstTermId;
+  uint64_t slots = 1024;
+  while (slots * 6 < terms * 10) slots *= 2;  // load <= 0.6
+  std::vector<uint64_t> table(slots, 0);
+  uint64_t mask = slots - 1;
+  std::string tmp;
+  for (TermId id = kFirstTermId; id < covered; ++id) {
+    if (!decodeBytes(id, &tmp)) return Status::corruption("term " + std::to_string(id) + " missing");
+    uint64_t h = hashBytes(tmp);
+    uint64_t i = h & mask;
+    while (table[i] != 0) i = (i + 1) & mask;
+    table[i] = (h >> 32 << 32) | id;
+  }
+  *name = "terms-" + std::to_string(gen) + ".hash";
+  std::string path = dir_ + "/" + *name;
+  std::string tpath = path + ".tmp";
+  FILE* f = std::fopen(tpath.c_str(), "wb");
+  if (!f) return Status::ioError("cannot create '" + tpath + "': " + std::strerror(errno));
+  uint64_t hdr[4] = {kHashMagic, slots, covered, terms};
+  bool ok = std::fwrite(hdr, 8, 4, f) == 4 && std::fwrite(table.data(), 8, slots, f) == slots &&
+            std::fflush(f) == 0 && ::fsync(fileno(f)) == 0;
+  int err = errno;
+  std::fclose(f);
+  if (!ok || ::rename(tpath.c_str(), path.c_str()) != 0) {
+    ::unlink(tpath.c_str());
+    return Status::ioError("cannot write '" + path + "': " + std::strerror(err));
+  }
+  return Status::ok();
+}
+
+Status StoreImpl::writeCheckpoint(IndexVersion& v, bool runs_changed) {
+  const uint64_t gen = std::max(runs_gen_, hash_gen_) + 1;
+  uint64_t rg = runs_gen_, rtxn = ckpt_txn_, rquads = ckpt_quads_;
+  if (runs_changed) {  // compacted: the runs hold everything up to v.txn
+    rg = gen;
+    for (int p = 0; p < kPermCount; ++p) {
+      WEFT_TRY(v.runs[p]->writeFile(dir_ + "/run-" + std::to_string(rg) + "-" + kPermNames[p]));
+    }
+    rtxn = v.txn;
+    rquads = v.quad_count;
+  }
+  uint64_t hg = hash_gen_, covered = hash_.slots ? hash_.covered : kFirstTermId;
+  std::string hname = hash_name_;
+  if (mem_.size() > 0) {
+    hg = gen;
+    WEFT_TRY(rebuildHashFile(committed_next_, hg, &hname));
+    covered = committed_next_;
+  }
+  // The manifest names the files; it is replaced atomically.
+  std::string tmp = dir_ + "/INDEX.tmp";
+  {
+    FILE* f = std::fopen(tmp.c_str(), "w");
+    if (!f) return Status::ioError("cannot write '" + tmp + "': " + std::strerror(errno));
+    std::fprintf(f, "weft-index-1\n%llu %llu %llu %llu %llu\n", static_cast<unsigned long long>(rtxn),
+                 static_cast<unsigned long long>(rquads), static_cast<unsigned long long>(rg),
+                 static_cast<unsigned long long>(hg), static_cast<unsigned long long>(covered));
+    bool ok = std::fflush(f) == 0 && ::fsync(fileno(f)) == 0;
+    ok = (std::fclose(f) == 0) && ok;
+    if (!ok) {
+      ::unlink(tmp.c_str());
+      return Status::ioError("cannot write '" + tmp + "'");
+    }
+  }
+  if (::rename(tmp.c_str(), (dir_ + "/INDEX").c_str()) != 0) return Status::ioError("cannot rename INDEX");
+  WEFT_TRY(syncDir(dir_));
+  std::error_code ec;
+  if (rg != runs_gen_) {
+    // Serve from the mapped files and drop the memory copies.
+    for (int p = 0; p < kPermCount; ++p) {
+      auto r = QuadRun::openFile(dir_ + "/run-" + std::to_string(rg) + "-" + kPermNames[p], false);
+      if (r) v.runs[p] = r.value();
+      if (runs_gen_ > 0) fs::remove(dir_ + "/run-" + std::to_string(runs_gen_) + "-" + kPermNames[p], ec);
+    }
+    runs_gen_ = rg;
+    ckpt_txn_ = rtxn;
+    ckpt_quads_ = rquads;
+  }
+  if (hg != hash_gen_) {
+    std::unique_lock<std::shared_mutex> g(dict_mu_);
+    uint64_t old = hash_gen_;
+    WEFT_TRY(openHashFile(hname, covered));
+    mem_.reset(covered);
+    hash_gen_ = hg;
+    if (old > 0) fs::remove(dir_ + "/terms-" + std::to_string(old) + ".hash", ec);
+  }
+  return Status::ok();
+}
+
+StoreStats StoreImpl::stats() const {
+  StoreStats s;
+  auto v = current();
+  Snapshot snap(v, this);
+  s.quads = v->quad_count;
+  s.named_graphs = snap.graphs().size();
+  s.default_graph_quads = snap.count(QuadIds{kAny, kAny, kAny, kDefaultGraph});
+  s.terms = v->next_term_id - kFirstTermId;
+  for (int p = 0; p < kPermCount; ++p) s.index_bytes += v->runs[p]->byteSize();
+  s.index_bytes += (v->adds[0]->size() + v->dels[0]->size()) * kPermCount * sizeof(Key);
+  {
+    std::shared_lock<std::shared_mutex> g(dict_mu_);
+    s.dictionary_bytes = mem_.memoryBytes() + hash_.len;
+  }
+  s.delta_quads = v->deltaSize();
+  if (durable_) {
+    std::error_code ec;
+    for (auto& e : fs::directory_iterator(dir_, ec)) {
+      if (e.is_regular_file(ec)) s.bytes_on_disk += e.file_size(ec);
+    }
+  }
+  return s;
+}
+
+// ---------------------------------------------------------------------------
+// Snapshot
+
+struct Snapshot::Cursor::State {
+  std::shared_ptr<const IndexVersion> v;
+  int perm = 0;
+  int prefix = 0;
+  Key lower{};
+  QuadRun::Cursor run;
+  const KeyVec* adds = nullptr;
+  const KeyVec* dels = nullptr;
+  size_t ai = 0, di = 0;
+  Key rk{};
+  bool has_rk = false;
+  bool matches(const Key& k) const {
+    for (int c = 0; c < prefix; ++c) if (k[c] != lower[c]) return false;
+    return true;
+  }
+  void advanceRun() {
+    has_rk = false;
+    Key k;
+    while (run.next(&k)) {
+      while (di < dels->size() && (*dels)[di] < k) ++di;
+      if (di < dels->size() && (*dels)[di] == k) continue;
+      rk = k;
+      has_rk = true;
+      return;
+    }
+  }
+};
+
+Snapshot::Cursor::Cursor() = default;
+Snapshot::Cursor::Cursor(Cursor&&) noexcept = default;
+Snapshot::Cursor& Snapshot::Cursor::operator=(Cursor&&) noexcept = default;
+Snapshot::Cursor::~Cursor() = default;
+
+bool Snapshot::Cursor::next(QuadIds* out) {
+  if (!st_) return false;
+  State& s = *st_;
+  bool use_add = false;
+  bool has_add = s.ai < s.adds->size() && s.matches((*s.adds)[s.ai]);
+  if (!s.has_rk && !has_add) return false;
+  if (has_add && (!s.has_rk || (*s.adds)[s.ai] < s.rk)) use_add = true;
+  Key k;
+  if (use_add) {
+    k = (*s.adds)[s.ai++];
+  } else {
+    k = s.rk;
+    s.advanceRun();
+  }
+  Key q = fromPerm(k, s.perm);
+  *out = QuadIds{q[0], q[1], q[2], q[3]};
+  return true;
+}
+
+Snapshot::Snapshot(std::shared_ptr<const IndexVersion> v, const StoreImpl* store)
+    : v_(std::move(v)), store_(store) {}
+Snapshot::~Snapshot() = default;
+
+TermId Snapshot::lookup(const rdf::TermView& t) const {
+  if (t.isNone()) return kDefaultGraph;
+  std::string enc;
+  encodeTerm(t, enc);
+  return store_->lookupEncoded(enc, v_->next_term_id);
+}
+
+bool Snapshot::decode(TermId id, rdf::Term* out) const {
+  if (id == kDefaultGraph) {
+    *out = rdf::Term();
+    return true;
+  }
+  if (id < kFirstTermId || id >= v_->next_term_id) return false;
+  std::string bytes;
+  if (!store_->decodeBytes(id, &bytes)) return false;
+  rdf::TermView tv;
+  if (!decodeTerm(bytes, &tv)) return false;
+  *out = rdf::Term(tv);
+  return true;
+}
+
+Snapshot::Cursor Snapshot::scan(const QuadIds& pat) const {
+  // Permutation whose prefix is exactly the bound components, by bit mask
+  // s=1 p=2 o=4 g=8.
+  static constexpr int kPermFor[16] = {kSPOG, kSPOG, kPOSG, kSPOG, kOSPG, kOSPG, kPOSG, kSPOG,
+                                       kGSPO, kGSPO, kGPOS, kGSPO, kGOSP, kGOSP, kGPOS, kSPOG};
+  Key q{pat.s, pat.p, pat.o, pat.g};
+  int mask = 0;
+  for (int i = 0; i < 4; ++i) if (q[i] != kAny) mask |= 1 << i;
+  Cursor c;
+  c.st_ = std::make_unique<Cursor::State>();
+  auto& s = *c.st_;
+  s.v = v_;
+  s.perm = kPermFor[mask];
+  s.prefix = __builtin_popcount(static_cast<unsigned>(mask));
+  s.lower = toPerm(q, s.perm);
+  for (int i = s.prefix; i < 4; ++i) s.lower[i] = 0;
+  s.run = v_->runs[s.perm]->scan(s.lower, s.prefix);
+  s.adds = v_->adds[s.perm].get();
+  s.dels = v_->dels[s.perm].get();
+  s.ai = static_cast<size_t>(std::lower_bound(s.adds->begin(), s.adds->end(), s.lower) - s.adds->begin());
+  s.di = static_cast<size_t>(std::lower_bound(s.dels->begin(), s.dels->end(), s.lower) - s.dels->begin());
+  s.advanceRun();
+  return c;
+}
+
+uint64_t Snapshot::count(const QuadIds& pattern) const {
+  if (pattern == QuadIds{}) return v_->quad_count;
+  auto c = scan(pattern);
+  QuadIds q;
+  uint64_t n = 0;
+  while (c.next(&q)) ++n;
+  return n;
+}
+
+uint64_t Snapshot::size() const { return v_->quad_count; }
+uint64_t Snapshot::termCount() const { return v_->next_term_id - kFirstTermId; }
+
+std::vector<TermId> Snapshot::graphs() const {
+  std::vector<TermId> out;
+  TermId g = kDefaultGraph + 1;
+  for (;;) {
+    // Smallest graph id >= g: look in the GSPO run and its delta.
+    TermId best = UINT64_MAX;
+    {
+      auto c = v_->runs[kGSPO]->scan(Key{g, 0, 0, 0}, 0);
+      Key k;
+      const KeyVec& dels = *v_->dels[kGSPO];
+      while (c.next(&k)) {
+        if (std::binary_search(dels.begin(), dels.end(), k)) continue;
+        best = k[0];
+        break;
+      }
+    }
+    const KeyVec& adds = *v_->adds[kGSPO];
+    auto it = std::lower_bound(adds.begin(), adds.end(), Key{g, 0, 0, 0});
+    if (it != adds.end()) best = std::min(best, (*it)[0]);
+    if (best == UINT64_MAX) break;
+    // A graph whose run quads are all deleted is skipped by the loop above
+    // only quad by quad; that is fine for correctness.
+    out.push_back(best);
+    g = best + 1;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Transaction
+
+Transaction::Transaction(StoreImpl* store) : store_(store) {}
+Transaction::~Transaction() {
+  if (open_) rollback();
+}
+
+Result<TermId> Transaction::intern(const rdf::TermView& t) {
+  if (t.isNone()) return kDefaultGraph;
+  scratch_.clear();
+  encodeTerm(t, scratch_);
+  return store_->internEncoded(scratch_);
+}
+
+Status Transaction::add(const rdf::QuadView& q) {
+  if (!open_) return Status::invalidArgument("transaction is closed");
+  if (q.s.isNone() || q.p.isNone() || q.o.isNone()) return Status::invalidArgument("quad with an empty term");
+  Key k;
+  const rdf::TermView* terms[4] = {&q.s, &q.p, &q.o, &q.g};
+  for (int i = 0; i < 4; ++i) {
+    auto id = intern(*terms[i]);
+    if (!id) return id.status();
+    k[i] = id.value();
+  }
+  ins_.push_back(k);
+  return Status::ok();
+}
+
+Status Transaction::remove(const rdf::QuadView& q) {
+  if (!open_) return Status::invalidArgument("transaction is closed");
+  auto v = store_->current();
+  Snapshot snap(v, store_);
+  Key k;
+  const rdf::TermView* terms[4] = {&q.s, &q.p, &q.o, &q.g};
+  for (int i = 0; i < 4; ++i) {
+    k[i] = snap.lookup(*terms[i]);
+    if (k[i] == 0) return Status::ok();  // unknown term: nothing to remove
+  }
+  rem_.push_back(k);
+  return Status::ok();
+}
+
+void Transaction::addIds(const QuadIds& q) { ins_.push_back(Key{q.s, q.p, q.o, q.g}); }
+void Transaction::removeIds(const QuadIds& q) { rem_.push_back(Key{q.s, q.p, q.o, q.g}); }
+
+uint64_t Transaction::newDocumentScope() { return store_->next_doc_++; }
+
+Status Transaction::commit() {
+  if (!open_) return Status::invalidArgument("transaction is closed");
+  Status s = store_->commit(*this);
+  if (!s) {
+    rollback();
+    return s;
+  }
+  open_ = false;
+  ins_.clear();
+  rem_.clear();
+  store_->writer_mu_.unlock();
+  return s;
+}
+
+void Transaction::rollback() {
+  if (!open_) return;
+  open_ = false;
+  ins_.clear();
+  rem_.clear();
+  store_->rollbackTerms();
+  store_->writer_mu_.unlock();
+}
+
+// ---------------------------------------------------------------------------
+// Loader
+
+rdf::TermView Loader::scoped(const rdf::TermView& t, std::string& buf) {
+  if (!t.isBlank()) return t;
+  buf.clear();
+  buf += 'd';
+  buf += std::to_string(scope_);
+  buf += '_';
+  buf.append(t.value);
+  return rdf::TermView::blank(buf);
+}
+
+Status Loader::quad(const rdf::QuadView& q) {
+  rdf::QuadView s{scoped(q.s, bs_), q.p, scoped(q.o, bo_), scoped(q.g, bg_)};
+  ++count_;
+  return txn_->add(s);
+}
+
+// ---------------------------------------------------------------------------
+// Store
+
+Store::Store(std::unique_ptr<StoreImpl> impl) : impl_(std::move(impl)) {}
+Store::~Store() = default;
+
+std::unique_ptr<Store> Store::openMemory() {
+  auto impl = std::make_unique<StoreImpl>();
+  impl->initMemory();
+  return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
+Result<std::unique_ptr<Store>> Store::open(const std::string& dir, OpenMode mode) {
+  auto impl = std::make_unique<StoreImpl>();
+  Status s = impl->openDurable(dir, mode);
+  if (!s) return s;
+  return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
+std::shared_ptr<const Snapshot> Store::snapshot() const {
+  return std::make_shared<const Snapshot>(impl_->current(), impl_.get());
+}
+
+Result<std::unique_ptr<Transaction>> Store::begin() {
+  if (impl_->readonly_) return Status::invalidArgument("store '" + impl_->dir_ + "' is open read-only");
+  impl_->writer_mu_.lock();
+  return std::make_unique<Transaction>(impl_.get());
+}
+
+StoreStats Store::stats() const { return impl_->stats(); }
+Status Store::check(std::string* report) const { return impl_->check(report); }
+bool Store::durable() const { return impl_->durable_; }
+const std::string& Store::dir() const { return impl_->dir_; }
+
+}  // namespace weft::store

@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: Apache-2.0
+// Store tests: codec, runs, transactions, snapshots, durability, and a
+// differential test against Sord (drobilla's reference quad store).
+#include <gtest/gtest.h>
+#include <sord/sord.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <set>
+
+#include "engine/store/quad_run.h"
+#include "engine/store/store.h"
+#include "engine/store/term_codec.h"
+#include "engine/store/term_table.h"
+
+using namespace weft;
+using namespace weft::store;
+namespace fs = std::filesystem;
+
+namespace weft::rdf {
+// Readable failure messages.
+void PrintTo(const Quad& q, std::ostream* os) { *os << toNQuads(q.view()); }
+}  // namespace weft::rdf
+
+namespace {
+
+std::string tempDir(const std::string& name) {
+  auto d = fs::temp_directory_path() / ("weft-test-" + name + "-" + std::to_string(::getpid()));
+  fs::remove_all(d);
+  return d.string();
+}
+
+rdf::Quad Q(const std::string& s, const std::string& p, const rdf::Term& o, const std::string& g = "") {
+  rdf::Quad q;
+  q.s = rdf::Term::iri(s);
+  q.p = rdf::Term::iri(p);
+  q.o = o;
+  if (!g.empty()) q.g = rdf::Term::iri(g);
+  return q;
+}
+
+std::set<rdf::Quad> allQuads(const Snapshot& snap, QuadIds pat = {}) {
+  std::set<rdf::Quad> out;
+  auto c = snap.scan(pat);
+  QuadIds q;
+  while (c.next(&q)) {
+    rdf::Quad x;
+    EXPECT_TRUE(snap.decode(q.s, &x.s));
+    EXPECT_TRUE(snap.decode(q.p, &x.p));
+    EXPECT_TRUE(snap.decode(q.o, &x.o));
+    EXPECT_TRUE(snap.decode(q.g, &x.g));
+    out.insert(x);
+  }
+  return out;
+}
+
+// Compares two quad sets, printing at most five quads missing and extra.
+::testing::AssertionResult sameQuads(const std::set<rdf::Quad>& got, const std::set<rdf::Quad>& want) {
+  if (got == want) return ::testing::AssertionSuccess();
+  auto r = ::testing::AssertionFailure();
+  r << got.size() << " quads, expected " << want.size() << "\n";
+  int n = 0;
+  for (auto& q : want) if (!got.count(q) && n++ < 5) r << "missing " << rdf::toNQuads(q.view());
+  n = 0;
+  for (auto& q : got) if (!want.count(q) && n++ < 5) r << "extra   " << rdf::toNQuads(q.view());
+  return r;
+}
+
+}  // namespace
+
+TEST(TermCodec, RoundTripsEveryKind) {
+  std::vector<rdf::Term> terms = {
+      rdf::Term::iri("http://ex.org/a"), rdf::Term::blank("b0"), rdf::Term::literal("plain"),
+      rdf::Term::literal("chat", rdf::kXsdString, "fr-BE"), rdf::Term::literal("12", "http://www.w3.org/2001/XMLSchema#integer"),
+      rdf::Term::literal("x", "http://ex.org/custom-type"), rdf::Term::literal(std::string("nul\0byte", 8)),
+      rdf::Term::literal("")};
+  for (const auto& t : terms) {
+    std::string enc = encodeTerm(t.view());
+    rdf::TermView back;
+    ASSERT_TRUE(decodeTerm(enc, &back));
+    EXPECT_EQ(rdf::Term(back), t) << rdf::toNTriples(t.view());
+  }
+  rdf::TermView tv;
+  EXPECT_FALSE(decodeTerm("", &tv));
+  EXPECT_FALSE(decodeTerm("\x09xx", &tv));
+  EXPECT_FALSE(decodeTerm(std::string("\x04\x7f", 2), &tv));  // lang length past the end
+}
+
+TEST(TermTable, InsertFindGet) {
+  TermTable t(10);
+  bool ins = false;
+  EXPECT_EQ(t.insert("a", &ins), 10u);
+  EXPECT_TRUE(ins);
+  EXPECT_EQ(t.insert("a", &ins), 10u);
+  EXPECT_FALSE(ins);
+  for (int i = 0; i < 100000; ++i) t.insert("term" + std::to_string(i));
+  EXPECT_EQ(t.find("term4242"), 10u + 1 + 4242);
+  EXPECT_EQ(t.get(10 + 1 + 99999), "term99999");
+  EXPECT_EQ(t.find("nope"), 0u);
+  std::string big(5 << 20, 'x');  // larger than an arena chunk
+  uint64_t id = t.insert(big);
+  EXPECT_EQ(t.get(id), big);
+}
+
+TEST(QuadRun, BuildScanAndFile) {
+  std::vector<Key> keys;
+  std::mt19937_64 rng(7);
+  std::set<Key> set;
+  while (set.size() < 5000) set.insert(Key{rng() % 50 + 2, rng() % 7 + 2, rng() % 1000 + 2, rng() % 3 + 1});
+  keys.assign(set.begin(), set.end());
+  auto run = QuadRun::build(keys);
+  EXPECT_EQ(run->size(), keys.size());
+  EXPECT_TRUE(run->verify().isOk());
+  // Prefix scans agree with a filter over the sorted keys.
+  for (int prefix = 0; prefix <= 4; ++prefix) {
+    for (int trial = 0; trial < 20; ++trial) {
+      Key lower = keys[rng() % keys.size()];
+      for (int i = prefix; i < 4; ++i) lower[i] = 0;
+      std::vector<Key> expect, got;
+      for (const Key& k : keys) {
+        bool m = true;
+        for (int i = 0; i < prefix; ++i) m = m && k[i] == lower[i];
+        if (m) expect.push_back(k);
+      }
+      auto c = run->scan(lower, prefix);
+      Key k;
+      while (c.next(&k)) got.push_back(k);
+      EXPECT_EQ(got, expect);
+    }
+  }
+  std::string dir = tempDir("run");
+  fs::create_directories(dir);
+  ASSERT_TRUE(run->writeFile(dir + "/r").isOk());
+  auto back = QuadRun::openFile(dir + "/r", true);
+  ASSERT_TRUE(back.isOk()) << back.status().message();
+  std::vector<Key> got;
+  back.value()->forEach([&](const Key& k) { got.push_back(k); });
+  EXPECT_EQ(got, keys);
+  // A flipped byte is caught by the checksum.
+  {
+    FILE* f = std::fopen((dir + "/r").c_str(), "r+b");
+    std::fseek(f, 10, SEEK_SET);
+    int c = std::fgetc(f);
+    std::fseek(f, 10, SEEK_SET);
+    std::fputc(c ^ 0x55, f);
+    std::fclose(f);
+  }
+  EXPECT_FALSE(QuadRun::openFile(dir + "/r", true).isOk());
+  fs::remove_all(dir);
+}
+
+TEST(Store, AddRemoveAndAllSixteenPatterns) {
+  auto st = Store::openMemory();
+  std::vector<rdf::Quad> quads;
+  for (int i = 0; i < 6; ++i)
+    for (int j = 0; j < 3; ++j)
+      quads.push_back(Q("http://ex/s" + std::to_string(i), "http://ex/p" + std::to_string(j),
+                        rdf::Term::literal(std::to_string(i * j)), j == 2 ? "http://ex/g" + std::to_string(i % 2) : ""));
+  {
+    auto txn = st->begin();
+    ASSERT_TRUE(txn.isOk());
+    for (auto& q : quads) ASSERT_TRUE(txn.value()->add(q.view()).isOk());
+    ASSERT_TRUE(txn.value()->add(quads[0].view()).isOk());  // duplicate
+    ASSERT_TRUE(txn.value()->commit().isOk());
+    EXPECT_EQ(txn.value()->added(), quads.size());
+  }
+  auto snap = st->snapshot();
+  EXPECT_EQ(snap->size(), quads.size());
+  EXPECT_EQ(snap->graphs().size(), 2u);
+  std::mt19937 rng(1);
+  for (int mask = 0; mask < 16; ++mask) {
+    const rdf::Quad& ref = quads[rng() % quads.size()];
+    QuadIds pat;
+    if (mask & 1) pat.s = snap->lookup(ref.s.view());
+    if (mask & 2) pat.p = snap->lookup(ref.p.view());
+    if (mask & 4) pat.o = snap->lookup(ref.o.view());
+    if (mask & 8) pat.g = snap->lookup(ref.g.view());
+    std::set<rdf::Quad> expect;
+    for (auto& q : quads) {
+      if ((mask & 1) && !(q.s == ref.s)) continue;
+      if ((mask & 2) && !(q.p == ref.p)) continue;
+      if ((mask & 4) && !(q.o == ref.o)) continue;
+      if ((mask & 8) && !(q.g == ref.g)) continue;
+      expect.insert(q);
+    }
+    EXPECT_TRUE(sameQuads(allQuads(*snap, pat), expect)) << "mask " << mask;
+  }
+  // Remove, and the old snapshot still sees everything.
+  {
+    auto txn = st->begin();
+    ASSERT_TRUE(txn.value()->remove(quads[1].view()).isOk());
+    ASSERT_TRUE(txn.value()->remove(Q("http://ex/none", "http://ex/p0", rdf::Term::literal("0")).view()).isOk());
+    ASSERT_TRUE(txn.value()->commit().isOk());
+    EXPECT_EQ(txn.value()->removed(), 1u);
+  }
+  EXPECT_EQ(snap->size(), quads.size());
+  EXPECT_EQ(st->snapshot()->size(), quads.size() - 1);
+  std::string report;
+  EXPECT_TRUE(st->check(&report).isOk()) << report;
+}
+
+TEST(Store, RollbackChangesNothing) {
+  auto st = Store::openMemory();
+  {
+    auto txn = st->begin();
+    ASSERT_TRUE(txn.value()->add(Q("http://ex/a", "http://ex/p", rdf::Term::literal("1")).view()).isOk());
+    ASSERT_TRUE(txn.value()->commit().isOk());
+  }
+  {
+    auto txn = st->begin();
+    ASSERT_TRUE(txn.value()->add(Q("http://ex/b", "http://ex/p", rdf::Term::literal("new")).view()).isOk());
+    txn.value()->rollback();
+  }
+  auto snap = st->snapshot();
+  EXPECT_EQ(snap->size(), 1u);
+  EXPECT_EQ(snap->termCount(), 3u);
+  EXPECT_EQ(snap->lookup(rdf::TermView::iri("http://ex/b")), 0u);
+}
+
+TEST(Store, DurableReopenCompactionAndCheck) {
+  Store::setMinCompactionForTesting(1000);
+  std::string dir = tempDir("durable");
+  std::set<rdf::Quad> expect;
+  for (int round = 0; round < 4; ++round) {
+    auto r = Store::open(dir, OpenMode::kCreateIfMissing);
+    ASSERT_TRUE(r.isOk()) << r.status().message();
+    auto& st = r.value();
+    EXPECT_TRUE(sameQuads(allQuads(*st->snapshot()), expect)) << "round " << round;
+    auto txn = st->begin();
+    int n = round == 1 ? 3000 : 300;  // round 1 forces a compaction
+    for (int i = 0; i < n; ++i) {
+      auto q = Q("http://ex/s" + std::to_string(i % 97), "http://ex/p" + std::to_string(round),
+                 rdf::Term::literal("v" + std::to_string(i), rdf::kXsdString, i % 5 == 0 ? "en" : ""),
+                 i % 3 == 0 ? "http://ex/g" : "");
+      ASSERT_TRUE(txn.value()->add(q.view()).isOk());
+      expect.insert(q);
+    }
+    if (round == 3) {
+      auto victim = *expect.begin();
+      ASSERT_TRUE(txn.value()->remove(victim.view()).isOk());
+      expect.erase(victim);
+      // Removal happens before insertion, so a re-added quad stays.
+    }
+    ASSERT_TRUE(txn.value()->commit().isOk());
+    std::string report;
+    EXPECT_TRUE(st->check(&report).isOk()) << report;
+  }
+  auto r = Store::open(dir, OpenMode::kReadOnly);
+  ASSERT_TRUE(r.isOk());
+  EXPECT_TRUE(sameQuads(allQuads(*r.value()->snapshot()), expect));
+  EXPECT_GT(r.value()->stats().bytes_on_disk, 0u);
+  Store::setMinCompactionForTesting(200000);
+  fs::remove_all(dir);
+}
+
+TEST(Store, RejectsWhatIsNotAStore) {
+  std::string dir = tempDir("notastore");
+  EXPECT_EQ(Store::open(dir, OpenMode::kMustExist).status().code(), StatusCode::kNotFound);
+  fs::create_directories(dir);
+  { std::ofstream(dir + "/random.txt") << "hello"; }
+  auto r = Store::open(dir, OpenMode::kCreateIfMissing);
+  EXPECT_FALSE(r.isOk());
+  { std::ofstream(dir + "/weft.db") << "this is not sqlite, just text that is long enough to be a header....."; }
+  r = Store::open(dir, OpenMode::kMustExist);
+  EXPECT_FALSE(r.isOk());
+  fs::remove_all(dir);
+}
+
+// Differential test: random adds, removes and patterns against Sord.
+TEST(Store, MatchesSordOnRandomQuadsAndPatterns) {
+  SordWorld* world = sord_world_new();
+  SordModel* model = sord_new(world, SORD_SPO | SORD_OPS | SORD_POS, true);
+  auto st = Store::openMemory();
+  Store::setMinCompactionForTesting(300);  // exercise runs + delta + compaction
+  std::mt19937 rng(42);
+  auto iri = [](const std::string& s) { return "http://ex.org/" + s; };
+  static constexpr const char* kSordDefault = "urn:weft:default-graph";
+  auto randTerm = [&](int slot) -> rdf::Term {
+    int k = rng() % 12;
+    if (slot == 2 && k < 4) return rdf::Term::literal("lit" + std::to_string(k), rdf::kXsdString, k == 3 ? "en" : "");
+    if (slot != 1 && k == 11) return rdf::Term::blank("b" + std::to_string(rng() % 3));
+    return rdf::Term::iri(iri(std::string(1, "spog"[slot]) + std::to_string(k % 6)));
+  };
+  auto toSord = [&](const rdf::Term& t) -> SordNode* {
+    const auto* v = reinterpret_cast<const uint8_t*>(t.value.c_str());
+    switch (t.kind) {
+      case rdf::TermKind::kIri: return sord_new_uri(world, v);
+      case rdf::TermKind::kBlank: return sord_new_blank(world, v);
+      case rdf::TermKind::kLiteral: {
+        SordNode* dt = t.lang.empty() ? sord_new_uri(world, reinterpret_cast<const uint8_t*>(t.datatype.c_str())) : nullptr;
+        SordNode* n = sord_new_literal(world, dt, v, t.lang.empty() ? nullptr : t.lang.c_str());
+        if (dt) sord_node_free(world, dt);
+        return n;
+      }
+      default:
+        // Sord reads a NULL graph as a wildcard, so the default graph is
+        // given a name of its own on the Sord side.
+        return sord_new_uri(world, reinterpret_cast<const uint8_t*>(kSordDefault));
+    }
+  };
+  // Reference semantics: a set, with each transaction's removals applied
+  // before its insertions. Sord is rebuilt from it each round and serves
+  // as the oracle for pattern matching.
+  std::set<rdf::Quad> ref;
+  for (int round = 0; round < 30; ++round) {
+    auto txn = st->begin();
+    int ops = 20 + rng() % 80;
+    std::vector<rdf::Quad> ins, rem;
+    for (int i = 0; i < ops; ++i) {
+      rdf::Quad q;
+      q.s = randTerm(0);
+      q.p = randTerm(1);
+      q.o = randTerm(2);
+      if (rng() % 2) q.g = randTerm(3);
+      if (q.g.kind == rdf::TermKind::kBlank) q.g = rdf::Term();
+      if (rng() % 4 == 0) {
+        ASSERT_TRUE(txn.value()->remove(q.view()).isOk());
+        rem.push_back(q);
+      } else {
+        ASSERT_TRUE(txn.value()->add(q.view()).isOk());
+        ins.push_back(q);
+      }
+    }
+    ASSERT_TRUE(txn.value()->commit().isOk());
+    for (auto& q : rem) ref.erase(q);
+    for (auto& q : ins) ref.insert(q);
+    sord_free(model);
+    model = sord_new(world, SORD_SPO | SORD_OPS | SORD_POS, true);
+    for (auto& q : ref) {
+      SordQuad sq = {toSord(q.s), toSord(q.p), toSord(q.o), toSord(q.g)};
+      sord_add(model, sq);
+      for (auto* n : sq) if (n) sord_node_free(world, const_cast<SordNode*>(n));
+    }
+    auto snap = st->snapshot();
+    ASSERT_TRUE(sameQuads(allQuads(*snap), ref)) << "round " << round;
+    ASSERT_EQ(snap->size(), sord_num_quads(model)) << "round " << round;
+    for (int trial = 0; trial < 16; ++trial) {
+      int mask = trial;
+      rdf::Term pt[4] = {randTerm(0), randTerm(1), randTerm(2), randTerm(3)};
+      if (pt[3].kind == rdf::TermKind::kBlank) pt[3] = rdf::Term();
+      SordQuad pat = {nullptr, nullptr, nullptr, nullptr};
+      QuadIds ids;
+      TermId* slots[4] = {&ids.s, &ids.p, &ids.o, &ids.g};
+      bool unknown = false;
+      for (int i = 0; i < 4; ++i) {
+        if (!(mask & (1 << i))) continue;
+        pat[i] = toSord(pt[i]);
+        *slots[i] = snap->lookup(pt[i].view());
+        if (*slots[i] == 0) unknown = true;
+      }
+      std::set<std::string> expect, got;
+      // Sord's unbound-graph scans fold quads that differ only in their
+      // graph, so an unbound graph is asked graph by graph.
+      std::vector<const SordNode*> gs;
+      if (pat[3]) {
+        gs.push_back(pat[3]);
+      } else {
+        std::set<rdf::Term> names;
+        for (auto& q : ref) names.insert(q.g);
+        for (auto& n : names) gs.push_back(toSord(n));
+      }
+      for (const SordNode* g : gs) {
+        SordQuad gp = {pat[0], pat[1], pat[2], g};
+        SordIter* it = sord_find(model, gp);
+        for (; it && !sord_iter_end(it); sord_iter_next(it)) {
+          SordQuad tup;
+          sord_iter_get(it, tup);
+          std::string line;
+          for (int i = 0; i < 4; ++i) {
+            if (!tup[i]) { line += "|"; continue; }
+            line += reinterpret_cast<const char*>(sord_node_get_string(tup[i]));
+            if (const char* l = sord_node_get_language(tup[i])) line += std::string("@") + l;
+            line += "|";
+          }
+          expect.insert(line);
+        }
+        sord_iter_free(it);
+        if (!pat[3]) sord_node_free(world, const_cast<SordNode*>(g));
+      }
+      if (!unknown) {
+        for (const auto& q : allQuads(*snap, ids)) {
+          std::string line;
+          for (const rdf::Term* t : {&q.s, &q.p, &q.o, &q.g}) {
+            line += t->isNone() ? std::string(kSordDefault) : t->value;
+            if (!t->lang.empty()) line += "@" + t->lang;
+            line += "|";
+          }
+          got.insert(line);
+        }
+      }
+      if (got != expect) {
+        std::string diff;
+        for (auto& x : expect) if (!got.count(x)) diff += "  only in sord: " + x + "\n";
+        for (auto& x : got) if (!expect.count(x)) diff += "  only in weft: " + x + "\n";
+        ADD_FAILURE() << "round " << round << " mask " << mask << "\n" << diff;
+      }
+      for (auto* n : pat) if (n) sord_node_free(world, const_cast<SordNode*>(n));
+    }
+  }
+  Store::setMinCompactionForTesting(200000);
+  sord_free(model);
+  sord_world_free(world);
+}
