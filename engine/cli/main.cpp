@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // weft: the command-line front end. Each subcommand parses its flags and
 // calls the modules below; nothing here knows a storage or syntax detail.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -136,6 +137,40 @@ std::map<std::string, std::string> defaultPrefixes() {
           {"owl", "http://www.w3.org/2002/07/owl#"}};
 }
 
+// Opens an output file. A regular file (or a new one) is written under a
+// temporary name and renamed on success, so a failed write leaves no
+// half-written file; anything else (a device, a pipe) is written directly.
+struct OutFile {
+  std::FILE* f = nullptr;
+  std::string path, tmp;
+  Status open(const std::string& p) {
+    path = p;
+    struct stat st {};
+    bool special = ::stat(p.c_str(), &st) == 0 && !S_ISREG(st.st_mode);
+    tmp = special ? std::string() : p + ".tmp";
+    f = std::fopen(special ? p.c_str() : tmp.c_str(), "wb");
+    if (!f) return Status::ioError("cannot create '" + p + "': " + std::strerror(errno));
+    return Status::ok();
+  }
+  // Closes; on success renames into place, on failure removes the temporary.
+  Status close(Status s) {
+    if (std::fflush(f) != 0 && s) s = Status::ioError("cannot write '" + path + "': " + std::strerror(errno));
+    if (std::fclose(f) != 0 && s) s = Status::ioError("cannot write '" + path + "': " + std::strerror(errno));
+    if (!tmp.empty()) {
+      if (s && std::rename(tmp.c_str(), path.c_str()) != 0) s = Status::ioError("cannot rename to '" + path + "'");
+      if (!s) std::remove(tmp.c_str());
+    }
+    return s;
+  }
+};
+
+Status closeStdout(Status s) {
+  if (s && std::fflush(stdout) != 0) {
+    s = Status::ioError(std::string("cannot write to standard output: ") + std::strerror(errno));
+  }
+  return s;
+}
+
 // ---- load -------------------------------------------------------------------
 
 int cmdLoad(const std::string& store_dir, bool memory, const ReadFlags& rf,
@@ -235,11 +270,12 @@ int cmdExport(const std::string& store_dir, const std::string& graph, const std:
     }
   }
   std::FILE* out = stdout;
-  std::string tmp;
-  if (!out_path.empty() && out_path != "-") {
-    tmp = out_path + ".tmp";
-    out = std::fopen(tmp.c_str(), "wb");
-    if (!out) return fail(Status::ioError("cannot create '" + out_path + "': " + std::strerror(errno)));
+  OutFile of;
+  bool to_file = !out_path.empty() && out_path != "-";
+  if (to_file) {
+    Status os = of.open(out_path);
+    if (!os) return fail(os);
+    out = of.f;
   }
   rdf::WriteOptions wo;
   wo.prefixes = defaultPrefixes();
@@ -267,13 +303,7 @@ int cmdExport(const std::string& store_dir, const std::string& graph, const std:
     }
   }
   if (s) s = writer->finish();
-  if (out != stdout) {
-    if (std::fclose(out) != 0 && s) s = Status::ioError("cannot write '" + out_path + "': " + std::strerror(errno));
-    if (s && std::rename(tmp.c_str(), out_path.c_str()) != 0) s = Status::ioError("cannot rename to '" + out_path + "'");
-    if (!s) std::remove(tmp.c_str());
-  } else if (s && std::fflush(stdout) != 0) {
-    s = Status::ioError(std::string("cannot write to standard output: ") + std::strerror(errno));
-  }
+  s = to_file ? of.close(s) : closeStdout(s);
   return s ? 0 : fail(s);
 }
 
@@ -332,11 +362,12 @@ int cmdConvert(const ReadFlags& rf, const std::string& to, const std::string& in
     return fail(Status::invalidArgument("cannot write '" + out_path + "': give --to nt|nq|ttl|trig|jsonld"));
   }
   std::FILE* out = stdout;
-  std::string tmp;
-  if (out_path != "-") {
-    tmp = out_path + ".tmp";
-    out = std::fopen(tmp.c_str(), "wb");
-    if (!out) return fail(Status::ioError("cannot create '" + out_path + "': " + std::strerror(errno)));
+  OutFile ofile;
+  bool to_file = out_path != "-";
+  if (to_file) {
+    Status os = ofile.open(out_path);
+    if (!os) return fail(os);
+    out = ofile.f;
   }
   rdf::WriteOptions wo;
   wo.prefixes = defaultPrefixes();
@@ -344,15 +375,7 @@ int cmdConvert(const ReadFlags& rf, const std::string& to, const std::string& in
   CountingSink sink(writer.get());
   Status s = rdf::readFile(in, opts.value(), sink);
   if (s) s = writer->finish();
-  if (out != stdout) {
-    if (std::fclose(out) != 0 && s) s = Status::ioError("cannot write '" + out_path + "': " + std::strerror(errno));
-    if (s) {
-      if (std::rename(tmp.c_str(), out_path.c_str()) != 0) s = Status::ioError("cannot rename to '" + out_path + "'");
-    }
-    if (!s) std::remove(tmp.c_str());
-  } else if (s && std::fflush(stdout) != 0) {
-    s = Status::ioError(std::string("cannot write to standard output: ") + std::strerror(errno));
-  }
+  s = to_file ? ofile.close(s) : closeStdout(s);
   if (!s) return fail(s);
   std::fprintf(stderr, "converted %llu quads\n", static_cast<unsigned long long>(sink.n));
   return 0;

@@ -2,6 +2,8 @@
 #include "engine/store/store.h"
 
 #include <fcntl.h>
+#include <csignal>
+#include <cstdlib>
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -111,6 +113,13 @@ bool decodeQuads(std::string_view blob, KeyVec* out) {
     out->push_back(prev);
   }
   return p == end;
+}
+
+// Crash-safety tests set WEFT_CRASH_POINT=NAME to have the process kill
+// itself (SIGKILL, no cleanup) at that point of a commit.
+void crashPoint(const char* name) {
+  static const char* want = std::getenv("WEFT_CRASH_POINT");
+  if (want && std::strcmp(want, name) == 0) ::kill(::getpid(), SIGKILL);
 }
 
 Status syncDir(const std::string& dir) {
@@ -648,8 +657,10 @@ Status StoreImpl::commit(Transaction& txn) {
                       " ELSE value END";
     s = db_->exec(upd);
     if (!s) return fail(s);
+    crashPoint("before-sqlite-commit");
     s = db_->commit();
     if (!s) return fail(s);
+    crashPoint("after-sqlite-commit");
   }
   // Durable from here on: the rest only derives index state.
   last_txn_ = txn_id;
@@ -714,6 +725,7 @@ Status StoreImpl::writeCheckpoint(IndexVersion& v, bool runs_changed) {
     rg = gen;
     for (int p = 0; p < kPermCount; ++p) {
       WEFT_TRY(v.runs[p]->writeFile(dir_ + "/run-" + std::to_string(rg) + "-" + kPermNames[p]));
+      if (p == 2) crashPoint("mid-checkpoint");
     }
     rtxn = v.txn;
     rquads = v.quad_count;
@@ -742,6 +754,7 @@ Status StoreImpl::writeCheckpoint(IndexVersion& v, bool runs_changed) {
   }
   if (::rename(tmp.c_str(), (dir_ + "/INDEX").c_str()) != 0) return Status::ioError("cannot rename INDEX");
   WEFT_TRY(syncDir(dir_));
+  crashPoint("after-manifest");
   std::error_code ec;
   if (rg != runs_gen_) {
     // Serve from the mapped files and drop the memory copies.
