@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Installs the Debian 12 packages weft builds and tests with (docs/DEPENDENCIES.md).
+# Run as root (or with sudo). Safe to run again.
+set -euo pipefail
+pkgs=(
+  build-essential cmake pkg-config git ca-certificates
+  libserd-dev libsord-dev libraptor2-dev rapidjson-dev libeigen3-dev
+  libsqlite3-dev zlib1g-dev libcli11-dev
+  libgtest-dev libgmock-dev
+  clang-14 libclang-rt-14-dev   # libFuzzer targets (a short fuzz run is part of the tests)
+  time                          # /usr/bin/time in the e2e and benchmark scripts
+)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO=sudo
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+echo "install-deps: all ${#pkgs[@]} packages present"
