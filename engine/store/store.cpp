@@ -398,13 +398,16 @@ Status StoreImpl::replayBatches(uint64_t after_txn, IndexVersion* v) {
 // Dictionary
 
 TermId StoreImpl::lookupEncoded(std::string_view enc, uint64_t limit) const {
-  {
-    std::shared_lock<std::shared_mutex> g(dict_mu_);
-    TermId id = mem_.find(enc);
-    if (id != 0) return id < limit ? id : 0;
-  }
-  if (!hash_.slots) return 0;
+  // The shared lock also keeps the hash file mapped while it is probed (a
+  // checkpoint replaces it under the exclusive lock).
+  std::shared_lock<std::shared_mutex> g(dict_mu_);
   uint64_t h = hashBytes(enc);
+  TermId id = mem_.find(enc, h);
+  if (id == 0 && hash_.slots) id = probeHashFile(enc, h);
+  return id < limit ? id : 0;
+}
+
+TermId StoreImpl::probeHashFile(std::string_view enc, uint64_t h) const {
   uint32_t tag = static_cast<uint32_t>(h >> 32);
   uint64_t mask = hash_.slot_count - 1;
   std::string tmp;
@@ -413,7 +416,7 @@ TermId StoreImpl::lookupEncoded(std::string_view enc, uint64_t limit) const {
     if (s == 0) return 0;
     if (static_cast<uint32_t>(s >> 32) == tag) {
       TermId id = s & 0xffffffffu;
-      if (termBytesFromDb(id, &tmp) && tmp == enc) return id < limit ? id : 0;
+      if (termBytesFromDb(id, &tmp) && tmp == enc) return id;
     }
   }
 }
@@ -479,13 +482,20 @@ bool StoreImpl::termBytesFromDb(TermId id, std::string* out) const {
 }
 
 Result<TermId> StoreImpl::internEncoded(std::string_view enc) {
-  TermId id = lookupEncoded(enc, UINT64_MAX);
+  // Called by the single writer only, and only the writer mutates mem_, so
+  // reading mem_ here needs no lock; inserting takes it exclusively.
+  uint64_t h = hashBytes(enc);
+  TermId id = mem_.find(enc, h);
   if (id != 0) return id;
+  if (hash_.slots) {
+    id = probeHashFile(enc, h);
+    if (id != 0) return id;
+  }
   std::unique_lock<std::shared_mutex> g(dict_mu_);
   if (mem_.nextId() >= (uint64_t{1} << 32) && durable_) {
     return Status::unsupported("store holds 2^32 terms, the most this version supports");
   }
-  return mem_.insert(enc);
+  return mem_.insert(enc, h, nullptr);
 }
 
 void StoreImpl::rollbackTerms() {

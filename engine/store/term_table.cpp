@@ -19,9 +19,10 @@ std::string_view TermTable::get(uint64_t id) const {
   return bytesAt(locs_[id - first_id_]);
 }
 
-uint64_t TermTable::find(std::string_view enc) const {
+uint64_t TermTable::find(std::string_view enc) const { return find(enc, hashBytes(enc)); }
+
+uint64_t TermTable::find(std::string_view enc, uint64_t h) const {
   if (slots_.empty()) return 0;
-  uint64_t h = hashBytes(enc);
   uint32_t tag = static_cast<uint32_t>(h >> 32);
   size_t mask = slots_.size() - 1;
   for (size_t i = h & mask;; i = (i + 1) & mask) {
@@ -50,10 +51,13 @@ void TermTable::grow() {
 }
 
 uint64_t TermTable::insert(std::string_view enc, bool* inserted) {
+  return insert(enc, hashBytes(enc), inserted);
+}
+
+uint64_t TermTable::insert(std::string_view enc, uint64_t h, bool* inserted) {
   if (inserted) *inserted = false;
   // Keep the load factor under 0.7.
   if ((locs_.size() + 1) * 10 >= slots_.size() * 7) grow();
-  uint64_t h = hashBytes(enc);
   uint32_t tag = static_cast<uint32_t>(h >> 32);
   size_t mask = slots_.size() - 1;
   size_t i = h & mask;

@@ -19,10 +19,13 @@ class TermTable {
   TermTable(const TermTable&) = delete;
   TermTable& operator=(const TermTable&) = delete;
 
-  // 0 if absent.
+  // 0 if absent. `hash` must be hashBytes(enc) (callers that probe several
+  // tables compute it once).
   uint64_t find(std::string_view enc) const;
+  uint64_t find(std::string_view enc, uint64_t hash) const;
   // Existing id, or a new one (*inserted = true).
   uint64_t insert(std::string_view enc, bool* inserted = nullptr);
+  uint64_t insert(std::string_view enc, uint64_t hash, bool* inserted);
   // Bytes of an id in [firstId(), nextId()).
   std::string_view get(uint64_t id) const;
   bool contains(uint64_t id) const { return id >= first_id_ && id < nextId(); }

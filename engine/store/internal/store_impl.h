@@ -69,6 +69,7 @@ class StoreImpl {
   void removeStaleFiles() const;
   Status openHashFile(const std::string& name, uint64_t covered);
   bool termBytesFromDb(TermId id, std::string* out) const;
+  TermId probeHashFile(std::string_view enc, uint64_t hash) const;
   Status writeTermBlocks(uint64_t from, uint64_t to);
   uint64_t compactThreshold(const IndexVersion& v) const;
 
