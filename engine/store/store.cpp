@@ -422,6 +422,7 @@ TermId StoreImpl::probeHashFile(std::string_view enc, uint64_t h) const {
 }
 
 bool StoreImpl::decodeBytes(TermId id, std::string* out) const {
+  uint64_t covered;
   {
     std::shared_lock<std::shared_mutex> g(dict_mu_);
     if (mem_.contains(id)) {
@@ -429,8 +430,9 @@ bool StoreImpl::decodeBytes(TermId id, std::string* out) const {
       out->assign(b.data(), b.size());
       return true;
     }
+    covered = hash_.covered;
   }
-  if (!durable_ || id < kFirstTermId || id >= hash_.covered) return false;
+  if (!durable_ || id < kFirstTermId || id >= covered) return false;
   return termBytesFromDb(id, out);
 }
 
