@@ -43,33 +43,44 @@ std::shared_ptr<QuadRun> QuadRun::empty() {
   return std::shared_ptr<QuadRun>(new QuadRun());
 }
 
-std::shared_ptr<QuadRun> QuadRun::build(const std::vector<Key>& sorted) {
-  std::shared_ptr<QuadRun> run(new QuadRun());
-  auto& buf = run->buf_;
-  buf.reserve(sorted.size() * 6 + 64);
-  Key prev{};
-  for (size_t i = 0; i < sorted.size(); ++i) {
-    const Key& k = sorted[i];
-    if (i % kBlockKeys == 0) {
-      run->firsts_.push_back(k);
-      run->offsets_.push_back(buf.size());
-      for (uint64_t c : k) appendVarint(buf, c);
-    } else {
-      int d = 0;
-      while (d < 4 && k[d] == prev[d]) ++d;
-      // Keys are strictly increasing, so d < 4 and k[d] > prev[d].
-      appendVarint(buf, ((k[d] - prev[d]) << 2) | static_cast<uint64_t>(d));
-      for (int j = d + 1; j < 4; ++j) appendVarint(buf, k[j]);
-    }
-    prev = k;
+QuadRun::Builder::Builder(size_t expected_keys) : run_(new QuadRun()) {
+  run_->buf_.reserve(expected_keys * 6 + 64);
+  run_->firsts_.reserve(expected_keys / kBlockKeys + 1);
+  run_->offsets_.reserve(expected_keys / kBlockKeys + 1);
+}
+
+void QuadRun::Builder::add(const Key& k) {
+  auto& buf = run_->buf_;
+  if (run_->count_ % kBlockKeys == 0) {
+    run_->firsts_.push_back(k);
+    run_->offsets_.push_back(buf.size());
+    for (uint64_t c : k) appendVarint(buf, c);
+  } else {
+    int d = 0;
+    while (d < 4 && k[d] == prev_[d]) ++d;
+    // Keys are strictly increasing, so d < 4 and k[d] > prev_[d].
+    appendVarint(buf, ((k[d] - prev_[d]) << 2) | static_cast<uint64_t>(d));
+    for (int j = d + 1; j < 4; ++j) appendVarint(buf, k[j]);
   }
-  run->count_ = sorted.size();
-  run->data_ = buf.data();
-  run->data_size_ = buf.size();
-  buf.shrink_to_fit();
-  run->data_ = buf.data();
-  run->bytes_ = buf.size() + run->firsts_.size() * 40;
+  prev_ = k;
+  ++run_->count_;
+}
+
+std::shared_ptr<QuadRun> QuadRun::Builder::finish() {
+  auto run = std::move(run_);
+  run->buf_.shrink_to_fit();
+  run->firsts_.shrink_to_fit();
+  run->offsets_.shrink_to_fit();
+  run->data_ = run->buf_.data();
+  run->data_size_ = run->buf_.size();
+  run->bytes_ = run->buf_.size() + run->firsts_.size() * 40;
   return run;
+}
+
+std::shared_ptr<QuadRun> QuadRun::build(const std::vector<Key>& sorted) {
+  Builder b(sorted.size());
+  for (const Key& k : sorted) b.add(k);
+  return b.finish();
 }
 
 Status QuadRun::writeFile(const std::string& path) const {

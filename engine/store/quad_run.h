@@ -35,6 +35,17 @@ class QuadRun {
 
   // Builds an in-memory run from strictly increasing keys.
   static std::shared_ptr<QuadRun> build(const std::vector<Key>& sorted);
+  // Builds a run key by key (strictly increasing), without a key vector.
+  class Builder {
+   public:
+    explicit Builder(size_t expected_keys = 0);
+    void add(const Key& k);
+    std::shared_ptr<QuadRun> finish();
+
+   private:
+    std::shared_ptr<QuadRun> run_;
+    Key prev_{};
+  };
   static std::shared_ptr<QuadRun> empty();
   // Writes the run to `path` (fsync'd). Errors (full disk) leave no file.
   Status writeFile(const std::string& path) const;

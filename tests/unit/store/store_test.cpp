@@ -457,3 +457,36 @@ TEST(Store, SnapshotsAreConsistentWhileAWriterCommits) {
   Store::setMinCompactionForTesting(200000);
   fs::remove_all(dir);
 }
+
+// Bulk loads that go straight into the runs (the packed-key path), first
+// into an empty store and then merged with existing runs.
+TEST(Store, BulkLoadsMergeIntoRuns) {
+  Store::setMinCompactionForTesting(1000);
+  auto st = Store::openMemory();
+  std::set<rdf::Quad> expect;
+  for (int round = 0; round < 3; ++round) {
+    auto txn = st->begin();
+    for (int i = 0; i < 5000; ++i) {
+      // Interleave old and new subjects so merged runs interleave too.
+      auto q = Q("http://ex/s" + std::to_string((i * 7919 + round) % 3001), "http://ex/p" + std::to_string(i % 5),
+                 rdf::Term::literal(std::to_string(i + round * 100000)), i % 4 == 0 ? "http://ex/g" : "");
+      ASSERT_TRUE(txn.value()->add(q.view()).isOk());
+      expect.insert(q);
+    }
+    ASSERT_TRUE(txn.value()->commit().isOk());
+    auto snap = st->snapshot();
+    EXPECT_TRUE(sameQuads(allQuads(*snap), expect)) << "round " << round;
+    EXPECT_EQ(st->stats().delta_quads, 0u) << "round " << round;
+    // Pattern scans through every permutation.
+    TermId g = snap->lookup(rdf::TermView::iri("http://ex/g"));
+    size_t in_g = 0;
+    for (auto& q : expect) in_g += q.g.isNone() ? 0 : 1;
+    EXPECT_EQ(snap->count(QuadIds{0, 0, 0, g}), in_g);
+    EXPECT_EQ(snap->count(QuadIds{0, snap->lookup(rdf::TermView::iri("http://ex/p3")), 0, 0}),
+              static_cast<uint64_t>(std::count_if(expect.begin(), expect.end(),
+                                                  [](const rdf::Quad& q) { return q.p.value == "http://ex/p3"; })));
+    std::string report;
+    EXPECT_TRUE(st->check(&report).isOk()) << report;
+  }
+  Store::setMinCompactionForTesting(200000);
+}
