@@ -58,8 +58,15 @@ class ByteSource {
 Result<std::unique_ptr<ByteSource>> openFileSource(const std::string& path);
 std::unique_ptr<ByteSource> memorySource(std::string_view data);
 
+// The file:// IRI of a path (made absolute, RFC 8089, with characters outside
+// the IRI unreserved and sub-delims sets percent-encoded): readFile's default
+// base IRI.
+std::string fileIri(const std::string& path);
+
 // Read a file. Blank node labels are passed through as written in the
 // document; callers that merge documents must scope them (the store loader does).
+// (Turtle/TriG exception: Serd 0.30 reports labels b<digit>... as B<digit>...,
+// keeping them apart from its generated b1, b2...; see serd_reader.cpp.)
 Status readFile(const std::string& path, const ReadOptions& opts, QuadSink& sink);
 // Read from a source; opts.format must be set.
 Status readSource(ByteSource& src, const ReadOptions& opts, QuadSink& sink);

@@ -690,17 +690,23 @@ Status StoreImpl::commit(Transaction& txn) {
       while (i < txn.ins_.size() && txn.ins_[i] < k) ++i;
       if (i < txn.ins_.size() && txn.ins_[i] == k) present_in_run[i] = true;
     });
+    // Filter in place: the transaction's buffer becomes the change list.
+    size_t w = 0;
     for (size_t j = 0; j < txn.ins_.size(); ++j) {
       const Key& q = txn.ins_[j];
       bool present = std::binary_search(adds.begin(), adds.end(), q) ||
                      (present_in_run[j] && !std::binary_search(dels.begin(), dels.end(), q));
-      if (!present) eadd.push_back(q);
+      if (!present) txn.ins_[w++] = q;
     }
+    txn.ins_.resize(w);
   } else {
-    for (const Key& q : txn.ins_) {
-      if (!exists(*cur, q)) eadd.push_back(q);
+    size_t w = 0;
+    for (size_t j = 0; j < txn.ins_.size(); ++j) {
+      if (!exists(*cur, txn.ins_[j])) txn.ins_[w++] = txn.ins_[j];
     }
+    txn.ins_.resize(w);
   }
+  eadd = std::move(txn.ins_);
   timer.mark("effective changes");
   uint64_t new_next;
   {

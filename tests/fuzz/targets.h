@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+// Fuzz target entry points, one per untrusted input format. Each function has
+// the libFuzzer contract: it accepts any bytes, returns 0, and crashes
+// (abort) only on a bug: a sanitizer report or a broken invariant. The thin
+// fuzz_<name>.cpp files wrap them as LLVMFuzzerTestOneInput; fuzz_regress
+// (regress_main.cpp) replays seeds and saved crash inputs through them in
+// ordinary g++ builds.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace weft::fuzz {
+
+int fuzzOneNTriples(const uint8_t* data, size_t size);
+int fuzzOneNQuads(const uint8_t* data, size_t size);
+int fuzzOneTurtle(const uint8_t* data, size_t size);
+int fuzzOneTriG(const uint8_t* data, size_t size);
+int fuzzOneRdfXml(const uint8_t* data, size_t size);
+int fuzzOneJsonLd(const uint8_t* data, size_t size);
+int fuzzOneXsd(const uint8_t* data, size_t size);
+
+struct FuzzTarget {
+  const char* name;  // executable name, also the seeds/ and regress/ folder name
+  int (*fn)(const uint8_t*, size_t);
+};
+
+// All targets, terminated by {nullptr, nullptr}.
+extern const FuzzTarget kFuzzTargets[];
+
+}  // namespace weft::fuzz
