@@ -220,6 +220,10 @@ int cmdLoad(const std::string& store_dir, bool memory, const ReadFlags& rf,
   }
   progress.done();
   double parse_s = secondsSince(t0);
+  if (!quiet && parse_s > 1.0) {
+    std::fprintf(stderr, "committing %llu triples (sorting the indexes, writing the store)...\n",
+                 static_cast<unsigned long long>(progress.count()));
+  }
   Status s = txn->commit();
   if (!s) {
     cleanup();

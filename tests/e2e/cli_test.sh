@@ -67,6 +67,28 @@ if [ -w /dev/full ]; then
   expect_fail "full disk on stdout" '(No space|cannot write)' sh -c "\"$weft\" export --store \"$tmp/s\" --format nq > /dev/full"
 fi
 expect_fail "usage" 'exactly one of' "$weft" load "$tmp/a.ttl"
+# JSON-LD: export and re-load; a remote context resolved from a local file.
+"$weft" load -q --store "$tmp/s4" "$tmp/out.jsonld" >/dev/null && [ "$(quads "$tmp/s4")" = 6 ] && ok || bad "round trip jsonld"
+mkdir -p "$tmp/ctx"
+printf '{"@context": {"ex": "http://example.org/", "name": "ex:name"}}\n' >"$tmp/ctx/lot.jsonld"
+printf '{"@context": "https://contexts.example.org/lot.jsonld", "@id": "http://example.org/lot9", "name": "Lot nine"}\n' >"$tmp/remote.jsonld"
+expect_fail "remote context without a map" 'contexts.example.org' "$weft" load -q --store "$tmp/s5" "$tmp/remote.jsonld"
+"$weft" load -q --store "$tmp/s5" --context-map "https://contexts.example.org/=$tmp/ctx/" "$tmp/remote.jsonld" >/dev/null &&
+  "$weft" export --store "$tmp/s5" --format nt | grep -q '<http://example.org/lot9> <http://example.org/name> "Lot nine"' && ok || bad "context map"
+# A full disk during a load: a clear error, the store as it was. Needs a
+# small tmpfs, so root and permission to mount; otherwise say why not.
+if mkdir -p "$tmp/full" && mount -t tmpfs -o size=600k tmpfs "$tmp/full" 2>/dev/null; then
+  "$weft" load -q --store "$tmp/full/s" "$tmp/a.ttl" >/dev/null
+  for i in $(seq 1 20000); do
+    echo "<http://example.org/s$i> <http://example.org/p> \"a fairly long literal value number $i to fill the disk\" ."
+  done >"$tmp/many.nt"
+  expect_fail "disk full" 'disk full|No space' "$weft" load -q --store "$tmp/full/s" "$tmp/many.nt"
+  [ "$(quads "$tmp/full/s")" = 4 ] && ok || bad "store changed by a load that hit a full disk"
+  "$weft" check --store "$tmp/full/s" >/dev/null && ok || bad "check after a full disk"
+  umount "$tmp/full"
+else
+  echo "skip: full-disk load test (cannot mount a small tmpfs here: needs root and mount permission)"
+fi
 for c in load export stats check convert; do
   "$weft" $c --help >/dev/null 2>&1 && ok || bad "$c --help"
 done
