@@ -514,8 +514,9 @@ bool StoreImpl::termBytesFromDb(TermId id, std::string* out) const {
   const Block& b = *it->second;
   if (id < b.first || id - b.first >= b.offs.size()) return false;
   const auto* p = reinterpret_cast<const uint8_t*>(b.data.data()) + b.offs[id - b.first];
-  uint64_t n;
+  uint64_t n = 0;
   p = getVarint(p, reinterpret_cast<const uint8_t*>(b.data.data() + b.data.size()), &n);
+  if (!p) return false;  // offsets were validated when the block was read
   out->assign(reinterpret_cast<const char*>(p), n);
   return true;
 }

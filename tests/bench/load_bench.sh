@@ -86,7 +86,10 @@ if [[ $DO_BUILD -eq 1 ]]; then
   if cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >"$LOGS/cmake-configure.log" 2>&1; then
     cmake --build "$BUILD" -j2 --target weft_gen_bench >"$LOGS/build-gen.log" 2>&1 || log "building weft_gen_bench failed (see logs)"
     if [[ -z "$WEFT" ]]; then
-      cmake --build "$BUILD" -j2 --target weft >"$LOGS/build-weft.log" 2>&1 || log "building weft failed: weft rows will be pending (see $LOGS/build-weft.log)"
+      if ! cmake --build "$BUILD" -j2 --target weft >"$LOGS/build-weft.log" 2>&1; then
+        WEFT_BUILD_FAILED=1
+        log "building weft failed (see $LOGS/build-weft.log, kept with --keep)"
+      fi
     fi
   else
     log "CMake configure failed (see $LOGS/cmake-configure.log)"
@@ -104,6 +107,11 @@ fi
 [[ -n "$WEFT" ]] || WEFT="$BUILD/weft"
 HAVE_WEFT=0
 [[ -x "$WEFT" ]] && HAVE_WEFT=1
+WEFT_NOTE=""
+if [[ ${WEFT_BUILD_FAILED:-0} -eq 1 && $HAVE_WEFT -eq 1 ]]; then
+  WEFT_NOTE="the weft build failed; measured the older binary from $(date -u -r "$WEFT" +%Y-%m-%dT%H:%MZ)"
+  log "$WEFT_NOTE"
+fi
 
 # ---------------------------------------------------------------- data
 NT="$DATA/supply-$N-s$SEED.nt"
@@ -135,11 +143,15 @@ measure() {
   local name=$1; shift
   local out=${STDOUT_TO:-$LOGS/$name.out}
   log "running $name: $*"
+  local t0 t1
   set +e
+  t0=$(date +%s%N)
   /usr/bin/time -v -o "$LOGS/$name.time" "$@" >"$out" 2>"$LOGS/$name.err"
   RC=$?
+  t1=$(date +%s%N)
   set -e
-  SECS=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, a, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + a[i]; print s }' "$LOGS/$name.time")
+  # Wall time to the millisecond (GNU time's own "Elapsed" has 10 ms steps).
+  SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
   RSS_KB=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$LOGS/$name.time")
   CPU_SECS=$(awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$LOGS/$name.time")
   [[ -n "$SECS" ]] || SECS=0
@@ -265,6 +277,7 @@ fi
 # ---------------------------------------------------------------- report
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 mem_gib=$(awk '/MemTotal/ { printf "%.1f", $2 / 1048576 }' /proc/meminfo)
+# shellcheck disable=SC1091
 os=$( (. /etc/os-release && echo "$PRETTY_NAME") 2>/dev/null || echo "?")
 rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "?")
 git -C "$ROOT" diff --quiet HEAD 2>/dev/null || rev="$rev (with uncommitted changes)"
@@ -280,7 +293,8 @@ REPORT="$DATA/load-bench-$N.md"
   echo "- Data: \`weft_gen_bench --triples $N --seed $SEED\`; N-Triples $nt_mib MiB, Turtle $ttl_mib MiB; same graph: $SAME_GRAPH"
   echo "- Machine: $(nproc) CPUs ($cpu), $mem_gib GiB RAM, $os, Linux $(uname -r)"
   echo "- Tools: $(serdi -v 2>&1 | head -1 | cut -d' ' -f1-2); node $(node --version 2>/dev/null || echo '-'); oxigraph ${OXI_VERSION:--}; $WEFT_VERSION at $rev; $(${CXX:-c++} --version 2>/dev/null | head -1)"
-  echo "- Wall time, CPU time (user + system) and peak RSS from GNU time -v (whole process, start-up included); page cache warm; load average before the run: $LOADAVG. triples/s is from wall time; \"vs serdi\" divides it by serdi's rate on the same file."
+  [[ -z "$WEFT_NOTE" ]] || echo "- Note: $WEFT_NOTE"
+  echo "- Wall time (to the ms, around the process), CPU time (user + system) and peak RSS (GNU time -v) of the whole process, start-up included; page cache warm; load average before the run: $LOADAVG. triples/s is from wall time; \"vs serdi\" divides it by serdi's rate on the same file."
   echo
   echo "| tool | input | triples | seconds | CPU s | triples/s | vs serdi | peak RSS | bytes/quad in memory | bytes/quad on disk | note |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
@@ -299,13 +313,14 @@ REPORT="$DATA/load-bench-$N.md"
         rssm = sprintf("%.0f MiB", rss / 1024)
         bpm = (mem == 1 && t > 0) ? sprintf("%.0f", rss * 1024 / t) : ""
         bpd = (disk != "" && t > 0) ? sprintf("%.0f", disk / t) : ""
-        printf "| %s | %s | %s | %.2f | %s | %s | %s | %s | %s | %s | %s |\n", tool, fmt, grp(t), secs, cpu, grp(rate), ratio, rssm, bpm, bpd, note
+        printf "| %s | %s | %s | %.3f | %s | %s | %s | %s | %s | %s | %s |\n", tool, fmt, grp(t), secs, cpu, grp(rate), ratio, rssm, bpm, bpd, note
       }'
   done
   echo
   if [[ $HAVE_WEFT -eq 1 ]]; then
     echo "Reopen (\`weft stats --store DIR\` on the N-Triples store, $REOPEN_RUNS runs): whole process median $REOPEN_MEDIAN s (min $REOPEN_MIN s, max $REOPEN_MAX s); weft's own \"open time\" median ${OPEN_MEDIAN:-?} s."
     echo
+    # shellcheck disable=SC2016
     echo '`weft stats` output:'
     echo
     echo '```'
