@@ -3,7 +3,7 @@
 # The README's second command: build and run the whole test suite.
 #   1. Release build; ctest runs every label: unit, conformance (W3C RDF
 #      syntaxes and JSON-LD from ../shared/conformance), e2e (CLI, crash
-#      safety), fuzz-regress.
+#      safety), fuzz-regress. The conformance counts per suite are printed.
 #   2. Debug build with ASan + UBSan; ctest runs the unit tests again.
 #   3. clang-14 libFuzzer build; each reader is fuzzed for a short time.
 # Set WEFT_FUZZ_SECONDS (default 15) to change the fuzz time per target,
@@ -11,21 +11,48 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+passed=0
+failed=0
+count() {  # adds ctest's "N% tests passed, F tests failed out of T" to the totals
+  local line t f
+  line=$(grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' "$log" | tail -1)
+  t=$(sed -E 's/.* out of ([0-9]+).*/\1/' <<<"$line")
+  f=$(sed -E 's/.* ([0-9]+) tests failed.*/\1/' <<<"$line")
+  passed=$((passed + t - f))
+  failed=$((failed + f))
+}
+
 echo "== 1/3 release build + ctest (unit, conformance, e2e, fuzz-regress)"
 cmake --preset release >/dev/null
 cmake --build --preset release -j"$jobs"
-ctest --test-dir build/release --output-on-failure -j"$jobs"
+ctest --test-dir build/release --output-on-failure -j"$jobs" 2>&1 | tee "$log"
+count
+echo "== conformance, per suite"
+build/release/tests/conformance/rdf_conformance | grep -E '(passed|skipped)' || true
+build/release/tests/conformance/jsonld_conformance | grep -E '(passed|skipped)' || true
+
 if [ "${WEFT_SKIP_ASAN:-0}" != 1 ]; then
   echo "== 2/3 debug + ASan/UBSan build, unit tests"
   cmake --preset debug-asan >/dev/null
-  cmake --build --preset debug-asan -j"$jobs" --target unit_core unit_rdf unit_store 2>/dev/null ||
-    cmake --build --preset debug-asan -j"$jobs"
-  ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build/debug-asan --output-on-failure -j"$jobs" -L unit
+  cmake --build --preset debug-asan -j"$jobs" --target unit_core unit_rdf unit_store
+  ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build/debug-asan --output-on-failure -j"$jobs" -L unit 2>&1 | tee "$log"
+  count
+else
+  echo "skip: ASan stage (WEFT_SKIP_ASAN=1)"
 fi
 if [ "${WEFT_SKIP_FUZZ:-0}" != 1 ]; then
   echo "== 3/3 libFuzzer build (clang-14), short fuzz run"
   cmake --preset fuzz >/dev/null
   cmake --build --preset fuzz -j"$jobs"
-  bash tests/fuzz/run_short.sh build/fuzz "${WEFT_FUZZ_SECONDS:-15}"
+  if bash tests/fuzz/run_short.sh build/fuzz "${WEFT_FUZZ_SECONDS:-15}"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+  fi
+else
+  echo "skip: fuzz stage (WEFT_SKIP_FUZZ=1)"
 fi
-echo "== all test stages passed"
+echo "weft tests: $passed passed, $failed failed"
+[ "$failed" = 0 ]

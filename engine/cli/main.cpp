@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/rdf/pipeline.h"
 #include "engine/rdf/syntax.h"
 #include "engine/store/store.h"
 
@@ -208,7 +209,7 @@ int cmdLoad(const std::string& store_dir, bool memory, const ReadFlags& rf,
       return fail(opts.status());
     }
     loader.startDocument();
-    Status s = rdf::readFile(file, opts.value(), progress);
+    Status s = rdf::readFilePipelined(file, opts.value(), progress);
     if (!s) {
       progress.done();
       txn->rollback();
