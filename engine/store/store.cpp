@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cerrno>
 #include <cstring>
@@ -448,7 +449,7 @@ TermId StoreImpl::probeHashFile(std::string_view enc, uint64_t h) const {
   uint32_t tag = static_cast<uint32_t>(h >> 32);
   uint64_t mask = hash_.slot_count - 1;
   std::string tmp;
-  for (uint64_t i = h & mask;; i = (i + 1) & mask) {
+  for (uint64_t i = tag & mask;; i = (i + 1) & mask) {
     uint64_t s = hash_.slots[i];
     if (s == 0) return 0;
     if (static_cast<uint32_t>(s >> 32) == tag) {
@@ -785,13 +786,24 @@ Status StoreImpl::rebuildHashFile(uint64_t covered, uint64_t gen, std::string* n
   while (slots * 6 < terms * 10) slots *= 2;  // load <= 0.6
   std::vector<uint64_t> table(slots, 0);
   uint64_t mask = slots - 1;
-  std::string tmp;
-  for (TermId id = kFirstTermId; id < covered; ++id) {
-    if (!decodeBytes(id, &tmp)) return Status::corruption("term " + std::to_string(id) + " missing");
-    uint64_t h = hashBytes(tmp);
-    uint64_t i = h & mask;
+  // A slot's position derives from its 32-bit tag alone, so the entries of
+  // the previous file move over without decoding their terms.
+  auto place = [&](uint64_t slot) {
+    uint64_t i = (slot >> 32) & mask;
     while (table[i] != 0) i = (i + 1) & mask;
-    table[i] = (h >> 32 << 32) | id;
+    table[i] = slot;
+  };
+  for (uint64_t i = 0; hash_.slots && i < hash_.slot_count; ++i) {
+    if (hash_.slots[i] != 0) place(hash_.slots[i]);
+  }
+  {
+    std::shared_lock<std::shared_mutex> g(dict_mu_);
+    if (mem_.firstId() != (hash_.slots ? hash_.covered : kFirstTermId)) {
+      return Status::internal("term table does not start where the hash file ends");
+    }
+    for (TermId id = mem_.firstId(); id < covered; ++id) {
+      place((hashBytes(mem_.get(id)) >> 32 << 32) | id);
+    }
   }
   *name = "terms-" + std::to_string(gen) + ".hash";
   std::string path = dir_ + "/" + *name;
@@ -813,22 +825,31 @@ Status StoreImpl::rebuildHashFile(uint64_t covered, uint64_t gen, std::string* n
 Status StoreImpl::writeCheckpoint(IndexVersion& v, bool runs_changed) {
   const uint64_t gen = std::max(runs_gen_, hash_gen_) + 1;
   uint64_t rg = runs_gen_, rtxn = ckpt_txn_, rquads = ckpt_quads_;
+  uint64_t hg = hash_gen_, covered = hash_.slots ? hash_.covered : kFirstTermId;
+  std::string hname = hash_name_;
   if (runs_changed) {  // compacted: the runs hold everything up to v.txn
     rg = gen;
-    for (int p = 0; p < kPermCount; ++p) {
-      WEFT_TRY(v.runs[p]->writeFile(dir_ + "/run-" + std::to_string(rg) + "-" + kPermNames[p]));
-      if (p == 2) crashPoint("mid-checkpoint");
-    }
     rtxn = v.txn;
     rquads = v.quad_count;
   }
-  uint64_t hg = hash_gen_, covered = hash_.slots ? hash_.covered : kFirstTermId;
-  std::string hname = hash_name_;
   if (mem_.size() > 0) {
     hg = gen;
-    WEFT_TRY(rebuildHashFile(committed_next_, hg, &hname));
     covered = committed_next_;
   }
+  // The six run files and the hash file are written side by side (tasks
+  // 0-5 and 6); each goes to a temporary name first.
+  std::array<Status, kPermCount + 1> st;
+  parallelFor(kPermCount + 1, [&](int t) {
+    if (t < kPermCount) {
+      if (rg != runs_gen_) {
+        st[t] = v.runs[t]->writeFile(dir_ + "/run-" + std::to_string(rg) + "-" + kPermNames[t]);
+        if (t == 2) crashPoint("mid-checkpoint");
+      }
+    } else if (hg != hash_gen_) {
+      st[t] = rebuildHashFile(covered, hg, &hname);
+    }
+  });
+  for (const Status& x : st) WEFT_TRY(x);
   // The manifest names the files; it is replaced atomically.
   std::string tmp = dir_ + "/INDEX.tmp";
   {
