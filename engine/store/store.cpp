@@ -716,8 +716,10 @@ Status StoreImpl::commit(Transaction& txn) {
     new_next = mem_.nextId();
   }
   uint64_t txn_id = last_txn_ + 1;
-  if (durable_) {
-    if (readonly_) return Status::invalidArgument("store '" + dir_ + "' is open read-only");
+  if (durable_ && readonly_) return Status::invalidArgument("store '" + dir_ + "' is open read-only");
+  // The durable log: new terms, the effective changes and the meta row, in
+  // one SQLite transaction. Its COMMIT is the durability point.
+  auto writeLog = [&]() -> Status {
     std::lock_guard<std::mutex> g(db_mu_);
     WEFT_TRY(db_->begin());
     auto fail = [&](Status s) {
@@ -751,16 +753,30 @@ Status StoreImpl::commit(Transaction& txn) {
     s = db_->commit();
     if (!s) return fail(s);
     crashPoint("after-sqlite-commit");
-    timer.mark("sqlite (terms, log, fsync)");
+    return Status::ok();
+  };
+  // The next index version is derived while the log is written (it only
+  // reads the current version and the change lists); it is published only
+  // if the log commits.
+  bool compacted = false;
+  std::shared_ptr<IndexVersion> nv;
+  auto derive = [&] {
+    nv = (eadd.empty() && erem.empty()) ? std::make_shared<IndexVersion>(*cur)
+                                        : applyEffective(*cur, eadd, erem, &compacted);
+  };
+  if (durable_) {
+    std::thread builder(derive);
+    Status s = writeLog();
+    builder.join();
+    if (!s) return s;
+    timer.mark(compacted ? "log + index version (new runs)" : "log + index version (delta)");
+  } else {
+    derive();
+    timer.mark(compacted ? "index version (new runs)" : "index version (delta)");
   }
-  // Durable from here on: the rest only derives index state.
+  // Durable from here on: the rest only derives index files.
   last_txn_ = txn_id;
   committed_next_ = new_next;
-  bool compacted = false;
-  std::shared_ptr<IndexVersion> nv = (eadd.empty() && erem.empty())
-                                         ? std::make_shared<IndexVersion>(*cur)
-                                         : applyEffective(*cur, eadd, erem, &compacted);
-  timer.mark(compacted ? "index version (new runs)" : "index version (delta)");
   nv->next_term_id = new_next;
   nv->txn = txn_id;
   txn.added_ = eadd.size();
