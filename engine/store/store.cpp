@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <array>
 #include <chrono>
 #include <cerrno>
@@ -31,7 +32,7 @@ namespace {
 
 constexpr uint64_t kHashMagic = 0x3148534854464557ULL;  // "WEFTHSH1"
 constexpr const char* kFormatName = "weft-store";
-constexpr int kFormatVersion = 1;
+constexpr uint64_t kFormatVersion = 1;
 constexpr size_t kTermsPerBlock = 4096;
 constexpr size_t kQuadsPerBatch = 65536;
 
@@ -252,14 +253,20 @@ Status StoreImpl::openDurable(const std::string& dir, OpenMode mode) {
   }
   WEFT_TRY(s);
   if (meta["format"] != kFormatName) return Status::invalidArgument("'" + dir + "' is not a weft store");
-  if (std::stoi(meta["version"]) != kFormatVersion) {
+  auto number = [&](const char* key, uint64_t* out) {
+    const std::string& v = meta[key];
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), *out);
+    return ec == std::errc() && end == v.data() + v.size() && !v.empty();
+  };
+  uint64_t version = 0, quads_meta = 0;
+  if (!number("version", &version) || !number("txn", &last_txn_) || !number("next_term", &committed_next_) ||
+      !number("next_doc", &next_doc_) || !number("quads", &quads_meta) || committed_next_ < kFirstTermId) {
+    return Status::corruption("store '" + dir + "': its meta table is damaged");
+  }
+  if (version != kFormatVersion) {
     return Status::unsupported("store '" + dir + "' has format version " + meta["version"] +
                                "; this weft reads version " + std::to_string(kFormatVersion));
   }
-  last_txn_ = std::stoull(meta["txn"]);
-  committed_next_ = std::stoull(meta["next_term"]);
-  next_doc_ = std::stoull(meta["next_doc"]);
-  uint64_t quads_meta = std::stoull(meta["quads"]);
 
   // The index manifest; if missing or unusable, rebuild from SQLite.
   auto v = std::make_shared<IndexVersion>();

@@ -67,6 +67,11 @@ if [ -w /dev/full ]; then
   expect_fail "full disk on stdout" '(No space|cannot write)' sh -c "\"$weft\" export --store \"$tmp/s\" --format nq > /dev/full"
 fi
 expect_fail "usage" 'exactly one of' "$weft" load "$tmp/a.ttl"
+# Ill-typed literals are loaded as written and reported, never dropped.
+printf '@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n<http://e/a> <http://e/q> "12.5"^^xsd:integer, "7"^^xsd:integer .\n' >"$tmp/lit.ttl"
+"$weft" load -q --store "$tmp/lit" "$tmp/lit.ttl" >/dev/null 2>"$tmp/err"
+grep -q '1 literal(s) not valid' "$tmp/err" && ok || bad "invalid literal warning: $(cat "$tmp/err")"
+"$weft" export --store "$tmp/lit" --format nt | grep -q '"12.5"^^<http://www.w3.org/2001/XMLSchema#integer>' && ok || bad "invalid literal kept"
 # JSON-LD: export and re-load; a remote context resolved from a local file.
 "$weft" load -q --store "$tmp/s4" "$tmp/out.jsonld" >/dev/null && [ "$(quads "$tmp/s4")" = 6 ] && ok || bad "round trip jsonld"
 mkdir -p "$tmp/ctx"
