@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/rdf/internal/jsonld_json.h"
 #include "engine/rdf/internal/jsonld_writer.h"
 
 namespace weft::rdf::internal {
@@ -26,30 +27,8 @@ namespace {
 
 constexpr std::string_view kRdfType = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 
-void appendJsonString(std::string& out, std::string_view s) {
-  out += '"';
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        if (c < 0x20) {
-          static const char* kHex = "0123456789abcdef";
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 15];
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-}
+// One JSON string escaper for the processor and the writer.
+void appendJsonString(std::string& out, std::string_view s) { appendJsonQuoted(out, s); }
 
 bool isGenDelim(char c) {
   return c == ':' || c == '/' || c == '?' || c == '#' || c == '[' || c == ']' || c == '@';
