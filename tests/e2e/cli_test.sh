@@ -67,6 +67,9 @@ if [ -w /dev/full ]; then
   expect_fail "full disk on stdout" '(No space|cannot write)' sh -c "\"$weft\" export --store \"$tmp/s\" --format nq > /dev/full"
 fi
 expect_fail "usage" 'exactly one of' "$weft" load "$tmp/a.ttl"
+# --graph puts a triple syntax into a named graph.
+"$weft" load -q --store "$tmp/g" --graph http://example.org/g1 "$tmp/a.ttl" >/dev/null &&
+  [ "$("$weft" export --store "$tmp/g" --format nq | grep -c '<http://example.org/g1> .$')" = 4 ] && ok || bad "load --graph"
 # Ill-typed literals are loaded as written and reported, never dropped.
 printf '@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n<http://e/a> <http://e/q> "12.5"^^xsd:integer, "7"^^xsd:integer .\n' >"$tmp/lit.ttl"
 "$weft" load -q --store "$tmp/lit" "$tmp/lit.ttl" >/dev/null 2>"$tmp/err"
