@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "engine/rdf/internal/syntax_check.h"
 
+#include "engine/rdf/internal/iri.h"
+
 #include <array>
 #include <cstdint>
 #include <cstdio>
@@ -62,63 +64,6 @@ bool pnChars(uint32_t c) {
          (c >= 0x300 && c <= 0x36F) || (c >= 0x203F && c <= 0x2040);
 }
 
-struct IriParts {
-  std::optional<std::string_view> scheme, authority, query, fragment;
-  std::string_view path;
-};
-
-IriParts split(std::string_view s) {
-  IriParts p;
-  if (hasIriScheme(s)) {
-    size_t c = s.find(':');
-    p.scheme = s.substr(0, c);
-    s.remove_prefix(c + 1);
-  }
-  if (size_t h = s.find('#'); h != std::string_view::npos) {
-    p.fragment = s.substr(h + 1);
-    s = s.substr(0, h);
-  }
-  if (size_t q = s.find('?'); q != std::string_view::npos) {
-    p.query = s.substr(q + 1);
-    s = s.substr(0, q);
-  }
-  if (s.substr(0, 2) == "//") {
-    size_t end = s.find('/', 2);
-    if (end == std::string_view::npos) end = s.size();
-    p.authority = s.substr(2, end - 2);
-    s.remove_prefix(end);
-  }
-  p.path = s;
-  return p;
-}
-
-// RFC 3986 section 5.2.4.
-std::string removeDotSegments(std::string_view in) {
-  std::string out;
-  while (!in.empty()) {
-    if (in.substr(0, 3) == "../") {
-      in.remove_prefix(3);
-    } else if (in.substr(0, 2) == "./") {
-      in.remove_prefix(2);
-    } else if (in.substr(0, 3) == "/./") {
-      in.remove_prefix(2);
-    } else if (in == "/.") {
-      in = "/";
-    } else if (in.substr(0, 4) == "/../" || in == "/..") {
-      in = in.size() == 3 ? std::string_view("/") : in.substr(3);
-      size_t last = out.rfind('/');
-      out.resize(last == std::string::npos ? 0 : last);
-    } else if (in == "." || in == "..") {
-      in = {};
-    } else {
-      size_t next = in.find('/', in.front() == '/' ? 1 : 0);
-      if (next == std::string_view::npos) next = in.size();
-      out.append(in.substr(0, next));
-      in.remove_prefix(next);
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -217,65 +162,8 @@ bool checkLangTag(std::string_view tag) {
 }
 
 std::string resolveIri(std::string_view ref, std::string_view base) {
-  IriParts r = split(ref);
-  IriParts b = split(base);
-  std::optional<std::string_view> scheme, authority, query;
-  std::string path;
-  if (r.scheme) {
-    scheme = r.scheme;
-    authority = r.authority;
-    path = removeDotSegments(r.path);
-    query = r.query;
-  } else {
-    scheme = b.scheme;
-    if (r.authority) {
-      authority = r.authority;
-      path = removeDotSegments(r.path);
-      query = r.query;
-    } else {
-      authority = b.authority;
-      if (r.path.empty()) {
-        path = std::string(b.path);
-        query = r.query ? r.query : b.query;
-      } else {
-        if (r.path.front() == '/') {
-          path = removeDotSegments(r.path);
-        } else {
-          // Merge (5.2.3).
-          std::string merged;
-          if (b.authority && b.path.empty()) {
-            merged = "/";
-            merged += r.path;
-          } else {
-            size_t slash = b.path.rfind('/');
-            if (slash != std::string_view::npos) merged = std::string(b.path.substr(0, slash + 1));
-            merged += r.path;
-          }
-          path = removeDotSegments(merged);
-        }
-        query = r.query;
-      }
-    }
-  }
-  std::string out;
-  if (scheme) {
-    out += *scheme;
-    out += ':';
-  }
-  if (authority) {
-    out += "//";
-    out += *authority;
-  }
-  out += path;
-  if (query) {
-    out += '?';
-    out += *query;
-  }
-  if (r.fragment) {
-    out += '#';
-    out += *r.fragment;
-  }
-  return out;
+  // One RFC 3986 section 5.2 implementation serves every reader.
+  return rfc3986::resolve(base, ref);
 }
 
 bool isPnPrefix(std::string_view p) {
