@@ -202,6 +202,31 @@ Status closeStdout(Status s) {
   return s;
 }
 
+// Where a command writes RDF: standard output (path "" or "-") or a file.
+struct RdfOutput {
+  OutFile file;
+  bool to_file = false;
+  std::unique_ptr<rdf::QuadWriter> writer;
+
+  Status open(const std::string& path, rdf::Format f) {
+    std::FILE* out = stdout;
+    to_file = !path.empty() && path != "-";
+    if (to_file) {
+      WEFT_TRY(file.open(path));
+      out = file.f;
+    }
+    rdf::WriteOptions wo;
+    wo.prefixes = defaultPrefixes();
+    writer = rdf::makeWriter(f, out, wo);
+    return Status::ok();
+  }
+  // Flushes the writer and closes the output; `s` is the status so far.
+  Status finish(Status s) {
+    if (s) s = writer->finish();
+    return to_file ? file.close(s) : closeStdout(s);
+  }
+};
+
 // ---- load -------------------------------------------------------------------
 
 int cmdLoad(const std::string& store_dir, bool memory, const ReadFlags& rf,
@@ -306,17 +331,10 @@ int cmdExport(const std::string& store_dir, const std::string& graph, const std:
                    rdf::formatName(f));
     }
   }
-  std::FILE* out = stdout;
-  OutFile of;
-  bool to_file = !out_path.empty() && out_path != "-";
-  if (to_file) {
-    Status os = of.open(out_path);
-    if (!os) return fail(os);
-    out = of.f;
-  }
-  rdf::WriteOptions wo;
-  wo.prefixes = defaultPrefixes();
-  auto writer = rdf::makeWriter(f, out, wo);
+  RdfOutput output;
+  Status os = output.open(out_path, f);
+  if (!os) return fail(os);
+  auto& writer = output.writer;
   // GSPO order groups graphs and subjects for the Turtle-family writers.
   std::vector<store::TermId> graphs;
   if (pat.g != store::kAny) graphs.push_back(pat.g);
@@ -339,8 +357,7 @@ int cmdExport(const std::string& store_dir, const std::string& graph, const std:
       s = writer->quad(qv);
     }
   }
-  if (s) s = writer->finish();
-  s = to_file ? of.close(s) : closeStdout(s);
+  s = output.finish(s);
   return s ? 0 : fail(s);
 }
 
@@ -398,21 +415,11 @@ int cmdConvert(const ReadFlags& rf, const std::string& to, const std::string& in
   if (of == rdf::Format::kUnknown || of == rdf::Format::kRdfXml) {
     return fail(Status::invalidArgument("cannot write '" + out_path + "': give --to nt|nq|ttl|trig|jsonld"));
   }
-  std::FILE* out = stdout;
-  OutFile ofile;
-  bool to_file = out_path != "-";
-  if (to_file) {
-    Status os = ofile.open(out_path);
-    if (!os) return fail(os);
-    out = ofile.f;
-  }
-  rdf::WriteOptions wo;
-  wo.prefixes = defaultPrefixes();
-  auto writer = rdf::makeWriter(of, out, wo);
-  CountingSink sink(writer.get());
-  Status s = rdf::readFile(in, opts.value(), sink);
-  if (s) s = writer->finish();
-  s = to_file ? ofile.close(s) : closeStdout(s);
+  RdfOutput output;
+  Status os = output.open(out_path, of);
+  if (!os) return fail(os);
+  CountingSink sink(output.writer.get());
+  Status s = output.finish(rdf::readFile(in, opts.value(), sink));
   if (!s) return fail(s);
   std::fprintf(stderr, "converted %llu quads\n", static_cast<unsigned long long>(sink.n));
   return 0;
