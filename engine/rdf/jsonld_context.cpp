@@ -569,23 +569,21 @@ void Processor::createTermDefinition(Context& active, const Json& local, const s
   defined[term] = true;
 }
 
-// API 4.4.2 IRI Expansion, with the term-defining steps 3 and 6.3 used while
-// processing a local context.
-OptString Processor::expandIriDefining(Context& active, std::string_view value,
-                                       bool document_relative, bool vocab, const Json* local,
-                                       Defined* defined, const OptString& base_url,
-                                       const std::vector<std::string>& remote) {
+namespace {
+
+// API 4.4.2 IRI Expansion. `define(name)` runs steps 3 and 6.3 (define a
+// term of the local context being processed before it is used); outside
+// context processing it does nothing. It may change `active` through another
+// reference, so `active` is read only after it returns.
+template <typename Define>
+OptString expandIriSteps(const Context& active, std::string_view value, bool document_relative,
+                         bool vocab, Define&& define) {
   // 1.
   if (isKeyword(value)) return std::string(value);
   // 2.
   if (hasKeywordForm(value)) return std::nullopt;
   // 3.
-  if (local && local->has(value)) {
-    auto it = defined->find(value);
-    if (it == defined->end() || !it->second)
-      createTermDefinition(active, *local, std::string(value), *defined, base_url, false, false,
-                           remote, true);
-  }
+  define(value);
   const TermDef* def = active.term(value);
   // 4.
   if (def && def->iri && isKeyword(*def->iri)) return def->iri;
@@ -599,12 +597,7 @@ OptString Processor::expandIriDefining(Context& active, std::string_view value,
     // 6.2
     if (prefix == "_" || suffix.substr(0, 2) == "//") return std::string(value);
     // 6.3
-    if (local && local->has(prefix)) {
-      auto it = defined->find(prefix);
-      if (it == defined->end() || !it->second)
-        createTermDefinition(active, *local, std::string(prefix), *defined, base_url, false,
-                             false, remote, true);
-    }
+    define(prefix);
     // 6.4
     const TermDef* p = active.term(prefix);
     if (p && p->iri && p->prefix) return *p->iri + std::string(suffix);
@@ -619,25 +612,27 @@ OptString Processor::expandIriDefining(Context& active, std::string_view value,
   return std::string(value);
 }
 
+}  // namespace
+
+// IRI Expansion while processing a local context: steps 3 and 6.3 define the
+// local context's terms on first use.
+OptString Processor::expandIriDefining(Context& active, std::string_view value,
+                                       bool document_relative, bool vocab, const Json* local,
+                                       Defined* defined, const OptString& base_url,
+                                       const std::vector<std::string>& remote) {
+  return expandIriSteps(active, value, document_relative, vocab, [&](std::string_view name) {
+    if (!local || !local->has(name)) return;
+    auto it = defined->find(name);
+    if (it == defined->end() || !it->second) {
+      createTermDefinition(active, *local, std::string(name), *defined, base_url, false, false,
+                           remote, true);
+    }
+  });
+}
+
 OptString Processor::expandIri(const Context& active, std::string_view value,
                                bool document_relative, bool vocab) const {
-  if (isKeyword(value)) return std::string(value);
-  if (hasKeywordForm(value)) return std::nullopt;
-  const TermDef* def = active.term(value);
-  if (def && def->iri && isKeyword(*def->iri)) return def->iri;
-  if (vocab && def) return def->iri;
-  size_t colon = value.find(':', 1);
-  if (colon != std::string_view::npos) {
-    std::string_view prefix = value.substr(0, colon);
-    std::string_view suffix = value.substr(colon + 1);
-    if (prefix == "_" || suffix.substr(0, 2) == "//") return std::string(value);
-    const TermDef* p = active.term(prefix);
-    if (p && p->iri && p->prefix) return *p->iri + std::string(suffix);
-    if (isAbsoluteIri(value)) return std::string(value);
-  }
-  if (vocab && active.vocab) return *active.vocab + std::string(value);
-  if (document_relative) return resolveAgainst(active.base, value);
-  return std::string(value);
+  return expandIriSteps(active, value, document_relative, vocab, [](std::string_view) {});
 }
 
 }  // namespace weft::rdf::internal::jsonld
