@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "engine/core/bytes.h"
+#include "engine/store/internal/key_coding.h"
 
 namespace weft::store {
 namespace {
@@ -56,11 +57,7 @@ void QuadRun::Builder::add(const Key& k) {
     run_->offsets_.push_back(buf.size());
     for (uint64_t c : k) appendVarint(buf, c);
   } else {
-    int d = 0;
-    while (d < 4 && k[d] == prev_[d]) ++d;
-    // Keys are strictly increasing, so d < 4 and k[d] > prev_[d].
-    appendVarint(buf, ((k[d] - prev_[d]) << 2) | static_cast<uint64_t>(d));
-    for (int j = d + 1; j < 4; ++j) appendVarint(buf, k[j]);
+    internal::putKeyDelta(prev_, k, [&](uint64_t v) { appendVarint(buf, v); });
   }
   prev_ = k;
   ++run_->count_;
@@ -199,15 +196,8 @@ bool QuadRun::Cursor::decodeNext(Key* out) {
     }
     first_in_block_ = false;
   } else {
-    uint64_t v;
-    p_ = getVarint(p_, block_end_, &v);
+    p_ = internal::getKeyDelta(p_, block_end_, &prev_);
     if (!p_) return false;
-    int d = static_cast<int>(v & 3);
-    prev_[d] += v >> 2;
-    for (int j = d + 1; j < 4; ++j) {
-      p_ = getVarint(p_, block_end_, &prev_[j]);
-      if (!p_) return false;
-    }
   }
   *out = prev_;
   return true;

@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "engine/core/bytes.h"
+#include "engine/store/internal/key_coding.h"
 #include "engine/store/internal/store_impl.h"
 #include "engine/store/term_codec.h"
 
@@ -106,11 +107,7 @@ std::string encodeQuads(const Key* begin, const Key* end) {
   putVarint(out, static_cast<uint64_t>(end - begin));
   Key prev{};
   for (const Key* k = begin; k != end; ++k) {
-    int d = 0;
-    while (d < 4 && (*k)[d] == prev[d]) ++d;
-    if (d == 4) d = 3;  // cannot happen for unique keys; stay decodable
-    putVarint(out, (((*k)[d] - prev[d]) << 2) | static_cast<uint64_t>(d));
-    for (int j = d + 1; j < 4; ++j) putVarint(out, (*k)[j]);
+    internal::putKeyDelta(prev, *k, [&](uint64_t v) { putVarint(out, v); });
     prev = *k;
   }
   return out;
@@ -124,15 +121,8 @@ bool decodeQuads(std::string_view blob, KeyVec* out) {
   if (!p || n > blob.size()) return false;
   Key prev{};
   for (uint64_t i = 0; i < n; ++i) {
-    uint64_t v;
-    p = getVarint(p, end, &v);
+    p = internal::getKeyDelta(p, end, &prev);
     if (!p) return false;
-    int d = static_cast<int>(v & 3);
-    prev[d] += v >> 2;
-    for (int j = d + 1; j < 4; ++j) {
-      p = getVarint(p, end, &prev[j]);
-      if (!p) return false;
-    }
     out->push_back(prev);
   }
   return p == end;
