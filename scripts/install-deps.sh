@@ -7,6 +7,8 @@ pkgs=(
   build-essential cmake pkg-config git ca-certificates
   libserd-dev libsord-dev libraptor2-dev rapidjson-dev libeigen3-dev
   libsqlite3-dev zlib1g-dev libcli11-dev
+  libpcre2-dev                  # SPARQL REGEX / REPLACE (XPath regular expressions)
+  libssl-dev                    # SPARQL MD5 / SHA* (libcrypto)
   libgtest-dev libgmock-dev
   clang-14 libclang-rt-14-dev   # libFuzzer targets (a short fuzz run is part of the tests)
   time                          # /usr/bin/time in the e2e and benchmark scripts

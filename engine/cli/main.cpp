@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/cli/query_cmd.h"
 #include "engine/rdf/pipeline.h"
 #include "engine/rdf/syntax.h"
 #include "engine/rdf/xsd.h"
@@ -464,6 +465,11 @@ int main(int argc, char** argv) {
   conv->add_option("IN", conv_in, "Input file")->required();
   conv->add_option("OUT", conv_out, "Output file, or - for standard output (then give --to)");
 
+  cli::QueryFlags qf;
+  auto* query = cli::addQueryCommand(app, qf);
+  cli::UpdateFlags uf;
+  auto* update = cli::addUpdateCommand(app, uf);
+
   CLI11_PARSE(app, argc, argv);
 
   if (load->parsed()) {
@@ -477,5 +483,7 @@ int main(int argc, char** argv) {
   if (stats->parsed()) return cmdStats(store_dir);
   if (check->parsed()) return cmdCheck(store_dir);
   if (conv->parsed()) return cmdConvert(rf, to, conv_in, conv_out);
+  if (query->parsed()) return cli::cmdQuery(qf);
+  if (update->parsed()) return cli::cmdUpdate(uf);
   return 2;
 }

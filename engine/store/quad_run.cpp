@@ -223,6 +223,34 @@ bool QuadRun::Cursor::next(Key* out) {
   return false;
 }
 
+uint64_t QuadRun::rank(const Key& key) const {
+  if (firsts_.empty()) return 0;
+  auto it = std::upper_bound(firsts_.begin(), firsts_.end(), key);
+  if (it == firsts_.begin()) return 0;
+  size_t b = static_cast<size_t>(it - firsts_.begin()) - 1;
+  uint64_t n = static_cast<uint64_t>(b) * kBlockKeys;
+  Cursor c(this, firsts_[b], 0);
+  Key k;
+  // Decode block b only: stop at its end or at the first key >= key.
+  while (c.block_ == b && c.decodeNext(&k)) {
+    if (c.block_ != b || !(k < key)) break;
+    ++n;
+  }
+  return n;
+}
+
+uint64_t QuadRun::countPrefix(const Key& lower, int prefix_len) const {
+  if (prefix_len <= 0) return count_;
+  Key lo = lower, hi = lower;
+  for (int i = prefix_len; i < 4; ++i) lo[i] = hi[i] = 0;
+  int last = prefix_len - 1;
+  // The first key after the prefix: increment the last prefix component,
+  // carrying into earlier ones on overflow.
+  while (last >= 0 && hi[last] == UINT64_MAX) hi[last--] = 0;
+  uint64_t end = last < 0 ? count_ : (++hi[last], rank(hi));
+  return end - rank(lo);
+}
+
 void QuadRun::forEach(const std::function<void(const Key&)>& fn) const {
   Cursor c(this, Key{0, 0, 0, 0}, 0);
   Key k;

@@ -77,6 +77,12 @@ class QuadRun {
     bool done_ = true;
   };
   Cursor scan(const Key& lower, int prefix_len) const { return Cursor(this, lower, prefix_len); }
+  // Number of keys whose first `prefix_len` components equal lower's: two
+  // block-directory searches and at most two block decodes (every block but
+  // the last holds exactly kBlockKeys keys).
+  uint64_t countPrefix(const Key& lower, int prefix_len) const;
+  // Number of keys < key.
+  uint64_t rank(const Key& key) const;
   // Decodes everything (tests, merges).
   void forEach(const std::function<void(const Key&)>& fn) const;
   // Full structural check: decodes all blocks, checks order and counts.

@@ -1035,11 +1035,33 @@ Snapshot::Cursor Snapshot::scan(const QuadIds& pat) const {
 
 uint64_t Snapshot::count(const QuadIds& pattern) const {
   if (pattern == QuadIds{}) return v_->quad_count;
-  auto c = scan(pattern);
-  QuadIds q;
-  uint64_t n = 0;
-  while (c.next(&q)) ++n;
-  return n;
+  // Exact, without scanning: the run's block directory gives the size of the
+  // prefix range; the delta (deletions are of run keys, additions are new)
+  // adjusts it.
+  static constexpr int kPermFor[16] = {kSPOG, kSPOG, kPOSG, kSPOG, kOSPG, kOSPG, kPOSG, kSPOG,
+                                       kGSPO, kGSPO, kGPOS, kGSPO, kGOSP, kGOSP, kGPOS, kSPOG};
+  Key q{pattern.s, pattern.p, pattern.o, pattern.g};
+  int mask = 0;
+  for (int i = 0; i < 4; ++i)
+    if (q[i] != kAny) mask |= 1 << i;
+  int perm = kPermFor[mask];
+  int prefix = __builtin_popcount(static_cast<unsigned>(mask));
+  Key lower = toPerm(q, perm);
+  for (int i = prefix; i < 4; ++i) lower[i] = 0;
+  auto inDelta = [&](const std::vector<Key>& keys) {
+    auto lo = std::lower_bound(keys.begin(), keys.end(), lower);
+    uint64_t n = 0;
+    for (auto it = lo; it != keys.end(); ++it) {
+      bool match = true;
+      for (int c = 0; c < prefix && match; ++c) match = (*it)[c] == lower[c];
+      if (!match) break;
+      ++n;
+    }
+    return n;
+  };
+  uint64_t n = v_->runs[perm]->countPrefix(lower, prefix);
+  n -= std::min(n, inDelta(*v_->dels[perm]));
+  return n + inDelta(*v_->adds[perm]);
 }
 
 uint64_t Snapshot::size() const { return v_->quad_count; }

@@ -51,7 +51,9 @@ void encodeTerm(const rdf::TermView& t, std::string& out) {
       if (!t.lang.empty()) {
         out.push_back(4);
         putVarint(out, t.lang.size());
-        out.append(t.lang);
+        // Language tags are case-insensitive (RDF 1.1 Concepts 3.3, BCP 47):
+        // the store keeps them in lower case, so "x"@EN and "x"@en are one term.
+        for (char c : t.lang) out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
       } else if (t.datatype.empty() || t.datatype == rdf::kXsdString) {
         out.push_back(3);
       } else {

@@ -4,7 +4,7 @@
 //   1 IRI           value
 //   2 blank node    label
 //   3 xsd:string    lexical form
-//   4 lang literal  varint(len(lang)) lang lexical
+//   4 lang literal  varint(len(lang)) lang lexical (lang in lower case)
 //   5 typed literal varint(code) [varint(len(dt)) dt if code == 0] lexical
 // where code k > 0 names the (k-1)-th well-known XSD/RDF datatype. The
 // lexical form comes last, unprefixed, so it may hold any byte.

@@ -2,7 +2,7 @@
 // weft_gen_bench: a deterministic generator of supply-chain-like RDF for the
 // load benchmark (tests/bench/load_bench.sh, docs/PERFORMANCE.md).
 //
-//   weft_gen_bench --triples N --format nt|ttl --seed S -o FILE
+//   weft_gen_bench --triples N --format nt|ttl --seed S [--traceability] -o FILE
 //
 // The data: organisations (GS1 GLNs, postal addresses as blank nodes), sites,
 // products (GTIN-14 with check digits, names in several languages), lots
@@ -10,6 +10,19 @@
 // (SSCC) and EPCIS-style ObjectEvents with xsd:dateTime timestamps in local
 // time zones, bizStep/disposition IRIs, quantities (xsd:decimal and
 // xsd:integer) and temperature readings (xsd:double).
+//
+// With --traceability (the query benchmark, tests/bench/query_bench.sh) the
+// same stream also carries what a regulator's traceability questions need:
+// batch genealogy (sc:derivedFrom from a lot to its input lots, up to four
+// levels deep, 1-3 inputs per lot, inputs reused by several lots), quality-
+// control results (sc:QualityTest with xsd:decimal values, xsd:date test dates
+// and a pass/fail outcome) against per-product specification ranges
+// (sc:Specification, sc:minValue/sc:maxValue), and every 1000 lots one recall
+// notice (https://example.org/supply/recall/R0001, ...) for a raw-material lot
+// and one consumer complaint (.../complaint/C0001, ...) about a lot at the
+// deepest genealogy level, so that queries have stable anchors at every size.
+// Without the flag the output is byte for byte what it was before the flag
+// existed (the load benchmark's data).
 //
 // Both formats come from the same stream of entities, so for one seed and N
 // the Turtle file is the same graph as the N-Triples file. The N-Triples form
@@ -510,11 +523,44 @@ struct Lot {
   std::string iri;
   int product;
   int site;
+  int level = 0;  // genealogy level (--traceability): 0 for raw material
+  int uses = 0;   // how many later lots name it in sc:derivedFrom
 };
+
+// --traceability: quality-control methods and the specification range of each
+// product kind (two per entry of kProducts, same order), in hundredths of the
+// unit (UN/CEFACT codes: P1 percent, C62 one, NA mg/kg).
+struct QcSpec {
+  const char* method;
+  const char* unit;
+  int minHundredths;
+  int maxHundredths;
+};
+constexpr QcSpec kQcSpecs[std::size(kProducts)][2] = {
+    {{"fat", "P1", 340, 380}, {"ph", "C62", 660, 680}},                // Whole milk
+    {{"fat", "P1", 900, 1050}, {"ph", "C62", 400, 460}},               // Greek yoghurt
+    {{"moisture", "P1", 7600, 8000}, {"sugar", "P1", 400, 600}},       // Frozen peas
+    {{"fat", "P1", 800, 1400}, {"histamine", "NA", 0, 5000}},          // Salmon fillet
+    {{"fat", "P1", 800, 1200}, {"sugar", "P1", 1400, 1800}},           // Vanilla ice cream
+    {{"protein", "P1", 2100, 2500}, {"ph", "C62", 570, 620}},          // Chicken breast
+    {{"fat", "P1", 1700, 2100}, {"moisture", "P1", 5200, 6000}},       // Mozzarella
+    {{"brix", "P1", 1050, 1250}, {"ph", "C62", 330, 400}},             // Orange juice
+    {{"potency", "P1", 9500, 10500}, {"ph", "C62", 700, 780}},         // Insulin pen
+    {{"salt", "P1", 50, 120}, {"ph", "C62", 440, 520}},                // Mixed salad
+    {{"fat", "P1", 8000, 8400}, {"moisture", "P1", 1400, 1600}},       // Butter
+    {{"moisture", "P1", 1000, 1250}, {"caffeine", "P1", 110, 160}},    // Espresso beans
+};
+constexpr const char* kRecallReasons[] = {
+    "Listeria monocytogenes detected in a retained sample",
+    "Undeclared allergen (milk) on the label",
+    "Foreign body (metal fragment) reported",
+    "Cold chain broken during storage",
+};
+constexpr int kLevels = 5;  // genealogy levels 0..4
 
 class Generator {
  public:
-  Generator(Writer& w, uint64_t seed, uint64_t n) : w_(w), rng_(seed) {
+  Generator(Writer& w, uint64_t seed, uint64_t n, bool traceability) : w_(w), rng_(seed), trace_(traceability) {
     nOrg_ = clampCount(n / 4000, 20, 99999);
     nSite_ = nOrg_ * 3;
     nProduct_ = clampCount(n / 800, 50, 99999);
@@ -523,10 +569,17 @@ class Generator {
   void run() {
     for (int i = 0; i < nOrg_ && !w_.done(); ++i) org(i);
     for (int i = 0; i < nSite_ && !w_.done(); ++i) site(i);
+    if (trace_)
+      for (size_t b = 0; b < std::size(kProducts) && !w_.done(); ++b) specifications(b);
     for (int i = 0; i < nProduct_ && !w_.done(); ++i) product(i);
     now_ = kEpoch2024;
     while (!w_.done()) {
       lot();
+      if (trace_) {
+        qualityTests(lots_.size() - 1);
+        if (lots_.size() % 1000 == 300) recall();
+        if (lots_.size() % 1000 == 800) complaint();
+      }
       if (rng_.chance(30)) shipment();
       int k = static_cast<int>(rng_.range(2, 6));
       for (int i = 0; i < k && !w_.done(); ++i) event();
@@ -627,6 +680,8 @@ class Generator {
     w_.add(GS1 "gpcCategoryCode", plain(std::to_string(10000000 + p.base * 17)));
     w_.add(SC "minStorageTemperature", dbl(b.minTempTenths));
     w_.add(SC "maxStorageTemperature", dbl(b.maxTempTenths));
+    if (trace_)
+      for (const QcSpec& q : kQcSpecs[p.base]) w_.add(SC "qualitySpec", iri(specIri(static_cast<size_t>(p.base), q)));
     w_.subject(blank(nc));
     w_.add(GS1 "value", decimal(size * 100ll));
     w_.add(GS1 "unitCode", plain(b.unit));
@@ -659,7 +714,121 @@ class Generator {
     w_.add(GS1 "expirationDate", typed(dateOnly(now_ + shelfDays * 86400ll), "date"));
     w_.add(SC "producedAt", iri(sites_[static_cast<size_t>(l.site)].iri));
     w_.add(SC "quantityProduced", integer(rng_.range(1, 400) * 12));
+    if (trace_) genealogy(l);
     lots_.push_back(std::move(l));
+  }
+
+  // ---------------------------------------------------- --traceability parts
+  static std::string specIri(size_t base, const QcSpec& q) {
+    return std::string(SC "spec/S") + digitsOf(base, 2) + "-" + q.method;
+  }
+
+  void specifications(size_t base) {
+    for (const QcSpec& q : kQcSpecs[base]) {
+      w_.subject(iri(specIri(base, q)));
+      w_.add(kRdfType, iri(SC "Specification"));
+      w_.add(RDFS "label", lang(std::string(kProducts[base].en) + ": " + q.method, "en"));
+      w_.add(SC "testMethod", iri(std::string(SC "method/") + q.method));
+      w_.add(SC "minValue", decimal(q.minHundredths));
+      w_.add(SC "maxValue", decimal(q.maxHundredths));
+      w_.add(SC "unitCode", plain(q.unit));
+    }
+  }
+
+  // The lot's level (0 raw material .. 4) and, above 0, sc:derivedFrom to 1-3
+  // distinct lots one level down: mostly among the last 50 of that level, now
+  // and then an older one, so inputs fan out to several lots.
+  void genealogy(Lot& l) {
+    static constexpr unsigned kWeights[kLevels] = {40, 25, 17, 11, 7};
+    unsigned r = static_cast<unsigned>(rng_.below(100));
+    int level = 0;
+    while (level + 1 < kLevels && r >= kWeights[level]) r -= kWeights[level++];
+    while (level > 0 && byLevel_[static_cast<size_t>(level - 1)].empty()) --level;
+    l.level = level;
+    if (level > 0) {
+      const std::vector<size_t>& pool = byLevel_[static_cast<size_t>(level - 1)];
+      int k = static_cast<int>(rng_.range(1, 3));
+      std::vector<size_t> inputs;
+      for (int i = 0; i < k; ++i) {
+        size_t window = pool.size() < 50 ? pool.size() : 50;
+        size_t in = rng_.chance(85) ? pool[pool.size() - 1 - rng_.below(window)] : pool[rng_.below(pool.size())];
+        if (std::find(inputs.begin(), inputs.end(), in) != inputs.end()) continue;  // no duplicate triples
+        inputs.push_back(in);
+        ++lots_[in].uses;
+        w_.add(SC "derivedFrom", iri(lots_[in].iri));
+      }
+    }
+    byLevel_[static_cast<size_t>(level)].push_back(lots_.size());
+  }
+
+  // 0-2 quality-control results for the lot; about 4% out of specification,
+  // and one in ten of those recorded as passed all the same.
+  void qualityTests(size_t lotIndex) {
+    const Lot& l = lots_[lotIndex];
+    const Product& p = products_[static_cast<size_t>(l.product)];
+    const QcSpec* specs = kQcSpecs[p.base];
+    unsigned r = static_cast<unsigned>(rng_.below(100));
+    int n = r < 35 ? 0 : r < 80 ? 1 : 2;
+    size_t first = rng_.below(2);
+    for (int t = 0; t < n && !w_.done(); ++t) {
+      const QcSpec& q = specs[(first + static_cast<size_t>(t)) % 2];
+      int span = q.maxHundredths - q.minHundredths;
+      int64_t v = rng_.range(q.minHundredths, q.maxHundredths);
+      bool out = rng_.chance(4);
+      if (out) {
+        int64_t by = rng_.range(1, span / 4 + 1);
+        if (q.minHundredths > 0 && rng_.chance(50)) v = std::max<int64_t>(0, q.minHundredths - by);
+        else v = q.maxHundredths + by;
+        out = v < q.minHundredths || v > q.maxHundredths;
+      }
+      bool passed = !out || rng_.chance(10);
+      const Org& lab = rng_.chance(30) ? orgs_[rng_.below(orgs_.size())]
+                                       : orgs_[static_cast<size_t>(sites_[static_cast<size_t>(l.site)].org)];
+      w_.subject(iri(uuid()));
+      w_.add(kRdfType, iri(SC "QualityTest"));
+      w_.add(SC "testedLot", iri(l.iri));
+      w_.add(SC "specification", iri(specIri(static_cast<size_t>(p.base), q)));
+      w_.add(SC "testMethod", iri(std::string(SC "method/") + q.method));
+      w_.add(SC "measuredValue", decimal(v));
+      w_.add(SC "testDate", typed(dateOnly(now_ + rng_.range(0, 3) * 86400), "date"));
+      w_.add(SC "laboratory", iri(lab.iri));
+      w_.add(SC "outcome", iri(passed ? SC "Pass" : SC "Fail"));
+    }
+  }
+
+  // A recall of the raw-material lot (level 0) that the most later lots were
+  // made from, among the last 100 raw-material lots.
+  void recall() {
+    const std::vector<size_t>& pool = byLevel_[0];
+    if (pool.empty()) return;
+    size_t best = pool[pool.size() - 1];
+    for (size_t i = pool.size() > 100 ? pool.size() - 100 : 0; i < pool.size(); ++i)
+      if (lots_[pool[i]].uses > lots_[best].uses) best = pool[i];
+    const Lot& l = lots_[best];
+    std::string no = "R" + digitsOf(++recallSerial_, 4);
+    w_.subject(iri(std::string(SC "recall/") + no));
+    w_.add(kRdfType, iri(SC "Recall"));
+    w_.add(SC "recallNumber", plain(no));
+    w_.add(SC "concernsLot", iri(l.iri));
+    w_.add(SC "issuedBy", iri(orgs_[static_cast<size_t>(sites_[static_cast<size_t>(l.site)].org)].iri));
+    w_.add(SC "announcedOn", typed(dateOnly(now_), "date"));
+    w_.add(SC "reason", lang(rng_.pick(kRecallReasons), "en"));
+    w_.add(SC "riskClass", plain(rng_.chance(50) ? "I" : "II"));
+  }
+
+  // A consumer complaint about the newest lot of the deepest level there is.
+  void complaint() {
+    int level = kLevels - 1;
+    while (level > 0 && byLevel_[static_cast<size_t>(level)].empty()) --level;
+    if (byLevel_[static_cast<size_t>(level)].empty()) return;
+    const Lot& l = lots_[byLevel_[static_cast<size_t>(level)].back()];
+    std::string no = "C" + digitsOf(++complaintSerial_, 4);
+    w_.subject(iri(std::string(SC "complaint/") + no));
+    w_.add(kRdfType, iri(SC "ConsumerComplaint"));
+    w_.add(SC "complaintNumber", plain(no));
+    w_.add(SC "concernsLot", iri(l.iri));
+    w_.add(SC "receivedOn", typed(dateOnly(now_ + 86400), "date"));
+    w_.add(RDFS "comment", plain(rng_.pick(kNotes)));
   }
 
   void shipment() {
@@ -768,6 +937,10 @@ class Generator {
   std::vector<Site> sites_;
   std::vector<Product> products_;
   std::vector<Lot> lots_;
+  bool trace_;
+  std::vector<size_t> byLevel_[kLevels];
+  uint64_t recallSerial_ = 0;
+  uint64_t complaintSerial_ = 0;
   int64_t now_ = kEpoch2024;
   uint64_t shipSerial_ = 0;
   uint64_t eventSerial_ = 0;
@@ -776,8 +949,9 @@ class Generator {
 
 int usage(const char* argv0) {
   std::fprintf(stderr,
-               "usage: %s --triples N --format nt|ttl [--seed S] -o FILE\n"
-               "Writes N triples of deterministic supply-chain-like RDF (same graph for nt and ttl).\n",
+               "usage: %s --triples N --format nt|ttl [--seed S] [--traceability] -o FILE\n"
+               "Writes N triples of deterministic supply-chain-like RDF (same graph for nt and ttl).\n"
+               "--traceability adds batch genealogy, quality-control results, recalls and complaints.\n",
                argv0);
   return 2;
 }
@@ -788,6 +962,7 @@ int main(int argc, char** argv) {
   uint64_t n = 0;
   uint64_t seed = 42;
   std::string format, out;
+  bool traceability = false;
   for (int i = 1; i < argc; ++i) {
     std::string_view a = argv[i];
     auto value = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
@@ -795,6 +970,7 @@ int main(int argc, char** argv) {
     if (a == "--triples" && (v = value())) n = std::strtoull(v, nullptr, 10);
     else if (a == "--seed" && (v = value())) seed = std::strtoull(v, nullptr, 10);
     else if (a == "--format" && (v = value())) format = v;
+    else if (a == "--traceability") traceability = true;
     else if ((a == "-o" || a == "--output") && (v = value())) out = v;
     else if (a == "-h" || a == "--help") return usage(argv[0]), 0;
     else return usage(argv[0]);
@@ -807,7 +983,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   Writer w(f, format == "ttl", n);
-  Generator g(w, seed, n);
+  Generator g(w, seed, n, traceability);
   g.run();
   bool ok = w.finish();
   if (f != stdout) ok = (std::fclose(f) == 0) && ok;

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+// StoreDataset: sparql::Dataset over a store::Snapshot. The store's ids are
+// the dataset's ids (store::kAny == sparql::kAnyId, store::kDefaultGraph ==
+// sparql::kDefaultGraphId); a scan is one range scan of the permutation whose
+// prefix is the bound components, and we report that permutation as the order.
+#include <memory>
+
+#include "engine/db/database.h"
+#include "engine/db/scan_order.h"
+
+namespace weft::db {
+
+static_assert(store::kAny == sparql::kAnyId);
+static_assert(store::kDefaultGraph == sparql::kDefaultGraphId);
+
+namespace {
+
+class SnapshotCursor : public sparql::QuadCursor {
+ public:
+  explicit SnapshotCursor(store::Snapshot::Cursor c) : c_(std::move(c)) {}
+  bool next(sparql::IdQuad* out) override {
+    store::QuadIds q;
+    if (!c_.next(&q)) return false;
+    *out = sparql::IdQuad{q.s, q.p, q.o, q.g};
+    return true;
+  }
+
+ private:
+  store::Snapshot::Cursor c_;
+};
+
+class EmptyCursor : public sparql::QuadCursor {
+ public:
+  bool next(sparql::IdQuad*) override { return false; }
+};
+
+// Ids with the local bit are never in the store.
+bool hasLocal(const sparql::IdQuad& p) {
+  return ((p.s | p.p | p.o | p.g) & sparql::kLocalIdBit) != 0;
+}
+
+}  // namespace
+
+sparql::Id StoreDataset::lookup(const rdf::TermView& t) const { return snap_->lookup(t); }
+
+bool StoreDataset::decode(sparql::Id id, rdf::Term* out) const {
+  if (id & sparql::kLocalIdBit) return false;
+  return snap_->decode(id, out);
+}
+
+std::unique_ptr<sparql::QuadCursor> StoreDataset::scan(const sparql::IdQuad& pattern, char order[4]) const {
+  internal::writeOrder(internal::scanPerm(pattern), order);
+  if (hasLocal(pattern)) return std::make_unique<EmptyCursor>();
+  return std::make_unique<SnapshotCursor>(
+      snap_->scan(store::QuadIds{pattern.s, pattern.p, pattern.o, pattern.g}));
+}
+
+uint64_t StoreDataset::count(const sparql::IdQuad& pattern) const {
+  if (hasLocal(pattern)) return 0;
+  return snap_->count(store::QuadIds{pattern.s, pattern.p, pattern.o, pattern.g});
+}
+
+std::vector<sparql::Id> StoreDataset::namedGraphs() const { return snap_->graphs(); }
+
+}  // namespace weft::db

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: Apache-2.0
+// Dataset: the only way the query engine reads data. The engine works on
+// 64-bit term ids that the dataset hands out (equal ids <=> equal RDF terms)
+// and decodes ids to terms only for expressions and output. The store's
+// implementation is in engine/db; tests may implement it over a vector.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "engine/rdf/term.h"
+
+namespace weft::sparql {
+
+using Id = uint64_t;
+inline constexpr Id kAnyId = 0;           // wildcard in a scan pattern; "unbound" in a row
+inline constexpr Id kDefaultGraphId = 1;  // the graph slot of default-graph quads
+// Ids with kLocalIdBit are terms the store does not hold yet: an update's
+// overlay hands them out for terms it inserts. Ids with both bits of
+// kQueryIdBits are terms made during one query (BIND, functions); datasets
+// never hand those out.
+inline constexpr Id kLocalIdBit = uint64_t{1} << 63;
+inline constexpr Id kQueryIdBits = kLocalIdBit | (uint64_t{1} << 62);
+
+struct IdQuad {
+  Id s = kAnyId, p = kAnyId, o = kAnyId, g = kAnyId;
+};
+
+// Component order of a scan's output: the scan returns quads sorted by the
+// components named in `order` (e.g. "posg"); bound components come first.
+class QuadCursor {
+ public:
+  virtual ~QuadCursor() = default;
+  virtual bool next(IdQuad* out) = 0;
+};
+
+class Dataset {
+ public:
+  virtual ~Dataset() = default;
+  // Id of a term, or kAnyId (0) if the dataset does not contain it.
+  virtual Id lookup(const rdf::TermView& t) const = 0;
+  // The term of an id handed out by this dataset.
+  virtual bool decode(Id id, rdf::Term* out) const = 0;
+  // Quads matching the pattern (kAnyId = any; g == kDefaultGraphId = the
+  // default graph only, g == kAnyId = every graph including the default).
+  // `order` (optional) receives the sort order of the output as four chars
+  // from "spog" (e.g. "posg" for a scan with p bound).
+  virtual std::unique_ptr<QuadCursor> scan(const IdQuad& pattern, char order[4] = nullptr) const = 0;
+  // Number of matching quads (exact or a close estimate; used by the planner).
+  virtual uint64_t count(const IdQuad& pattern) const = 0;
+  // Named graphs holding at least one quad.
+  virtual std::vector<Id> namedGraphs() const = 0;
+};
+
+}  // namespace weft::sparql

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: Apache-2.0
+// Expression evaluation over a row (SPARQL 1.1 section 17). The functional
+// forms that must see errors are here (17.4.1: BOUND, IF, COALESCE, ||, &&,
+// IN, NOT IN, EXISTS); everything else evaluates its arguments and calls the
+// operator and function library (functions.h).
+#include <optional>
+
+#include "engine/sparql/functions.h"
+#include "engine/sparql/internal/ops.h"
+
+namespace weft::sparql::internal {
+
+namespace {
+const rdf::Term& trueTerm() {
+  static const rdf::Term t = rdf::Term::literal("true", "http://www.w3.org/2001/XMLSchema#boolean");
+  return t;
+}
+const rdf::Term& falseTerm() {
+  static const rdf::Term t = rdf::Term::literal("false", "http://www.w3.org/2001/XMLSchema#boolean");
+  return t;
+}
+std::optional<rdf::Term> boolTerm(std::optional<bool> b) {
+  if (!b) return std::nullopt;
+  return *b ? trueTerm() : falseTerm();
+}
+bool isComparison(ExprKind k) {
+  return k == ExprKind::kEqual || k == ExprKind::kNotEqual || k == ExprKind::kLess ||
+         k == ExprKind::kGreater || k == ExprKind::kLessEqual || k == ExprKind::kGreaterEqual;
+}
+}  // namespace
+
+bool ExprEval::test(const CExpr& c, const Id* row) {
+  auto v = eval(c, row);
+  if (!v) return false;
+  auto b = effectiveBooleanValue(*v);
+  return b && *b;
+}
+
+std::optional<rdf::Term> ExprEval::eval(const CExpr& c, const Id* row) {
+  const Expr& e = *c.e;
+  switch (e.kind) {
+    case ExprKind::kConstant:
+      return e.constant;
+    case ExprKind::kVariable: {
+      Id id = row[e.var];
+      if (id == kAnyId) return std::nullopt;
+      const rdf::Term& t = ctx_.term(id);
+      if (t.kind == rdf::TermKind::kNone) return std::nullopt;
+      return t;
+    }
+    case ExprKind::kOr: {
+      // 17.2: true || error = true; false || error = error.
+      std::optional<bool> result = false;
+      for (const auto& a : c.args) {
+        auto v = eval(a, row);
+        std::optional<bool> b = v ? effectiveBooleanValue(*v) : std::nullopt;
+        if (b && *b) return trueTerm();
+        if (!b) result = std::nullopt;
+      }
+      return boolTerm(result);
+    }
+    case ExprKind::kAnd: {
+      std::optional<bool> result = true;
+      for (const auto& a : c.args) {
+        auto v = eval(a, row);
+        std::optional<bool> b = v ? effectiveBooleanValue(*v) : std::nullopt;
+        if (b && !*b) return falseTerm();
+        if (!b) result = std::nullopt;
+      }
+      return boolTerm(result);
+    }
+    case ExprKind::kNot: {
+      auto v = eval(c.args[0], row);
+      if (!v) return std::nullopt;
+      auto b = effectiveBooleanValue(*v);
+      if (!b) return std::nullopt;
+      return boolTerm(!*b);
+    }
+    case ExprKind::kEqual:
+    case ExprKind::kNotEqual:
+    case ExprKind::kLess:
+    case ExprKind::kGreater:
+    case ExprKind::kLessEqual:
+    case ExprKind::kGreaterEqual: {
+      auto a = eval(c.args[0], row);
+      if (!a) return std::nullopt;
+      auto b = eval(c.args[1], row);
+      if (!b) return std::nullopt;
+      return boolTerm(compareTerms(e.kind, *a, *b));
+    }
+    case ExprKind::kAdd:
+    case ExprKind::kSubtract:
+    case ExprKind::kMultiply:
+    case ExprKind::kDivide: {
+      auto a = eval(c.args[0], row);
+      if (!a) return std::nullopt;
+      auto b = eval(c.args[1], row);
+      if (!b) return std::nullopt;
+      return arithmetic(e.kind, *a, *b);
+    }
+    case ExprKind::kUnaryMinus:
+    case ExprKind::kUnaryPlus: {
+      auto a = eval(c.args[0], row);
+      if (!a) return std::nullopt;
+      return unaryArithmetic(e.kind, *a);
+    }
+    case ExprKind::kIn:
+    case ExprKind::kNotIn: {
+      // 17.4.1.9: IN is a disjunction of = tests (errors count only if no match).
+      bool in = e.kind == ExprKind::kIn;
+      auto a = eval(c.args[0], row);
+      if (!a) return std::nullopt;
+      bool error = false;
+      for (size_t i = 1; i < c.args.size(); ++i) {
+        auto b = eval(c.args[i], row);
+        if (!b) {
+          error = true;
+          continue;
+        }
+        auto eq = compareTerms(ExprKind::kEqual, *a, *b);
+        if (!eq) {
+          error = true;
+          continue;
+        }
+        if (*eq) return boolTerm(in);
+      }
+      if (error) return std::nullopt;
+      return boolTerm(!in);
+    }
+    case ExprKind::kExists:
+    case ExprKind::kNotExists: {
+      std::vector<Id> tmp(ctx_.nvars);
+      c.exists->open(row);
+      bool found = c.exists->next(tmp.data());
+      return boolTerm(e.kind == ExprKind::kExists ? found : !found);
+    }
+    case ExprKind::kFunctionCall: {
+      std::vector<rdf::Term> args;
+      args.reserve(c.args.size());
+      for (const auto& a : c.args) {
+        auto v = eval(a, row);
+        if (!v) return std::nullopt;
+        args.push_back(std::move(*v));
+      }
+      return callFunction(e.iri, args, ctx_.fn);
+    }
+    case ExprKind::kAggregate:
+      return std::nullopt;  // aggregates are evaluated by the Group operator
+    case ExprKind::kBuiltin:
+      break;
+  }
+  // Built-ins.
+  switch (e.builtin) {
+    case Builtin::kBound:
+      return boolTerm(c.args[0].e->kind == ExprKind::kVariable && row[c.args[0].e->var] != kAnyId);
+    case Builtin::kIf: {
+      auto cond = eval(c.args[0], row);
+      if (!cond) return std::nullopt;
+      auto b = effectiveBooleanValue(*cond);
+      if (!b) return std::nullopt;
+      return eval(c.args[*b ? 1 : 2], row);
+    }
+    case Builtin::kCoalesce:
+      for (const auto& a : c.args) {
+        auto v = eval(a, row);
+        if (v) return v;
+      }
+      return std::nullopt;
+    case Builtin::kBnode:
+      if (!c.args.empty()) {
+        auto v = eval(c.args[0], row);
+        if (!v) return std::nullopt;
+        if (v->kind != rdf::TermKind::kLiteral ||
+            (v->datatype != rdf::kXsdString && !v->lang.empty()) ||
+            (v->datatype != rdf::kXsdString && v->lang.empty()))
+          return std::nullopt;
+        for (const auto& [k, t] : bnode_map_)
+          if (k == v->value) return t;
+        rdf::Term t = rdf::Term::blank(ctx_.freshBlankLabel());
+        bnode_map_.emplace_back(v->value, t);
+        return t;
+      }
+      return rdf::Term::blank(ctx_.freshBlankLabel());
+    default:
+      break;
+  }
+  std::vector<rdf::Term> args;
+  args.reserve(c.args.size());
+  for (const auto& a : c.args) {
+    auto v = eval(a, row);
+    if (!v) return std::nullopt;
+    args.push_back(std::move(*v));
+  }
+  (void)isComparison;
+  return callBuiltin(e.builtin, args, ctx_.fn);
+}
+
+}  // namespace weft::sparql::internal

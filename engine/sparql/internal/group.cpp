@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: Apache-2.0
+// GROUP BY and aggregates (SPARQL 1.1 section 18.5.1): Group, then the set
+// functions per group: COUNT (bound, error-free values), SUM and AVG
+// (op:numeric-add with type promotion; any error makes the aggregate an error,
+// which leaves its variable unbound), MIN / MAX (the ORDER BY order of 15.1),
+// SAMPLE, GROUP_CONCAT (the string values joined by the separator). With no
+// GROUP BY, the whole input is one group, also when it is empty.
+#include <unordered_map>
+#include <unordered_set>
+
+#include "engine/sparql/internal/ops_impl.h"
+
+namespace weft::sparql::internal {
+
+namespace {
+struct Acc {
+  bool error = false;
+  uint64_t count = 0;
+  bool has_value = false;
+  rdf::Term value;  // SUM / MIN / MAX / SAMPLE
+  std::string concat;
+  bool concat_started = false;
+  std::unordered_set<Id> distinct_ids;
+  std::unordered_set<std::string> distinct_rows;
+};
+
+bool isStringLike(const rdf::Term& t) {
+  return t.kind == rdf::TermKind::kLiteral &&
+         (t.datatype == rdf::kXsdString || t.datatype == rdf::kRdfLangString);
+}
+}  // namespace
+
+void GroupOp::open(const Id* input) {
+  (void)input;
+  rows_.clear();
+  pos_ = 0;
+  size_t n = ctx_.nvars;
+  std::vector<Id> zero(n, kAnyId), row(n);
+  std::unordered_map<std::string, size_t> index;
+  std::vector<std::vector<Id>> group_keys;
+  std::vector<std::vector<Acc>> accs;
+  std::string key;
+  std::vector<Id> kv(keys_.size());
+
+  auto newGroup = [&](const std::vector<Id>& k) {
+    group_keys.push_back(k);
+    accs.emplace_back(aggs_.size());
+    return group_keys.size() - 1;
+  };
+
+  child_->open(zero.data());
+  while (child_->next(row.data())) {
+    ev_.newSolution();
+    for (size_t i = 0; i < keys_.size(); ++i) {
+      auto v = ev_.eval(keys_[i], row.data());
+      kv[i] = v ? ctx_.intern(*v) : kAnyId;
+    }
+    key.assign(reinterpret_cast<const char*>(kv.data()), kv.size() * sizeof(Id));
+    size_t g;
+    auto it = index.find(key);
+    if (it == index.end()) {
+      g = newGroup(kv);
+      index.emplace(key, g);
+    } else {
+      g = it->second;
+    }
+    for (size_t a = 0; a < aggs_.size(); ++a) {
+      const Expr& ae = *aggs_[a].e;
+      Acc& acc = accs[g][a];
+      if (acc.error) continue;
+      if (ae.star) {  // COUNT(*) [DISTINCT]
+        if (ae.distinct) {
+          std::string rk(reinterpret_cast<const char*>(row.data()), n * sizeof(Id));
+          if (!acc.distinct_rows.insert(rk).second) continue;
+        }
+        ++acc.count;
+        continue;
+      }
+      auto v = ev_.eval(aggs_[a].args[0], row.data());
+      if (!v) {
+        // COUNT / SAMPLE / MIN / MAX skip errors and unbound values; SUM, AVG
+        // and GROUP_CONCAT become errors (18.5.1: the set function errors).
+        if (ae.aggregate == AggregateKind::kSum || ae.aggregate == AggregateKind::kAvg ||
+            ae.aggregate == AggregateKind::kGroupConcat)
+          acc.error = true;
+        continue;
+      }
+      if (ae.distinct) {
+        Id id = ctx_.intern(*v);
+        if (!acc.distinct_ids.insert(id).second) continue;
+      }
+      switch (ae.aggregate) {
+        case AggregateKind::kCount:
+          ++acc.count;
+          break;
+        case AggregateKind::kSum:
+        case AggregateKind::kAvg: {
+          ++acc.count;
+          if (!acc.has_value) {
+            auto z = arithmetic(ExprKind::kAdd, integerLiteral(0), *v);
+            if (!z) acc.error = true;
+            else acc.value = std::move(*z), acc.has_value = true;
+          } else {
+            auto s = arithmetic(ExprKind::kAdd, acc.value, *v);
+            if (!s) acc.error = true;
+            else acc.value = std::move(*s);
+          }
+          break;
+        }
+        case AggregateKind::kMin:
+        case AggregateKind::kMax:
+          if (!acc.has_value) {
+            acc.value = std::move(*v);
+            acc.has_value = true;
+          } else {
+            int c = orderCompare(*v, acc.value);
+            if ((ae.aggregate == AggregateKind::kMin && c < 0) ||
+                (ae.aggregate == AggregateKind::kMax && c > 0))
+              acc.value = std::move(*v);
+          }
+          break;
+        case AggregateKind::kSample:
+          if (!acc.has_value) {
+            acc.value = std::move(*v);
+            acc.has_value = true;
+          }
+          break;
+        case AggregateKind::kGroupConcat:
+          if (!isStringLike(*v)) {
+            acc.error = true;
+            break;
+          }
+          if (acc.concat_started) acc.concat += ae.separator;
+          acc.concat_started = true;
+          acc.concat += v->value;
+          break;
+      }
+    }
+  }
+  if (group_keys.empty() && keys_.empty()) newGroup({});
+
+  for (size_t g = 0; g < group_keys.size(); ++g) {
+    std::fill(row.begin(), row.end(), kAnyId);
+    for (size_t i = 0; i < keys_.size(); ++i)
+      if (p_.group_vars[i] >= 0) row[p_.group_vars[i]] = group_keys[g][i];
+    for (size_t a = 0; a < aggs_.size(); ++a) {
+      const Expr& ae = *aggs_[a].e;
+      Acc& acc = accs[g][a];
+      if (acc.error) continue;
+      std::optional<rdf::Term> out;
+      switch (ae.aggregate) {
+        case AggregateKind::kCount:
+          out = integerLiteral(static_cast<int64_t>(acc.count));
+          break;
+        case AggregateKind::kSum:
+          out = acc.has_value ? acc.value : integerLiteral(0);
+          break;
+        case AggregateKind::kAvg:
+          if (acc.count == 0)
+            out = integerLiteral(0);
+          else
+            out = arithmetic(ExprKind::kDivide, acc.value,
+                             integerLiteral(static_cast<int64_t>(acc.count)));
+          break;
+        case AggregateKind::kMin:
+        case AggregateKind::kMax:
+        case AggregateKind::kSample:
+          if (acc.has_value) out = acc.value;
+          break;
+        case AggregateKind::kGroupConcat:
+          // A simple literal, also when every value shares a language
+          // (W3C agg-groupconcat-4).
+          out = rdf::Term::literal(acc.concat);
+          break;
+      }
+      if (out) row[p_.aggregate_vars[a]] = ctx_.intern(*out);
+    }
+    rows_.insert(rows_.end(), row.begin(), row.end());
+  }
+}
+
+bool GroupOp::next(Id* out) {
+  size_t n = ctx_.nvars;
+  if (pos_ >= rows_.size()) return false;
+  std::copy(rows_.begin() + pos_, rows_.begin() + pos_ + n, out);
+  pos_ += n;
+  ++actual;
+  return true;
+}
+
+}  // namespace weft::sparql::internal

@@ -1,0 +1,558 @@
+// SPDX-License-Identifier: Apache-2.0
+// The physical operators (see ops.h for the contract they share).
+#include "engine/sparql/internal/ops.h"
+
+#include "engine/sparql/internal/ops_impl.h"
+
+namespace weft::sparql::internal {
+
+// ---------------------------------------------------------------- helpers
+
+bool mergeCompatible(const Id* input, Id* row, size_t n) {
+  for (size_t v = 0; v < n; ++v) {
+    if (input[v] == kAnyId) continue;
+    if (row[v] == kAnyId)
+      row[v] = input[v];
+    else if (row[v] != input[v])
+      return false;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------- Scan
+
+ScanOp::ScanOp(ExecContext& ctx, const TriplePattern& t, const Id* graph, VarId graph_var)
+    : ctx_(ctx), graph_(graph), graph_var_(graph_var) {
+  const TermOrVar* pos[3] = {&t.s, &t.p, &t.o};
+  for (int i = 0; i < 3; ++i) {
+    if (pos[i]->isVar()) {
+      var_[i] = pos[i]->var;
+      const_[i] = kAnyId;
+    } else {
+      var_[i] = kNoVar;
+      const_[i] = ctx.intern(pos[i]->term);
+    }
+  }
+  input_.resize(ctx.nvars);
+}
+
+void ScanOp::open(const Id* input) {
+  std::copy(input, input + ctx_.nvars, input_.begin());
+  IdQuad pat;
+  Id* slot[3] = {&pat.s, &pat.p, &pat.o};
+  dead_ = false;
+  for (int i = 0; i < 3; ++i) {
+    Id v = var_[i] >= 0 ? input[var_[i]] : const_[i];
+    if ((v & kQueryIdBits) == kQueryIdBits) dead_ = true;  // a term the data does not hold
+    *slot[i] = v;
+  }
+  Id g = *graph_;
+  graphs_.clear();
+  gi_ = 0;
+  seen_.clear();
+  if (g == kDefaultGraphId && ctx_.has_from) {
+    graphs_ = ctx_.from;
+    dedupe_ = graphs_.size() > 1;
+  } else {
+    graphs_.push_back(g);
+    dedupe_ = false;
+  }
+  pat_ = pat;
+  cur_.reset();
+  if (dead_) return;
+}
+
+bool ScanOp::next(Id* out) {
+  if (dead_) return false;
+  IdQuad q;
+  for (;;) {
+    if (!cur_) {
+      if (gi_ >= graphs_.size()) return false;
+      IdQuad p = pat_;
+      p.g = graphs_[gi_++];
+      cur_ = ctx_.data.scan(p);
+    }
+    if (!cur_->next(&q)) {
+      cur_.reset();
+      continue;
+    }
+    ctx_.tick();
+    if (dedupe_ && !seen_.insert(IdQuad{q.s, q.p, q.o, 0}).second) continue;
+    std::copy(input_.begin(), input_.end(), out);
+    Id vals[3] = {q.s, q.p, q.o};
+    bool ok = true;
+    for (int i = 0; i < 3 && ok; ++i) {
+      if (var_[i] < 0) continue;
+      Id& slot = out[var_[i]];
+      if (slot == kAnyId)
+        slot = vals[i];
+      else if (slot != vals[i])
+        ok = false;  // the same variable twice in the pattern
+    }
+    if (!ok) continue;
+    ++actual;
+    return true;
+  }
+}
+
+// ---------------------------------------------------------------- Path
+
+PathOp::PathOp(ExecContext& ctx, const Pattern& p, const Id* graph)
+    : ctx_(ctx), paths_(ctx), path_(p.path), graph_(graph) {
+  const TermOrVar* pos[2] = {&p.path_subject, &p.path_object};
+  for (int i = 0; i < 2; ++i) {
+    if (pos[i]->isVar()) {
+      var_[i] = pos[i]->var;
+      const_[i] = kAnyId;
+    } else {
+      var_[i] = kNoVar;
+      const_[i] = ctx.intern(pos[i]->term);
+    }
+  }
+  paths_.setConstants(const_[0], const_[1]);
+}
+
+void PathOp::open(const Id* input) {
+  // Paths are evaluated eagerly per opening (ALP needs its visited sets);
+  // results are pairs, usually few per bound start.
+  rows_.clear();
+  pos_ = 0;
+  input_.assign(input, input + ctx_.nvars);
+  Id s = var_[0] >= 0 ? input[var_[0]] : const_[0];
+  Id o = var_[1] >= 0 ? input[var_[1]] : const_[1];
+  bool same_var = var_[0] >= 0 && var_[0] == var_[1];
+  paths_.eval(path_, s, o, *graph_, [&](Id a, Id b) {
+    if (same_var && a != b) return true;
+    pairs_.push_back({a, b});
+    return true;
+  });
+  rows_.swap(pairs_);
+  pairs_.clear();
+}
+
+bool PathOp::next(Id* out) {
+  while (pos_ < rows_.size()) {
+    auto [a, b] = rows_[pos_++];
+    std::copy(input_.begin(), input_.end(), out);
+    if (var_[0] >= 0) out[var_[0]] = a;
+    if (var_[1] >= 0) {
+      if (out[var_[1]] != kAnyId && out[var_[1]] != b) continue;
+      out[var_[1]] = b;
+    }
+    ++actual;
+    return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------- Values
+
+ValuesOp::ValuesOp(ExecContext& ctx, const Pattern& p) : ctx_(ctx) {
+  for (const auto& r : p.values_rows) {
+    std::vector<Id> row(ctx.nvars, kAnyId);
+    for (size_t i = 0; i < p.values_vars.size(); ++i) row[p.values_vars[i]] = ctx.intern(r[i]);
+    rows_.push_back(std::move(row));
+  }
+}
+void ValuesOp::open(const Id* input) {
+  input_.assign(input, input + ctx_.nvars);
+  pos_ = 0;
+}
+bool ValuesOp::next(Id* out) {
+  while (pos_ < rows_.size()) {
+    const auto& r = rows_[pos_++];
+    std::copy(r.begin(), r.end(), out);
+    if (!mergeCompatible(input_.data(), out, ctx_.nvars)) continue;
+    ++actual;
+    return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------- Join (nested loop)
+
+void JoinOp::open(const Id* input) {
+  left_->open(input);
+  have_left_ = false;
+}
+bool JoinOp::next(Id* out) {
+  for (;;) {
+    if (!have_left_) {
+      if (!left_->next(lrow_.data())) return false;
+      right_->open(lrow_.data());
+      have_left_ = true;
+    }
+    if (right_->next(out)) {
+      ++actual;
+      return true;
+    }
+    have_left_ = false;
+  }
+}
+
+// ---------------------------------------------------------------- Hash join
+
+void HashJoinOp::build() {
+  std::vector<Id> zero(ctx_.nvars, kAnyId), row(ctx_.nvars);
+  right_->open(zero.data());
+  while (right_->next(row.data())) {
+    size_t idx = rows_.size() / ctx_.nvars;
+    rows_.insert(rows_.end(), row.begin(), row.end());
+    table_[keyOf(row.data())].push_back(idx);
+  }
+  built_ = true;
+}
+uint64_t HashJoinOp::keyOf(const Id* row) const {
+  uint64_t h = 0x12345;
+  for (VarId v : keys_) h = (h ^ row[v]) * 0x9E3779B97F4A7C15ull + 0x7F4A7C15;
+  return h;
+}
+void HashJoinOp::open(const Id* input) {
+  if (!built_) build();
+  left_->open(input);
+  bucket_ = nullptr;
+}
+bool HashJoinOp::next(Id* out) {
+  for (;;) {
+    if (!bucket_) {
+      if (!left_->next(lrow_.data())) return false;
+      bool keys_bound = true;
+      for (VarId v : keys_) keys_bound &= lrow_[v] != kAnyId;
+      if (keys_bound) {
+        auto it = table_.find(keyOf(lrow_.data()));
+        if (it == table_.end()) continue;
+        bucket_ = &it->second;
+      } else {
+        if (all_.empty() && !rows_.empty())
+          for (size_t i = 0; i < rows_.size() / ctx_.nvars; ++i) all_.push_back(i);
+        bucket_ = &all_;
+      }
+      bpos_ = 0;
+    }
+    while (bpos_ < bucket_->size()) {
+      const Id* r = rows_.data() + (*bucket_)[bpos_++] * ctx_.nvars;
+      std::copy(r, r + ctx_.nvars, out);
+      if (mergeCompatible(lrow_.data(), out, ctx_.nvars)) {
+        ++actual;
+        return true;
+      }
+    }
+    bucket_ = nullptr;
+  }
+}
+
+// ---------------------------------------------------------------- Union
+
+void UnionOp::open(const Id* input) {
+  input_.assign(input, input + ctx_.nvars);
+  idx_ = 0;
+  if (!kids_.empty()) kids_[0]->open(input);
+}
+bool UnionOp::next(Id* out) {
+  while (idx_ < kids_.size()) {
+    if (kids_[idx_]->next(out)) {
+      ++actual;
+      return true;
+    }
+    if (++idx_ < kids_.size()) kids_[idx_]->open(input_.data());
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------- Restrict
+
+void RestrictOp::open(const Id* input) {
+  input_.assign(input, input + ctx_.nvars);
+  std::fill(pass_row_.begin(), pass_row_.end(), kAnyId);
+  for (VarId v : pass_) pass_row_[v] = input[v];
+  child_->open(pass_row_.data());
+}
+bool RestrictOp::next(Id* out) {
+  while (child_->next(out)) {
+    if (!mergeCompatible(input_.data(), out, ctx_.nvars)) continue;
+    ++actual;
+    return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------- Filter, Extend
+
+void FilterOp::open(const Id* input) { child_->open(input); }
+bool FilterOp::next(Id* out) {
+  while (child_->next(out)) {
+    ev_.newSolution();
+    bool ok = true;
+    for (const auto& f : filters_)
+      if (!ev_.test(f, out)) {
+        ok = false;
+        break;
+      }
+    if (!ok) continue;
+    ++actual;
+    return true;
+  }
+  return false;
+}
+
+void ExtendOp::open(const Id* input) { child_->open(input); }
+bool ExtendOp::next(Id* out) {
+  if (!child_->next(out)) return false;
+  if (new_solution_) ev_.newSolution();
+  auto v = ev_.eval(expr_, out);
+  out[var_] = v ? ctx_.intern(*v) : kAnyId;
+  ++actual;
+  return true;
+}
+
+// ---------------------------------------------------------------- LeftJoin
+
+void LeftJoinOp::open(const Id* input) {
+  left_->open(input);
+  state_ = 0;
+}
+bool LeftJoinOp::next(Id* out) {
+  for (;;) {
+    if (state_ == 0) {
+      if (!left_->next(lrow_.data())) return false;
+      right_->open(lrow_.data());
+      matched_ = false;
+      state_ = 1;
+    }
+    while (right_->next(out)) {
+      ev_.newSolution();
+      bool ok = true;
+      for (const auto& f : filters_)
+        if (!ev_.test(f, out)) {
+          ok = false;
+          break;
+        }
+      if (!ok) continue;
+      matched_ = true;
+      ++actual;
+      return true;
+    }
+    state_ = 0;
+    if (!matched_) {
+      std::copy(lrow_.begin(), lrow_.end(), out);
+      ++actual;
+      return true;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- Minus
+
+void MinusOp::build() {
+  std::vector<Id> zero(ctx_.nvars, kAnyId), row(ctx_.nvars);
+  right_->open(zero.data());
+  while (right_->next(row.data())) rows_.insert(rows_.end(), row.begin(), row.end());
+  built_ = true;
+}
+void MinusOp::open(const Id* input) {
+  if (!built_) build();
+  left_->open(input);
+}
+bool MinusOp::next(Id* out) {
+  size_t n = ctx_.nvars;
+  while (left_->next(out)) {
+    bool removed = false;
+    for (size_t i = 0; i < rows_.size() && !removed; i += n) {
+      const Id* r = rows_.data() + i;
+      bool shared = false, compatible = true;
+      for (size_t v = 0; v < n && compatible; ++v) {
+        if (out[v] == kAnyId || r[v] == kAnyId) continue;
+        shared = true;
+        if (out[v] != r[v]) compatible = false;
+      }
+      removed = shared && compatible;
+    }
+    if (removed) continue;
+    ++actual;
+    return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------- Graph
+
+void GraphOp::open(const Id* input) {
+  input_.assign(input, input + ctx_.nvars);
+  graphs_.clear();
+  gi_ = 0;
+  active_ = false;
+  if (var_ >= 0 && input[var_] != kAnyId) {
+    Id g = input[var_];
+    for (Id ng : ctx_.namedGraphs())
+      if (ng == g) graphs_.push_back(g);
+  } else if (var_ >= 0) {
+    graphs_ = ctx_.namedGraphs();
+  } else {
+    if (const_ == kAnyId) return;  // an IRI the dataset does not hold: no graph
+    if (ctx_.has_named) {
+      for (Id ng : ctx_.named)
+        if (ng == const_) graphs_.push_back(const_);
+    } else {
+      graphs_.push_back(const_);
+    }
+  }
+}
+bool GraphOp::next(Id* out) {
+  for (;;) {
+    if (!active_) {
+      if (gi_ >= graphs_.size()) return false;
+      current_ = graphs_[gi_++];
+      std::copy(input_.begin(), input_.end(), row_.begin());
+      if (var_ >= 0) row_[var_] = current_;
+      child_->open(row_.data());
+      active_ = true;
+    }
+    if (child_->next(out)) {
+      if (var_ >= 0) {
+        if (out[var_] != kAnyId && out[var_] != current_) continue;
+        out[var_] = current_;
+      }
+      ++actual;
+      return true;
+    }
+    active_ = false;
+  }
+}
+
+// ---------------------------------------------------------------- Materialize
+
+void MaterializeOp::open(const Id* input) {
+  if (!built_) {
+    std::vector<Id> zero(ctx_.nvars, kAnyId), row(ctx_.nvars);
+    child_->open(zero.data());
+    while (child_->next(row.data())) rows_.insert(rows_.end(), row.begin(), row.end());
+    built_ = true;
+  }
+  input_.assign(input, input + ctx_.nvars);
+  pos_ = 0;
+}
+bool MaterializeOp::next(Id* out) {
+  size_t n = ctx_.nvars;
+  while (pos_ < rows_.size()) {
+    const Id* r = rows_.data() + pos_;
+    pos_ += n;
+    std::copy(r, r + n, out);
+    if (!mergeCompatible(input_.data(), out, n)) continue;
+    ++actual;
+    return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------- Project, Distinct, Slice
+
+void ProjectOp::open(const Id* input) { child_->open(input); }
+bool ProjectOp::next(Id* out) {
+  if (!child_->next(out)) return false;
+  for (size_t v = 0; v < ctx_.nvars; ++v)
+    if (!keep_[v]) out[v] = kAnyId;
+  ++actual;
+  return true;
+}
+
+void DistinctOp::open(const Id* input) {
+  seen_.clear();
+  child_->open(input);
+}
+bool DistinctOp::next(Id* out) {
+  while (child_->next(out)) {
+    std::string key(reinterpret_cast<const char*>(out), ctx_.nvars * sizeof(Id));
+    if (!seen_.insert(std::move(key)).second) continue;
+    ++actual;
+    return true;
+  }
+  return false;
+}
+
+void SliceOp::open(const Id* input) {
+  child_->open(input);
+  skipped_ = 0;
+  emitted_ = 0;
+}
+bool SliceOp::next(Id* out) {
+  if (limit_ >= 0 && emitted_ >= limit_) return false;
+  while (skipped_ < offset_) {
+    if (!child_->next(out)) return false;
+    ++skipped_;
+  }
+  if (!child_->next(out)) return false;
+  ++emitted_;
+  ++actual;
+  return true;
+}
+
+// ---------------------------------------------------------------- OrderBy
+
+void OrderByOp::open(const Id* input) {
+  rows_.clear();
+  pos_ = 0;
+  size_t n = ctx_.nvars;
+  std::vector<Id> row(n);
+  child_->open(input);
+  // Keys are evaluated once per row and kept as ids (terms made by
+  // expressions are interned), then compared as terms.
+  size_t width = n + keys_.size();
+  std::vector<Id> buf;
+  while (child_->next(row.data())) {
+    buf.insert(buf.end(), row.begin(), row.end());
+    ev_.newSolution();
+    for (const auto& k : keys_) {
+      auto v = ev_.eval(k, row.data());
+      buf.push_back(v ? ctx_.intern(*v) : kAnyId);
+    }
+  }
+  size_t count = buf.size() / width;
+  std::vector<size_t> order(count);
+  for (size_t i = 0; i < count; ++i) order[i] = i;
+  auto less = [&](size_t a, size_t b) {
+    const Id* ka = buf.data() + a * width + n;
+    const Id* kb = buf.data() + b * width + n;
+    for (size_t k = 0; k < keys_.size(); ++k) {
+      if (ka[k] == kb[k]) continue;
+      int c = orderCompare(ctx_.term(ka[k]), ctx_.term(kb[k]));
+      if (c == 0) continue;
+      return descending_[k] ? c > 0 : c < 0;
+    }
+    return a < b;  // stable, also for the partial sort
+  };
+  if (top_k_ > 0 && static_cast<size_t>(top_k_) < count) {
+    std::partial_sort(order.begin(), order.begin() + top_k_, order.end(), less);
+    order.resize(top_k_);
+  } else {
+    std::sort(order.begin(), order.end(), less);
+  }
+  rows_.reserve(order.size() * n);
+  for (size_t i : order) {
+    const Id* r = buf.data() + i * width;
+    rows_.insert(rows_.end(), r, r + n);
+  }
+}
+bool OrderByOp::next(Id* out) {
+  size_t n = ctx_.nvars;
+  if (pos_ >= rows_.size()) return false;
+  std::copy(rows_.begin() + pos_, rows_.begin() + pos_ + n, out);
+  pos_ += n;
+  ++actual;
+  return true;
+}
+
+// ---------------------------------------------------------------- Empty / single
+
+void SingleOp::open(const Id* input) {
+  input_.assign(input, input + ctx_.nvars);
+  done_ = false;
+}
+bool SingleOp::next(Id* out) {
+  if (done_) return false;
+  done_ = true;
+  std::copy(input_.begin(), input_.end(), out);
+  ++actual;
+  return true;
+}
+
+}  // namespace weft::sparql::internal

@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: Apache-2.0
+// Internal: declarations of the operators (ops.cpp, group.cpp); see ops.h.
+#pragma once
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "engine/sparql/internal/ops.h"
+
+namespace weft::sparql::internal {
+
+// Merge `input` into `row`; false if they disagree on a variable.
+bool mergeCompatible(const Id* input, Id* row, size_t n);
+
+struct TripleKeyHash {
+  size_t operator()(const IdQuad& q) const {
+    return std::hash<uint64_t>()(q.s * 0x9E3779B97F4A7C15ull ^ q.p * 0xC2B2AE3D27D4EB4Full ^ q.o);
+  }
+};
+struct TripleKeyEq {
+  bool operator()(const IdQuad& a, const IdQuad& b) const {
+    return a.s == b.s && a.p == b.p && a.o == b.o;
+  }
+};
+
+class ScanOp : public Op {
+ public:
+  ScanOp(ExecContext& ctx, const TriplePattern& t, const Id* graph, VarId graph_var);
+  void open(const Id* input) override;
+  bool next(Id* out) override;
+
+ private:
+  ExecContext& ctx_;
+  const Id* graph_;
+  VarId graph_var_;
+  VarId var_[3];
+  Id const_[3];
+  std::vector<Id> input_;
+  IdQuad pat_;
+  bool dead_ = false, dedupe_ = false;
+  std::vector<Id> graphs_;
+  size_t gi_ = 0;
+  std::unique_ptr<QuadCursor> cur_;
+  std::unordered_set<IdQuad, TripleKeyHash, TripleKeyEq> seen_;
+};
+
+class PathOp : public Op {
+ public:
+  PathOp(ExecContext& ctx, const Pattern& p, const Id* graph);
+  void open(const Id* input) override;
+  bool next(Id* out) override;
+
+ private:
+  ExecContext& ctx_;
+  PathEval paths_;
+  const Path& path_;
+  const Id* graph_;
+  VarId var_[2];
+  Id const_[2];
+  std::vector<Id> input_;
+  std::vector<std::pair<Id, Id>> rows_, pairs_;
+  size_t pos_ = 0;
+};
+
+class ValuesOp : public Op {
+ public:
+  ValuesOp(ExecContext& ctx, const Pattern& p);
+  void open(const Id* input) override;
+  bool next(Id* out) override;
+
+ private:
+  ExecContext& ctx_;
+  std::vector<std::vector<Id>> rows_;
+  std::vector<Id> input_;
+  size_t pos_ = 0;
+};
+
+class JoinOp : public Op {
+ public:
+  JoinOp(ExecContext& ctx, OpPtr l, OpPtr r)
+      : left_(std::move(l)), right_(std::move(r)), lrow_(ctx.nvars) {
+    children = {left_.get(), right_.get()};
+  }
+  void open(const Id* input) override;
+  bool next(Id* out) override;
+
+ private:
+  OpPtr left_, right_;
+  std::vector<Id> lrow_;
+  bool have_left_ = false;
+};
+
+// Builds a hash table of the right side (evaluated once, on its own) keyed on
+// `keys` (variables bound in every right row), probes it with left rows.
+class HashJoinOp : public Op {
+ public:
+  HashJoinOp(ExecContext& ctx, OpPtr l, OpPtr r, std::vector<VarId> keys)
+      : ctx_(ctx), left_(std::move(l)), right_(std::move(r)), keys_(std::move(keys)),
+        lrow_(ctx.nvars) {
+    children = {left_.get(), right_.get()};
+  }
+  void open(const Id* input) override;
+  bool next(Id* out) override;
+
+ private:
+  void build();
+  uint64_t keyOf(const Id* row) const;
+  ExecContext& ctx_;
+  OpPtr left_, right_;
+  std::vector<VarId> keys_;
+  std::vector<Id> lrow_;
+  bool built_ = false;
+  std::vector<Id> rows_;
+  std::unordered_map<uint64_t, std::vector<size_t>> table_;
+  std::vector<size_t> all_;
+  const std::vector<size_t>* bucket_ = nullptr;
+  size_t bpos_ = 0;
+};
+
+class UnionOp : public Op {
+ public:
+  UnionOp(ExecContext& ctx, std::vector<OpPtr> kids) : ctx_(ctx), kids_(std::move(kids)) {
+    for (auto& k : kids_) children.push_back(k.get());
+  }
+  void open(const Id* input) override;
+  bool next(Id* out) override;
+
+ private:
+  ExecContext& ctx_;
+  std::vector<OpPtr> kids_;
+  std::vector<Id> input_;
+  size_t idx_ = 0;
+};
+
+// Opens the child with only the `pass` variables of the input, then merges
+// the input back into each row (dropping rows that disagree).
+class RestrictOp : public Op {
+ public:
+  RestrictOp(ExecContext& ctx, OpPtr child, std::vector<VarId> pass)
+      : ctx_(ctx), child_(std::move(child)), pass_(std::move(pass)), pass_row_(ctx.nvars) {
+    children = {child_.get()};
+  }
+  void open(const Id* input) override;
+  bool next(Id* out) override;
+
+ private:
+  ExecContext& ctx_;
+  OpPtr child_;
+  std::vector<VarId> pass_;
+  std::vector<Id> input_, pass_row_;
+};
+
+class FilterOp : public Op {
+ public:
+  FilterOp(OpPtr child, std::vector<CExpr> filters, ExprEval& ev)
+      : child_(std::move(child)), filters_(std::move(filters)), ev_(ev) {
+    children = {child_.get()};
+  }
+  void open(const Id* input) override;
+  bool next(Id* out) override;
+  std::vector<CExpr>& filters() { return filters_; }
+
+ private:
+  OpPtr child_;
+  std::vector<CExpr> filters_;
+  ExprEval& ev_;
+};
+
+class ExtendOp : public Op {
+ public:
+  // `new_solution`: false when the child is another Extend of the same
+  // solution (SELECT expressions), so BNODE(str) agrees across them.
+  ExtendOp(ExecContext& ctx, OpPtr child, VarId var, CExpr e, ExprEval& ev, bool new_solution)
+      : ctx_(ctx), child_(std::move(child)), var_(var), expr_(std::move(e)), ev_(ev),
+        new_solution_(new_solution) {
+    children = {child_.get()};
+  }
+  void open(const Id* input) override;
+  bool next(Id* out) override;
+
+ private:
+  ExecContext& ctx_;
+  OpPtr child_;
+  VarId var_;
+  CExpr expr_;
+  ExprEval& ev_;
+  bool new_solution_;
+};
+
+class LeftJoinOp : public Op {
+ public:
+  LeftJoinOp(ExecContext& ctx, OpPtr l, OpPtr r, std::vector<CExpr> filters, ExprEval& ev)
+      : left_(std::move(l)), right_(std::move(r)), filters_(std::move(filters)), ev_(ev),
+        lrow_(ctx.nvars) {
+    children = {left_.get(), right_.get()};
+  }
+  void open(const Id* input) override;
+  bool next(Id* out) override;
+
+ private:
+  OpPtr left_, right_;
+  std::vector<CExpr> filters_;
+  ExprEval& ev_;
+  std::vector<Id> lrow_;
+  int state_ = 0;
+  bool matched_ = false;
+};
+
+class MinusOp : public Op {
+ public:
+  MinusOp(ExecContext& ctx, OpPtr l, OpPtr r)
+      : ctx_(ctx), left_(std::move(l)), right_(std::move(r)) {
+    children = {left_.get(), right_.get()};
+  }
+  void open(const Id* input) override;
+  bool next(Id* out) override;
+
+ private:
+  void build();
+  ExecContext& ctx_;
+  OpPtr left_, right_;
+  bool built_ = false;
+  std::vector<Id> rows_;
+};
+
+// GRAPH: runs the child once per graph, with the graph slot the child's
+// scans read set to that graph.
+class GraphOp : public Op {
+ public:
+  GraphOp(ExecContext& ctx, VarId var, Id constant)
+      : ctx_(ctx), var_(var), const_(constant), row_(ctx.nvars) {}
+  void setChild(OpPtr c) {
+    child_ = std::move(c);
+    children = {child_.get()};
+  }
+  const Id* slot() const { return &current_; }
+  void open(const Id* input) override;
+  bool next(Id* out) override;
+
+ private:
+  ExecContext& ctx_;
+  VarId var_;
+  Id const_;
+  OpPtr child_;
+  Id current_ = kDefaultGraphId;
+  std::vector<Id> input_, row_, graphs_;
+  size_t gi_ = 0;
+  bool active_ = false;
+};
+
+// Evaluates its child once, on its own, and replays the rows compatible
+// with each input.
+class MaterializeOp : public Op {
+ public:
+  MaterializeOp(ExecContext& ctx, OpPtr child) : ctx_(ctx), child_(std::move(child)) {
+    children = {child_.get()};
+  }
+  void open(const Id* input) override;
+  bool next(Id* out) override;
+
+ private:
+  ExecContext& ctx_;
+  OpPtr child_;
+  bool built_ = false;
+  std::vector<Id> rows_, input_;
+  size_t pos_ = 0;
+};
+
+class ProjectOp : public Op {
+ public:
+  ProjectOp(ExecContext& ctx, OpPtr child, const std::vector<VarId>& vars)
+      : ctx_(ctx), child_(std::move(child)), keep_(ctx.nvars, false) {
+    for (VarId v : vars) keep_[v] = true;
+    children = {child_.get()};
+  }
+  void open(const Id* input) override;
+  bool next(Id* out) override;
+
+ private:
+  ExecContext& ctx_;
+  OpPtr child_;
+  std::vector<bool> keep_;
+};
+
+class DistinctOp : public Op {
+ public:
+  DistinctOp(ExecContext& ctx, OpPtr child) : ctx_(ctx), child_(std::move(child)) {
+    children = {child_.get()};
+  }
+  void open(const Id* input) override;
+  bool next(Id* out) override;
+
+ private:
+  ExecContext& ctx_;
+  OpPtr child_;
+  std::unordered_set<std::string> seen_;
+};
+
+class SliceOp : public Op {
+ public:
+  SliceOp(OpPtr child, int64_t offset, int64_t limit)
+      : child_(std::move(child)), offset_(offset), limit_(limit) {
+    children = {child_.get()};
+  }
+  void open(const Id* input) override;
+  bool next(Id* out) override;
+
+ private:
+  OpPtr child_;
+  int64_t offset_, limit_;
+  int64_t skipped_ = 0, emitted_ = 0;
+};
+
+class OrderByOp : public Op {
+ public:
+  OrderByOp(ExecContext& ctx, OpPtr child, std::vector<CExpr> keys, std::vector<bool> desc,
+            ExprEval& ev, int64_t top_k)
+      : ctx_(ctx), child_(std::move(child)), keys_(std::move(keys)), descending_(std::move(desc)),
+        ev_(ev), top_k_(top_k) {
+    children = {child_.get()};
+  }
+  void open(const Id* input) override;
+  bool next(Id* out) override;
+
+ private:
+  ExecContext& ctx_;
+  OpPtr child_;
+  std::vector<CExpr> keys_;
+  std::vector<bool> descending_;
+  ExprEval& ev_;
+  int64_t top_k_;
+  std::vector<Id> rows_;
+  size_t pos_ = 0;
+};
+
+class GroupOp : public Op {
+ public:
+  GroupOp(ExecContext& ctx, OpPtr child, const Pattern& p, std::vector<CExpr> keys,
+          std::vector<CExpr> aggs, ExprEval& ev)
+      : ctx_(ctx), child_(std::move(child)), p_(p), keys_(std::move(keys)), aggs_(std::move(aggs)),
+        ev_(ev) {
+    children = {child_.get()};
+  }
+  void open(const Id* input) override;
+  bool next(Id* out) override;
+
+ private:
+  ExecContext& ctx_;
+  OpPtr child_;
+  const Pattern& p_;
+  std::vector<CExpr> keys_, aggs_;
+  ExprEval& ev_;
+  std::vector<Id> rows_;
+  size_t pos_ = 0;
+};
+
+// One row: the input itself (the empty group pattern {}).
+class SingleOp : public Op {
+ public:
+  explicit SingleOp(ExecContext& ctx) : ctx_(ctx) {}
+  void open(const Id* input) override;
+  bool next(Id* out) override;
+
+ private:
+  ExecContext& ctx_;
+  std::vector<Id> input_;
+  bool done_ = false;
+};
+
+}  // namespace weft::sparql::internal

@@ -1,0 +1,616 @@
+// SPDX-License-Identifier: Apache-2.0
+// The planner: algebra (algebra.h) -> operators (ops_impl.h).
+//
+// Joins: the children of nested Join nodes and the triples of their BGPs are
+// flattened into one join group of "atoms" (triple patterns, paths, and
+// other sub-patterns). Atoms are ordered greedily: next is the cheapest atom
+// given the variables bound so far (estimates from the dataset's counts for
+// the constant part of a pattern, reduced for each bound variable), preferring
+// atoms connected to what is bound, to avoid cross products. Scans and paths
+// join by index nested loops (the right side is opened with each left row and
+// substitutes its values); sub-patterns that cannot take outer values (a
+// sub-query, a group) are evaluated once and hash-joined on the variables
+// they always bind.
+//
+// Filters of a join group are placed right after the first atom at which all
+// their variables are bound and no later atom can bind them.
+//
+// Naive mode (ExecOptions::naive) keeps the written order and places filters
+// at the end of their group: the reference for the differential tests.
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "engine/sparql/internal/ops_impl.h"
+
+namespace weft::sparql::internal {
+
+namespace {
+
+using VarSet = std::vector<char>;
+
+void addVar(VarSet& s, VarId v) {
+  if (v >= 0) s[v] = 1;
+}
+void addTov(VarSet& s, const TermOrVar& t) { addVar(s, t.var); }
+
+// Variables an expression mentions (including inside EXISTS patterns).
+void exprVars(const Expr& e, VarSet& out);
+void patternVars(const Pattern& p, VarSet& out);
+
+void exprVars(const Expr& e, VarSet& out) {
+  if (e.kind == ExprKind::kVariable) addVar(out, e.var);
+  for (const auto& a : e.args) exprVars(a, out);
+  if (e.pattern) patternVars(*e.pattern, out);
+}
+
+void patternVars(const Pattern& p, VarSet& out) {
+  for (const auto& t : p.triples) {
+    addTov(out, t.s);
+    addTov(out, t.p);
+    addTov(out, t.o);
+  }
+  addTov(out, p.path_subject);
+  addTov(out, p.path_object);
+  addTov(out, p.graph);
+  addVar(out, p.var);
+  for (VarId v : p.values_vars) addVar(out, v);
+  for (VarId v : p.group_vars) addVar(out, v);
+  for (VarId v : p.aggregate_vars) addVar(out, v);
+  for (const auto& c : p.children) patternVars(*c, out);
+  for (const auto& e : p.exprs) exprVars(e, out);
+}
+
+// Variables bound in every solution of p.
+void certainVars(const Pattern& p, VarSet& out) {
+  switch (p.kind) {
+    case PatternKind::kBgp:
+      for (const auto& t : p.triples) {
+        addTov(out, t.s);
+        addTov(out, t.p);
+        addTov(out, t.o);
+      }
+      break;
+    case PatternKind::kPath:
+      addTov(out, p.path_subject);
+      addTov(out, p.path_object);
+      break;
+    case PatternKind::kJoin:
+      for (const auto& c : p.children) certainVars(*c, out);
+      break;
+    case PatternKind::kLeftJoin:
+    case PatternKind::kMinus:
+    case PatternKind::kFilter:
+    case PatternKind::kExtend:
+    case PatternKind::kOrderBy:
+    case PatternKind::kDistinct:
+    case PatternKind::kReduced:
+    case PatternKind::kSlice:
+      certainVars(*p.children[0], out);
+      break;
+    case PatternKind::kGraph:
+      certainVars(*p.children[0], out);
+      addTov(out, p.graph);
+      break;
+    case PatternKind::kUnion: {
+      VarSet acc(out.size(), 1);
+      for (const auto& c : p.children) {
+        VarSet s(out.size(), 0);
+        certainVars(*c, s);
+        for (size_t i = 0; i < s.size(); ++i) acc[i] &= s[i];
+      }
+      for (size_t i = 0; i < acc.size(); ++i) out[i] |= acc[i];
+      break;
+    }
+    case PatternKind::kValues:
+      for (size_t i = 0; i < p.values_vars.size(); ++i) {
+        bool all = !p.values_rows.empty();
+        for (const auto& r : p.values_rows) all &= r[i].kind != rdf::TermKind::kNone;
+        if (all) addVar(out, p.values_vars[i]);
+      }
+      break;
+    case PatternKind::kProject: {
+      VarSet s(out.size(), 0);
+      certainVars(*p.children[0], s);
+      for (VarId v : p.project_vars)
+        if (s[v]) out[v] = 1;
+      break;
+    }
+    case PatternKind::kGroup:
+    case PatternKind::kService:
+      break;
+  }
+}
+
+std::vector<VarId> toList(const VarSet& s) {
+  std::vector<VarId> v;
+  for (size_t i = 0; i < s.size(); ++i)
+    if (s[i]) v.push_back(static_cast<VarId>(i));
+  return v;
+}
+
+struct Atom {
+  const TriplePattern* triple = nullptr;
+  const Pattern* pattern = nullptr;  // a path or another sub-pattern
+  VarSet vars, certain;
+};
+
+class Planner {
+ public:
+  Planner(ExecContext& ctx, ExprEval& ev, PlanOptions o) : ctx_(ctx), ev_(ev), o_(o) {}
+
+  OpPtr plan(const Pattern& p, const Id* graph, const VarSet& bound);
+  CExpr compile(const Expr& e, const Id* graph);
+
+ private:
+  VarSet empty() const { return VarSet(ctx_.nvars, 0); }
+  OpPtr restrict(OpPtr op, const Pattern& child) {
+    if (o_.substitute) return op;
+    VarSet c = empty();
+    certainVars(child, c);
+    auto r = std::make_unique<RestrictOp>(ctx_, std::move(op), toList(c));
+    r->label = "Restrict";
+    r->estimate = r->children[0]->estimate;
+    return r;
+  }
+  OpPtr planGroup(std::vector<Atom> atoms, std::vector<const Expr*> filters, const Id* graph,
+                  const VarSet& bound);
+  double estimateTriple(const TriplePattern& t, const Id* graph, const VarSet& bound);
+  OpPtr planAtom(const Atom& a, const Id* graph, const VarSet& bound, double* est);
+  void collect(const Pattern& p, std::vector<Atom>& atoms);
+  std::string termLabel(const TermOrVar& t) const;
+
+  ExecContext& ctx_;
+  ExprEval& ev_;
+  PlanOptions o_;
+  int64_t top_k_ = -1;
+ public:
+  const std::vector<std::string>* names = nullptr;
+};
+
+std::string Planner::termLabel(const TermOrVar& t) const {
+  if (t.isVar()) return "?" + (names ? (*names)[t.var] : std::to_string(t.var));
+  return rdf::toNTriples(t.term.view());
+}
+
+CExpr Planner::compile(const Expr& e, const Id* graph) {
+  CExpr c;
+  c.e = &e;
+  for (const auto& a : e.args) c.args.push_back(compile(a, graph));
+  if ((e.kind == ExprKind::kExists || e.kind == ExprKind::kNotExists) && e.pattern) {
+    PlanOptions sub = o_;
+    sub.substitute = true;
+    Planner p(ctx_, ev_, sub);
+    p.names = names;
+    c.exists = p.plan(*e.pattern, graph, empty());
+  }
+  return c;
+}
+
+void Planner::collect(const Pattern& p, std::vector<Atom>& atoms) {
+  if (p.kind == PatternKind::kJoin) {
+    for (const auto& c : p.children) collect(*c, atoms);
+    return;
+  }
+  if (p.kind == PatternKind::kBgp) {
+    for (const auto& t : p.triples) {
+      Atom a;
+      a.triple = &t;
+      a.vars = empty();
+      addTov(a.vars, t.s);
+      addTov(a.vars, t.p);
+      addTov(a.vars, t.o);
+      a.certain = a.vars;
+      atoms.push_back(std::move(a));
+    }
+    return;
+  }
+  Atom a;
+  a.pattern = &p;
+  a.vars = empty();
+  patternVars(p, a.vars);
+  a.certain = empty();
+  certainVars(p, a.certain);
+  atoms.push_back(std::move(a));
+}
+
+double Planner::estimateTriple(const TriplePattern& t, const Id* graph, const VarSet& bound) {
+  IdQuad q;
+  Id* slot[3] = {&q.s, &q.p, &q.o};
+  const TermOrVar* pos[3] = {&t.s, &t.p, &t.o};
+  int bound_vars = 0;
+  bool s_bound = false, o_bound = false;
+  for (int i = 0; i < 3; ++i) {
+    if (pos[i]->isVar()) {
+      *slot[i] = kAnyId;
+      if (bound[pos[i]->var]) {
+        ++bound_vars;
+        if (i == 0) s_bound = true;
+        if (i == 2) o_bound = true;
+      }
+    } else {
+      Id id = ctx_.lookupOrZero(pos[i]->term);
+      if (id == kAnyId || (id & kQueryIdBits) == kQueryIdBits) return 0;
+      *slot[i] = id;
+    }
+  }
+  Id g = *graph;
+  q.g = (g == kDefaultGraphId && ctx_.has_from) ? kAnyId : g;
+  double c = static_cast<double>(ctx_.data.count(q));
+  if (bound_vars == 0) return c;
+  // No per-value statistics yet: a bound subject leaves a few values, a
+  // bound object somewhat more (objects are shared more often).
+  if (s_bound && o_bound) return std::min(c, 1.0);
+  if (s_bound) return std::min(c, 3.0);
+  if (o_bound) return std::min(c, std::max(1.0, std::sqrt(c)));
+  return std::min(c, std::max(1.0, c / 100));
+}
+
+OpPtr Planner::planAtom(const Atom& a, const Id* graph, const VarSet& bound, double* est) {
+  if (a.triple) {
+    auto op = std::make_unique<ScanOp>(ctx_, *a.triple, graph, kNoVar);
+    op->estimate = estimateTriple(*a.triple, graph, bound);
+    op->label = "Scan " + termLabel(a.triple->s) + " " + termLabel(a.triple->p) + " " +
+                termLabel(a.triple->o);
+    *est = op->estimate;
+    return op;
+  }
+  auto op = plan(*a.pattern, graph, bound);
+  *est = op->estimate;
+  return op;
+}
+
+OpPtr Planner::planGroup(std::vector<Atom> atoms, std::vector<const Expr*> filters,
+                         const Id* graph, const VarSet& bound_in) {
+  VarSet bound = bound_in;
+  std::vector<char> used(atoms.size(), 0);
+  std::vector<char> placed(filters.size(), 0);
+  std::vector<VarSet> fvars;
+  std::vector<char> has_exists;
+  for (const Expr* f : filters) {
+    VarSet s = empty();
+    exprVars(*f, s);
+    fvars.push_back(s);
+    bool ex = false;
+    std::function<void(const Expr&)> scan = [&](const Expr& e) {
+      if (e.kind == ExprKind::kExists || e.kind == ExprKind::kNotExists) ex = true;
+      for (const auto& a : e.args) scan(a);
+    };
+    scan(*f);
+    has_exists.push_back(ex);
+  }
+  OpPtr cur;
+  double cur_est = 1;
+  std::vector<CExpr> pending;
+  auto flushFilters = [&](bool final_pass) {
+    std::vector<CExpr> now;
+    for (size_t i = 0; i < filters.size(); ++i) {
+      if (placed[i]) continue;
+      bool ready = final_pass;
+      if (!ready && !o_.naive && !has_exists[i]) {
+        ready = true;
+        for (size_t v = 0; v < fvars[i].size() && ready; ++v) {
+          if (!fvars[i][v] || bound[v]) continue;
+          // Unbound now: wait if a remaining atom may bind it.
+          for (size_t k = 0; k < atoms.size(); ++k)
+            if (!used[k] && atoms[k].vars[v]) ready = false;
+        }
+      }
+      if (!ready) continue;
+      placed[i] = 1;
+      now.push_back(compile(*filters[i], graph));
+    }
+    if (now.empty()) return;
+    if (!cur) {
+      cur = std::make_unique<SingleOp>(ctx_);
+      cur->label = "Single";
+      cur->estimate = 1;
+    }
+    double e = cur->estimate;
+    auto f = std::make_unique<FilterOp>(std::move(cur), std::move(now), ev_);
+    f->label = "Filter";
+    f->estimate = e / 3;
+    cur = std::move(f);
+    cur_est = cur->estimate;
+  };
+  if (!o_.naive) flushFilters(false);
+  for (size_t step = 0; step < atoms.size(); ++step) {
+    // Choose the next atom.
+    size_t best = atoms.size();
+    double best_est = 0;
+    bool best_connected = false;
+    if (o_.naive) {
+      best = step;
+    } else {
+      for (size_t k = 0; k < atoms.size(); ++k) {
+        if (used[k]) continue;
+        bool connected = !cur;
+        for (size_t v = 0; v < bound.size() && !connected; ++v)
+          if (bound[v] && atoms[k].vars[v]) connected = true;
+        double e;
+        if (atoms[k].triple)
+          e = estimateTriple(*atoms[k].triple, graph, bound);
+        else
+          e = 1e9;  // planned below; sub-patterns go after the scans that can feed them
+        if (atoms[k].pattern && atoms[k].pattern->kind == PatternKind::kPath) {
+          bool s_b = atoms[k].pattern->path_subject.isVar()
+                         ? bound[atoms[k].pattern->path_subject.var] != 0
+                         : true;
+          bool o_b = atoms[k].pattern->path_object.isVar()
+                         ? bound[atoms[k].pattern->path_object.var] != 0
+                         : true;
+          e = (s_b || o_b) ? 50 : 1e8;
+        }
+        if (atoms[k].pattern && atoms[k].pattern->kind == PatternKind::kValues)
+          e = static_cast<double>(atoms[k].pattern->values_rows.size());
+        bool better = best == atoms.size() || (connected && !best_connected) ||
+                      (connected == best_connected && e < best_est);
+        if (better) {
+          best = k;
+          best_est = e;
+          best_connected = connected;
+        }
+      }
+    }
+    used[best] = 1;
+    double est = 0;
+    OpPtr op = planAtom(atoms[best], graph, bound, &est);
+    if (!cur) {
+      cur = std::move(op);
+      cur_est = est;
+    } else {
+      bool correlate = atoms[best].triple != nullptr;
+      const Pattern* ap = atoms[best].pattern;
+      if (ap) {
+        switch (ap->kind) {
+          case PatternKind::kPath:
+          case PatternKind::kValues:
+          case PatternKind::kUnion:
+          case PatternKind::kGraph:
+          case PatternKind::kBgp:
+            correlate = true;
+            break;
+          default: {
+            // Correlate when the sub-pattern can use a bound variable.
+            for (size_t v = 0; v < bound.size(); ++v)
+              if (bound[v] && atoms[best].certain[v]) correlate = true;
+            if (ap->kind == PatternKind::kProject || ap->kind == PatternKind::kGroup ||
+                ap->kind == PatternKind::kDistinct || ap->kind == PatternKind::kSlice ||
+                ap->kind == PatternKind::kOrderBy || ap->kind == PatternKind::kReduced)
+              correlate = false;
+          }
+        }
+      }
+      if (o_.naive) correlate = true;
+      double e = cur_est * std::max(est, 1.0);
+      if (atoms[best].triple) e = cur_est * std::max(est, 0.5);
+      if (correlate) {
+        auto j = std::make_unique<JoinOp>(ctx_, std::move(cur), std::move(op));
+        j->label = "NestedLoopJoin";
+        j->estimate = e;
+        cur = std::move(j);
+      } else {
+        std::vector<VarId> keys;
+        for (size_t v = 0; v < bound.size(); ++v)
+          if (bound[v] && atoms[best].certain[v]) keys.push_back(static_cast<VarId>(v));
+        auto j = std::make_unique<HashJoinOp>(ctx_, std::move(cur), std::move(op), keys);
+        std::string kl;
+        for (VarId v : keys) kl += " ?" + (names ? (*names)[v] : std::to_string(v));
+        j->label = "HashJoin on" + (kl.empty() ? std::string(" (none)") : kl);
+        j->estimate = e;
+        cur = std::move(j);
+      }
+      cur_est = cur->estimate;
+    }
+    for (size_t v = 0; v < bound.size(); ++v)
+      if (atoms[best].certain[v]) bound[v] = 1;
+    if (!o_.naive) flushFilters(false);
+  }
+  flushFilters(true);
+  if (!cur) {
+    cur = std::make_unique<SingleOp>(ctx_);
+    cur->label = "Single";
+    cur->estimate = 1;
+  }
+  return cur;
+}
+
+OpPtr Planner::plan(const Pattern& p, const Id* graph, const VarSet& bound) {
+  switch (p.kind) {
+    case PatternKind::kBgp:
+    case PatternKind::kJoin: {
+      std::vector<Atom> atoms;
+      collect(p, atoms);
+      return planGroup(std::move(atoms), {}, graph, bound);
+    }
+    case PatternKind::kFilter: {
+      const Pattern& child = *p.children[0];
+      std::vector<const Expr*> filters;
+      for (const auto& e : p.exprs) filters.push_back(&e);
+      OpPtr op;
+      if (child.kind == PatternKind::kBgp || child.kind == PatternKind::kJoin) {
+        std::vector<Atom> atoms;
+        collect(child, atoms);
+        VarSet b = empty();
+        VarSet c = empty();
+        certainVars(child, c);
+        for (size_t v = 0; v < b.size(); ++v) b[v] = bound[v] && c[v];
+        op = planGroup(std::move(atoms), filters, graph, o_.substitute ? bound : b);
+      } else {
+        std::vector<Atom> atoms;
+        collect(child, atoms);
+        op = planGroup(std::move(atoms), filters, graph, empty());
+      }
+      return restrict(std::move(op), child);
+    }
+    case PatternKind::kExtend: {
+      OpPtr c = plan(*p.children[0], graph, bound);
+      double e = c->estimate;
+      auto op = std::make_unique<ExtendOp>(ctx_, std::move(c), p.var, compile(p.exprs[0], graph), ev_,
+                                         p.children[0]->kind != PatternKind::kExtend);
+      op->label = "Extend ?" + (names ? (*names)[p.var] : std::to_string(p.var));
+      op->estimate = e;
+      return restrict(std::move(op), *p.children[0]);
+    }
+    case PatternKind::kLeftJoin: {
+      OpPtr l = plan(*p.children[0], graph, bound);
+      VarSet lb = empty();
+      certainVars(*p.children[0], lb);
+      OpPtr r = plan(*p.children[1], graph, lb);
+      std::vector<CExpr> f;
+      for (const auto& e : p.exprs) f.push_back(compile(e, graph));
+      double e = l->estimate;
+      auto op = std::make_unique<LeftJoinOp>(ctx_, std::move(l), std::move(r), std::move(f), ev_);
+      op->label = "LeftJoin";
+      op->estimate = e;
+      return restrict(std::move(op), *p.children[0]);
+    }
+    case PatternKind::kUnion: {
+      std::vector<OpPtr> kids;
+      double e = 0;
+      for (const auto& c : p.children) {
+        kids.push_back(plan(*c, graph, bound));
+        e += kids.back()->estimate;
+      }
+      auto op = std::make_unique<UnionOp>(ctx_, std::move(kids));
+      op->label = "Union";
+      op->estimate = e;
+      return op;
+    }
+    case PatternKind::kMinus: {
+      OpPtr l = plan(*p.children[0], graph, bound);
+      OpPtr r = plan(*p.children[1], graph, empty());
+      double e = l->estimate;
+      auto op = std::make_unique<MinusOp>(ctx_, std::move(l), std::move(r));
+      op->label = "Minus";
+      op->estimate = e;
+      return restrict(std::move(op), *p.children[0]);
+    }
+    case PatternKind::kGraph: {
+      Id c = kAnyId;
+      if (!p.graph.isVar()) {
+        c = ctx_.lookupOrZero(p.graph.term);
+        if ((c & kQueryIdBits) == kQueryIdBits) c = kAnyId;
+      }
+      auto op = std::make_unique<GraphOp>(ctx_, p.graph.var, c);
+      OpPtr child = plan(*p.children[0], op->slot(), bound);
+      op->estimate = child->estimate;
+      op->label = "Graph " + termLabel(p.graph);
+      op->setChild(std::move(child));
+      return op;
+    }
+    case PatternKind::kValues: {
+      auto op = std::make_unique<ValuesOp>(ctx_, p);
+      op->label = "Values";
+      op->estimate = static_cast<double>(p.values_rows.size());
+      return op;
+    }
+    case PatternKind::kPath: {
+      auto op = std::make_unique<PathOp>(ctx_, p, graph);
+      op->label = "Path " + termLabel(p.path_subject) + " … " + termLabel(p.path_object);
+      bool sb = !p.path_subject.isVar() || bound[p.path_subject.var];
+      bool ob = !p.path_object.isVar() || bound[p.path_object.var];
+      op->estimate = (sb || ob) ? 50 : 1e6;
+      return op;
+    }
+    case PatternKind::kService: {
+      if (p.silent) {
+        auto op = std::make_unique<SingleOp>(ctx_);
+        op->label = "Service (silent, not supported: one empty solution)";
+        op->estimate = 1;
+        return op;
+      }
+      throw Aborted{Status::unsupported("SERVICE is not supported yet (federation comes with weft serve)")};
+    }
+    case PatternKind::kGroup: {
+      OpPtr c = plan(*p.children[0], graph, empty());
+      std::vector<CExpr> keys, aggs;
+      for (const auto& e : p.group_exprs) keys.push_back(compile(e, graph));
+      for (const auto& e : p.aggregates) {
+        CExpr ce;
+        ce.e = &e;
+        for (const auto& a : e.args) ce.args.push_back(compile(a, graph));
+        aggs.push_back(std::move(ce));
+      }
+      double e = std::max(1.0, c->estimate / 10);
+      auto op = std::make_unique<GroupOp>(ctx_, std::move(c), p, std::move(keys), std::move(aggs), ev_);
+      op->label = "Group";
+      op->estimate = e;
+      return restrict(std::move(op), p);
+    }
+    case PatternKind::kOrderBy: {
+      int64_t k = top_k_;
+      top_k_ = -1;
+      OpPtr c = plan(*p.children[0], graph, bound);
+      std::vector<CExpr> keys;
+      std::vector<bool> desc;
+      for (const auto& o : p.order) {
+        keys.push_back(compile(o.expr, graph));
+        desc.push_back(o.descending);
+      }
+      double e = c->estimate;
+      auto op = std::make_unique<OrderByOp>(ctx_, std::move(c), std::move(keys), std::move(desc), ev_, k);
+      op->label = k > 0 ? "OrderBy (top " + std::to_string(k) + ")" : "OrderBy";
+      op->estimate = e;
+      return op;
+    }
+    case PatternKind::kProject: {
+      OpPtr c = plan(*p.children[0], graph, empty());
+      double e = c->estimate;
+      auto op = std::make_unique<ProjectOp>(ctx_, std::move(c), p.project_vars);
+      op->label = "Project";
+      for (VarId v : p.project_vars) op->label += " ?" + (names ? (*names)[v] : std::to_string(v));
+      op->estimate = e;
+      return restrict(std::move(op), p);
+    }
+    case PatternKind::kDistinct:
+    case PatternKind::kReduced: {
+      OpPtr c = plan(*p.children[0], graph, bound);
+      double e = c->estimate;
+      auto op = std::make_unique<DistinctOp>(ctx_, std::move(c));
+      op->label = p.kind == PatternKind::kDistinct ? "Distinct" : "Reduced";
+      op->estimate = e;
+      return op;
+    }
+    case PatternKind::kSlice: {
+      const Pattern* c = p.children[0].get();
+      // ORDER BY under LIMIT keeps only the first offset+limit rows (top-k);
+      // through a Project / Distinct only when Distinct is absent.
+      const Pattern* q = c;
+      while (q->kind == PatternKind::kProject) q = q->children[0].get();
+      if (q->kind == PatternKind::kOrderBy && p.limit >= 0 && !o_.naive) top_k_ = p.offset + p.limit;
+      OpPtr child = plan(*c, graph, bound);
+      top_k_ = -1;
+      double e = child->estimate;
+      auto op = std::make_unique<SliceOp>(std::move(child), p.offset, p.limit);
+      op->label = "Slice offset " + std::to_string(p.offset) + " limit " + std::to_string(p.limit);
+      op->estimate = p.limit >= 0 ? std::min(e, static_cast<double>(p.limit)) : e;
+      return op;
+    }
+  }
+  throw Aborted{Status::internal("unknown pattern kind")};
+}
+
+void explainRec(const Op& op, int depth, std::ostringstream& out) {
+  out << std::string(depth * 2, ' ') << op.label << "  (est " << static_cast<uint64_t>(op.estimate + 0.5)
+      << ", actual " << op.actual << ")\n";
+  for (const Op* c : op.children) explainRec(*c, depth + 1, out);
+}
+
+}  // namespace
+
+OpPtr planPattern(ExecContext& ctx, ExprEval& ev, const Pattern& p, const PlanOptions& o,
+                  const std::vector<std::string>* names) {
+  static const Id kDefault = kDefaultGraphId;
+  Planner planner(ctx, ev, o);
+  planner.names = names;
+  return planner.plan(p, &kDefault, VarSet(ctx.nvars, 0));
+}
+
+std::string explainTree(const Op& root) {
+  std::ostringstream out;
+  explainRec(root, 0, out);
+  return out.str();
+}
+
+}  // namespace weft::sparql::internal

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: Apache-2.0
+// engine/db entry points: runQuery over a store snapshot and runUpdate as one
+// transaction (SPARQL 1.1 Update section 3: a request applies atomically, and
+// each operation sees the effects of the earlier ones).
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "engine/db/database.h"
+#include "engine/db/overlay.h"
+
+using namespace weft;
+
+namespace {
+
+class Rows : public sparql::ResultWriter {
+ public:
+  Status begin(const std::vector<std::string>& v) override {
+    vars = v;
+    return Status::ok();
+  }
+  Status row(std::span<const rdf::Term> values) override {
+    std::string r;
+    for (const auto& t : values) r += (t.isNone() ? std::string("UNDEF") : rdf::toNTriples(t.view())) + " ";
+    rows.insert(r);
+    return Status::ok();
+  }
+  Status end() override { return Status::ok(); }
+  Status boolean(bool b) override {
+    value = b;
+    return Status::ok();
+  }
+  std::vector<std::string> vars;
+  std::multiset<std::string> rows;
+  bool value = false;
+};
+
+std::multiset<std::string> select(const store::Store& st, const std::string& q) {
+  Rows rows;
+  sparql::QueryOutput out;
+  out.results = &rows;
+  db::QueryRequest req;
+  req.text = q;
+  Status s = db::runQuery(st, req, out);
+  EXPECT_TRUE(s.isOk()) << s.toString() << " for " << q;
+  return rows.rows;
+}
+
+Status update(store::Store& st, const std::string& u, sparql::UpdateStats* eff = nullptr) {
+  db::QueryRequest req;
+  req.text = u;
+  return db::runUpdateCounted(st, req, nullptr, eff);
+}
+
+TEST(Database, UpdateThenQuery) {
+  auto st = store::Store::openMemory();
+  sparql::UpdateStats eff;
+  ASSERT_TRUE(update(*st, "INSERT DATA { <http://e/a> <http://e/p> 1 . GRAPH <http://e/g> { <http://e/a> <http://e/p> 2 } }",
+                     &eff).isOk());
+  EXPECT_EQ(eff.inserted, 2u);
+  EXPECT_EQ(st->snapshot()->size(), 2u);
+  EXPECT_EQ(select(*st, "SELECT ?o WHERE { <http://e/a> <http://e/p> ?o }"),
+            (std::multiset<std::string>{"\"1\"^^<http://www.w3.org/2001/XMLSchema#integer> "}));
+  EXPECT_EQ(select(*st, "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"), (std::multiset<std::string>{"<http://e/g> "}));
+}
+
+TEST(Database, LaterOperationsSeeEarlierOnes) {
+  auto st = store::Store::openMemory();
+  ASSERT_TRUE(update(*st,
+                     "INSERT DATA { <http://e/a> <http://e/p> 1 } ;"
+                     "INSERT { ?s <http://e/q> 2 } WHERE { ?s <http://e/p> 1 } ;"
+                     "DELETE DATA { <http://e/a> <http://e/p> 1 }")
+                  .isOk());
+  EXPECT_EQ(select(*st, "SELECT ?p WHERE { <http://e/a> ?p ?o }"), (std::multiset<std::string>{"<http://e/q> "}));
+}
+
+TEST(Database, FailedRequestChangesNothing) {
+  auto st = store::Store::openMemory();
+  ASSERT_TRUE(update(*st, "INSERT DATA { <http://e/a> <http://e/p> 1 }").isOk());
+  // A syntax error: nothing runs.
+  EXPECT_FALSE(update(*st, "INSERT DATA { <http://e/b> <http://e/p> 1 } ; DELETE WHERE { ?x").isOk());
+  // An error in the second operation: the first is undone too.
+  Status s = update(*st, "DELETE DATA { <http://e/a> <http://e/p> 1 } ; LOAD <http://e/remote.ttl>");
+  EXPECT_FALSE(s.isOk());
+  EXPECT_EQ(s.code(), StatusCode::kUnsupported) << s.toString();
+  EXPECT_EQ(select(*st, "SELECT ?s WHERE { ?s ?p ?o }"), (std::multiset<std::string>{"<http://e/a> "}));
+}
+
+TEST(Database, DeleteWhereAndBlankNodes) {
+  auto st = store::Store::openMemory();
+  ASSERT_TRUE(update(*st, "INSERT DATA { _:x <http://e/p> 1 . _:x <http://e/q> 2 }").isOk());
+  EXPECT_EQ(select(*st, "SELECT DISTINCT ?s WHERE { ?s ?p ?o }").size(), 1u);
+  // The same label in another request is another node.
+  ASSERT_TRUE(update(*st, "INSERT DATA { _:x <http://e/p> 3 }").isOk());
+  EXPECT_EQ(select(*st, "SELECT DISTINCT ?s WHERE { ?s ?p ?o }").size(), 2u);
+  sparql::UpdateStats eff;
+  ASSERT_TRUE(update(*st, "DELETE WHERE { ?s <http://e/p> ?o }", &eff).isOk());
+  EXPECT_EQ(eff.deleted, 2u);
+  EXPECT_EQ(st->snapshot()->size(), 1u);
+}
+
+TEST(Database, QuerySyntaxErrorIsReported) {
+  auto st = store::Store::openMemory();
+  Rows rows;
+  sparql::QueryOutput out;
+  out.results = &rows;
+  db::QueryRequest req;
+  req.text = "SELECT ?x WHERE { ?x";
+  Status s = db::runQuery(*st, req, out);
+  EXPECT_EQ(s.code(), StatusCode::kSyntaxError);
+  EXPECT_EQ(s.message().rfind("1:", 0), 0u) << s.message();
+}
+
+}  // namespace
