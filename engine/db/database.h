@@ -26,6 +26,9 @@ class StoreDataset : public sparql::Dataset {
   std::unique_ptr<sparql::QuadCursor> scan(const sparql::IdQuad& pattern,
                                            char order[4] = nullptr) const override;
   uint64_t count(const sparql::IdQuad& pattern) const override;
+  double averageMatches(const sparql::IdQuad& pattern, int pos) const override;
+  bool objectsInValueRange(sparql::Id p, sparql::Id g, bool datetime, double lo, double hi,
+                           std::vector<sparql::Id>* out) const override;
   std::vector<sparql::Id> namedGraphs() const override;
   const store::Snapshot& snapshot() const { return *snap_; }
 

@@ -3,6 +3,7 @@
 // the dataset's ids (store::kAny == sparql::kAnyId, store::kDefaultGraph ==
 // sparql::kDefaultGraphId); a scan is one range scan of the permutation whose
 // prefix is the bound components, and we report that permutation as the order.
+#include <algorithm>
 #include <memory>
 
 #include "engine/db/database.h"
@@ -58,6 +59,31 @@ std::unique_ptr<sparql::QuadCursor> StoreDataset::scan(const sparql::IdQuad& pat
 uint64_t StoreDataset::count(const sparql::IdQuad& pattern) const {
   if (hasLocal(pattern)) return 0;
   return snap_->count(store::QuadIds{pattern.s, pattern.p, pattern.o, pattern.g});
+}
+
+double StoreDataset::averageMatches(const sparql::IdQuad& pattern, int pos) const {
+  if (hasLocal(pattern)) return 0;
+  return snap_->averageMatches(store::QuadIds{pattern.s, pattern.p, pattern.o, pattern.g}, pos);
+}
+
+bool StoreDataset::objectsInValueRange(sparql::Id p, sparql::Id g, bool datetime, double lo,
+                                       double hi, std::vector<sparql::Id>* out) const {
+  if (((p | g) & sparql::kLocalIdBit) != 0) return false;
+  using Family = store::Snapshot::ValueFamily;
+  auto collect = [&](Family f, double a, double b) {
+    auto index = snap_->valueIndex(p, g, f);
+    auto first = std::lower_bound(index->begin(), index->end(), std::make_pair(a, sparql::Id{0}));
+    for (auto it = first; it != index->end() && it->first <= b; ++it) out->push_back(it->second);
+  };
+  if (!datetime) {
+    collect(Family::kNumeric, lo, hi);
+  } else {
+    // Values without a timezone may lie up to 14 hours either way (XSD 1.1 3.3.7).
+    constexpr double k14h = 14 * 3600.0;
+    collect(Family::kDateTime, lo, hi);
+    collect(Family::kLocalDateTime, lo - k14h, hi + k14h);
+  }
+  return true;
 }
 
 std::vector<sparql::Id> StoreDataset::namedGraphs() const { return snap_->graphs(); }

@@ -49,6 +49,24 @@ class Dataset {
   virtual std::unique_ptr<QuadCursor> scan(const IdQuad& pattern, char order[4] = nullptr) const = 0;
   // Number of matching quads (exact or a close estimate; used by the planner).
   virtual uint64_t count(const IdQuad& pattern) const = 0;
+  // Join planning: the average number of quads matching `pattern` with
+  // component `pos` (0 s, 1 p, 2 o) also bound to a value that occurs there;
+  // negative if unknown (the planner then guesses).
+  virtual double averageMatches(const IdQuad& pattern, int pos) const {
+    (void)pattern;
+    (void)pos;
+    return -1;
+  }
+  // Range filters: append to `out` the objects of predicate `p` in graph `g`
+  // whose value lies in [lo, hi], numerics as doubles (`datetime` false) or
+  // xsd:dateTime as seconds since 1970 UTC (a value without a timezone read as
+  // UTC). A superset is fine (the exact FILTER runs after). False if the
+  // dataset has no such index (the planner then scans).
+  virtual bool objectsInValueRange(Id p, Id g, bool datetime, double lo, double hi,
+                                   std::vector<Id>* out) const {
+    (void)p, (void)g, (void)datetime, (void)lo, (void)hi, (void)out;
+    return false;
+  }
   // Named graphs holding at least one quad.
   virtual std::vector<Id> namedGraphs() const = 0;
 };

@@ -261,7 +261,8 @@ Status clearTarget(ExecContext& ctx, MutableDataset& data, GraphTarget t, const 
 }
 
 Status runModify(const UpdateOp& op, const Update& u, MutableDataset& data, const ExecOptions& opts,
-                 UpdateStats* st) {
+                 UpdateStats* st, uint64_t request_scope) {
+  uint64_t fresh = 0;
   std::vector<std::vector<rdf::Term>> rows;
   size_t nvars = u.vars.size();
   {
@@ -302,11 +303,14 @@ Status runModify(const UpdateOp& op, const Update& u, MutableDataset& data, cons
             ok = dst[i]->kind != rdf::TermKind::kNone;
           } else if (pos[i]->term.kind == rdf::TermKind::kBlank && fresh_bnodes) {
             auto it = bnodes.find(pos[i]->term.value);
-            if (it == bnodes.end())
-              it = bnodes.emplace(pos[i]->term.value,
-                                  "u" + std::to_string(reinterpret_cast<uintptr_t>(&r)) + "_" +
-                                      std::to_string(bnodes.size()))
-                       .first;
+            if (it == bnodes.end()) {
+              // Unique within the request (the store scopes them at commit).
+              std::string label = "w";
+              label += std::to_string(request_scope);
+              label += '_';
+              label += std::to_string(++fresh);
+              it = bnodes.emplace(pos[i]->term.value, std::move(label)).first;
+            }
             *dst[i] = rdf::Term::blank(it->second);
           } else {
             *dst[i] = pos[i]->term;
@@ -363,7 +367,7 @@ Status runOp(const UpdateOp& op, const Update& u, MutableDataset& data, const Ex
       return Status::ok();
     case UpdateKind::kDeleteWhere:
     case UpdateKind::kModify:
-      return runModify(op, u, data, opts, st);
+      return runModify(op, u, data, opts, st, request_scope);
     case UpdateKind::kLoad: {
       Status s = data.load(op.source, op.target_iri);
       return op.silent ? Status::ok() : s;

@@ -337,6 +337,11 @@ std::optional<rdf::Term> callFunction(std::string_view iri, std::span<const rdf:
 }
 
 int orderCompare(const rdf::Term& a, const rdf::Term& b) {
+  return orderCompare(a, rdf::parseValue(a.view()), b, rdf::parseValue(b.view()));
+}
+
+int orderCompare(const rdf::Term& a, const rdf::Value& va, const rdf::Term& b,
+                 const rdf::Value& vb) {
   // 15.1: unbound < blank nodes < IRIs < literals.
   auto rank = [](const rdf::Term& t) {
     switch (t.kind) {
@@ -353,8 +358,6 @@ int orderCompare(const rdf::Term& a, const rdf::Term& b) {
   // Literals: a fixed total order by class (simple/xsd:string, tagged
   // strings, numerics, booleans, dateTimes, other XSD values, the rest);
   // within a class by value where `<` orders them, then by the term.
-  Value va = rdf::parseValue(a.view());
-  Value vb = rdf::parseValue(b.view());
   LiteralClass ca = literalClass(a, va), cb = literalClass(b, vb);
   if (ca != cb) return ca < cb ? -1 : 1;
   switch (ca) {

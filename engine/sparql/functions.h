@@ -21,6 +21,7 @@
 #include <string_view>
 
 #include "engine/rdf/term.h"
+#include "engine/rdf/xsd.h"
 #include "engine/sparql/algebra.h"
 
 namespace weft::sparql {
@@ -65,6 +66,10 @@ std::optional<rdf::Term> callFunction(std::string_view iri, std::span<const rdf:
 // a kind, values by `<` where comparable, else a fixed total order (lexical).
 // Returns <0, 0, >0.
 int orderCompare(const rdf::Term& a, const rdf::Term& b);
+// The same with the values already parsed (rdf::parseValue of each term), for
+// sorts that compare each key many times.
+int orderCompare(const rdf::Term& a, const rdf::Value& va, const rdf::Term& b,
+                 const rdf::Value& vb);
 
 // Aggregate helpers on literal values (SUM / AVG use arithmetic; MIN / MAX
 // use orderCompare per 18.5.1). Provided here so the evaluator stays term-agnostic.

@@ -16,7 +16,8 @@
 namespace weft::store {
 namespace {
 
-constexpr uint64_t kMagic = 0x314e55525446'5745ULL;  // "WEFTRUN1" little-endian-ish tag
+constexpr uint64_t kMagicV1 = 0x314e55525446'5745ULL;  // "WEFTRUN1": 128-key blocks
+constexpr uint64_t kMagic = 0x324e55525446'5745ULL;    // "WEFTRUN2": kBlockKeys-key blocks
 constexpr size_t kFooter = 5 * 8;
 
 void putU64(std::vector<uint8_t>& out, uint64_t v) {
@@ -71,6 +72,7 @@ std::shared_ptr<QuadRun> QuadRun::Builder::finish() {
   run->data_ = run->buf_.data();
   run->data_size_ = run->buf_.size();
   run->bytes_ = run->buf_.size() + run->firsts_.size() * 40;
+  run->buildSample();
   return run;
 }
 
@@ -144,13 +146,16 @@ Result<std::shared_ptr<QuadRun>> QuadRun::openFile(const std::string& path, bool
   const uint8_t* f = base + len - kFooter;
   uint64_t count = getU64(f), blocks = getU64(f + 8), dir_off = getU64(f + 16),
            sum = getU64(f + 24), magic = getU64(f + 32);
-  if (magic != kMagic || dir_off > len || blocks > len / 40 ||
+  if ((magic != kMagic && magic != kMagicV1) || dir_off > len || blocks > len / 40 ||
       dir_off + blocks * 40 + kFooter != len) {
     return Status::corruption("index file '" + path + "' has a bad footer");
   }
   run->data_ = base;
   run->data_size_ = dir_off;
   run->count_ = count;
+  run->block_keys_ = magic == kMagicV1 ? 128 : kBlockKeys;
+  if (blocks != (count + run->block_keys_ - 1) / run->block_keys_)
+    return Status::corruption("index file '" + path + "' has a bad block count");
   run->firsts_.resize(blocks);
   run->offsets_.resize(blocks);
   const uint8_t* d = base + dir_off;
@@ -162,6 +167,7 @@ Result<std::shared_ptr<QuadRun>> QuadRun::openFile(const std::string& path, bool
     }
   }
   run->bytes_ = len;
+  run->buildSample();
   if (verify) {
     uint64_t s = hashBytes(std::string_view(reinterpret_cast<const char*>(base), dir_off));
     s ^= hashBytes(std::string_view(reinterpret_cast<const char*>(base + dir_off), blocks * 40));
@@ -173,9 +179,7 @@ Result<std::shared_ptr<QuadRun>> QuadRun::openFile(const std::string& path, bool
 QuadRun::Cursor::Cursor(const QuadRun* run, const Key& lower, int prefix_len)
     : run_(run), lower_(lower), prefix_len_(prefix_len) {
   if (run->firsts_.empty()) return;
-  // Last block whose first key is <= lower (or block 0).
-  auto it = std::upper_bound(run->firsts_.begin(), run->firsts_.end(), lower);
-  block_ = it == run->firsts_.begin() ? 0 : static_cast<size_t>(it - run->firsts_.begin()) - 1;
+  block_ = run->findBlock(lower);
   p_ = run->data_ + run->offsets_[block_];
   block_end_ = run->data_ + run->blockEnd(block_);
   first_in_block_ = true;
@@ -223,12 +227,26 @@ bool QuadRun::Cursor::next(Key* out) {
   return false;
 }
 
+void QuadRun::buildSample() {
+  sample_.clear();
+  for (size_t b = 0; b < firsts_.size(); b += kSampleStride) sample_.push_back(firsts_[b]);
+}
+
+size_t QuadRun::findBlock(const Key& key) const {
+  // Stride: the last sampled block <= key; the answer lies in that stride.
+  auto s = std::upper_bound(sample_.begin(), sample_.end(), key);
+  if (s == sample_.begin()) return 0;
+  size_t lo = static_cast<size_t>(s - sample_.begin() - 1) * kSampleStride;
+  size_t hi = std::min(firsts_.size(), lo + kSampleStride);
+  auto it = std::upper_bound(firsts_.begin() + static_cast<ptrdiff_t>(lo),
+                             firsts_.begin() + static_cast<ptrdiff_t>(hi), key);
+  return static_cast<size_t>(it - firsts_.begin()) - 1;
+}
+
 uint64_t QuadRun::rank(const Key& key) const {
-  if (firsts_.empty()) return 0;
-  auto it = std::upper_bound(firsts_.begin(), firsts_.end(), key);
-  if (it == firsts_.begin()) return 0;
-  size_t b = static_cast<size_t>(it - firsts_.begin()) - 1;
-  uint64_t n = static_cast<uint64_t>(b) * kBlockKeys;
+  if (firsts_.empty() || key <= firsts_[0]) return 0;
+  size_t b = findBlock(key);
+  uint64_t n = static_cast<uint64_t>(b) * block_keys_;
   Cursor c(this, firsts_[b], 0);
   Key k;
   // Decode block b only: stop at its end or at the first key >= key.
@@ -237,6 +255,15 @@ uint64_t QuadRun::rank(const Key& key) const {
     ++n;
   }
   return n;
+}
+
+Key QuadRun::keyAt(uint64_t r) const {
+  size_t b = static_cast<size_t>(r / block_keys_);
+  Cursor c(this, firsts_[b], 0);
+  Key k{};
+  for (uint64_t i = 0; i <= r % block_keys_; ++i)
+    if (!c.decodeNext(&k)) break;
+  return k;
 }
 
 uint64_t QuadRun::countPrefix(const Key& lower, int prefix_len) const {
@@ -279,7 +306,8 @@ Status QuadRun::verify() const {
       ++n;
       ++in_block;
     }
-    if (in_block == 0 || in_block > kBlockKeys) bad = true;
+    if (in_block == 0 || in_block > block_keys_ || (b + 1 < firsts_.size() && in_block != block_keys_))
+      bad = true;
   }
   if (bad || n != count_) {
     return Status::corruption("index run is inconsistent (" + std::to_string(n) + " keys decoded, " +

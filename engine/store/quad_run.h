@@ -4,7 +4,7 @@
 // permutation (SPOG, POSG, OSPG, GSPO, GPOS, GOSP): every one of the 16
 // bound/unbound patterns of (s, p, o, g) is a prefix of one of them, so it is
 // answered by one range scan. Format (docs/STORAGE.md, "Index files"):
-//   blocks of up to kBlockKeys keys; the first key as 4 varints, each next
+//   blocks of kBlockKeys keys (the last may hold fewer); the first key as 4 varints, each next
 //   key as varint(delta << 2 | k) where k is the first component that differs
 //   from the previous key and delta the (positive) difference there, followed
 //   by the components after k as plain varints;
@@ -28,7 +28,11 @@ using Key = std::array<uint64_t, 4>;
 
 class QuadRun {
  public:
-  static constexpr size_t kBlockKeys = 128;
+  // Keys per block in runs this version writes. Probes decode on average
+  // half a block, so smaller blocks make index nested-loop joins cheaper at
+  // the cost of a larger directory (40 bytes per block). Version-1 files
+  // (magic WEFTRUN1) have 128-key blocks and are still read.
+  static constexpr size_t kBlockKeys = 32;
   ~QuadRun();
   QuadRun(const QuadRun&) = delete;
   QuadRun& operator=(const QuadRun&) = delete;
@@ -79,10 +83,12 @@ class QuadRun {
   Cursor scan(const Key& lower, int prefix_len) const { return Cursor(this, lower, prefix_len); }
   // Number of keys whose first `prefix_len` components equal lower's: two
   // block-directory searches and at most two block decodes (every block but
-  // the last holds exactly kBlockKeys keys).
+  // the last holds exactly the run's block size).
   uint64_t countPrefix(const Key& lower, int prefix_len) const;
   // Number of keys < key.
   uint64_t rank(const Key& key) const;
+  // The key at position `r` (< size()).
+  Key keyAt(uint64_t r) const;
   // Decodes everything (tests, merges).
   void forEach(const std::function<void(const Key&)>& fn) const;
   // Full structural check: decodes all blocks, checks order and counts.
@@ -91,6 +97,13 @@ class QuadRun {
  private:
   QuadRun() = default;
   friend class Cursor;
+  // Index of the last block whose first key is <= key (0 if none): a search
+  // in `sample_` (every kSampleStride-th block's first key, small enough to
+  // stay in cache) and then in one stride of the directory.
+  size_t findBlock(const Key& key) const;
+  void buildSample();
+  static constexpr size_t kSampleStride = 64;
+  std::vector<Key> sample_;
   size_t blockEnd(size_t b) const {
     return b + 1 < offsets_.size() ? offsets_[b + 1] : data_size_;
   }
@@ -104,6 +117,7 @@ class QuadRun {
   std::vector<uint64_t> offsets_;
   uint64_t count_ = 0;
   size_t bytes_ = 0;
+  uint64_t block_keys_ = kBlockKeys;  // of this run (128 in version-1 files)
 };
 
 }  // namespace weft::store

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <charconv>
 #include <array>
 #include <chrono>
@@ -22,6 +23,7 @@
 #include <thread>
 
 #include "engine/core/bytes.h"
+#include "engine/rdf/xsd.h"
 #include "engine/store/internal/key_coding.h"
 #include "engine/store/internal/store_impl.h"
 #include "engine/store/term_codec.h"
@@ -1062,6 +1064,105 @@ uint64_t Snapshot::count(const QuadIds& pattern) const {
   uint64_t n = v_->runs[perm]->countPrefix(lower, prefix);
   n -= std::min(n, inDelta(*v_->dels[perm]));
   return n + inDelta(*v_->adds[perm]);
+}
+
+double Snapshot::averageMatches(const QuadIds& pattern, int pos) const {
+  std::array<uint64_t, 6> key{v_->txn, pattern.s, pattern.p, pattern.o, pattern.g,
+                              static_cast<uint64_t>(pos)};
+  {
+    std::lock_guard<std::mutex> g(store_->fanout_mu_);
+    auto it = store_->fanout_.find(key);
+    if (it != store_->fanout_.end()) return it->second;
+  }
+  static constexpr int kPermFor[16] = {kSPOG, kSPOG, kPOSG, kSPOG, kOSPG, kOSPG, kPOSG, kSPOG,
+                                       kGSPO, kGSPO, kGPOS, kGSPO, kGOSP, kGOSP, kGPOS, kSPOG};
+  Key q{pattern.s, pattern.p, pattern.o, pattern.g};
+  int mask = 0;
+  for (int i = 0; i < 4; ++i)
+    if (q[i] != kAny) mask |= 1 << i;
+  int perm = kPermFor[mask];
+  int prefix = __builtin_popcount(static_cast<unsigned>(mask));
+  Key lo = toPerm(q, perm);
+  for (int i = prefix; i < 4; ++i) lo[i] = 0;
+  const QuadRun& run = *v_->runs[perm];
+  uint64_t first = run.rank(lo);
+  uint64_t n = run.countPrefix(lo, prefix);
+  double result = -1;  // unknown: nothing in the sorted runs yet (all in the delta)
+  if (n > 0) {
+    constexpr uint64_t kSamples = 32;
+    uint64_t samples = std::min(n, kSamples);
+    double total = 0;
+    for (uint64_t i = 0; i < samples; ++i) {
+      Key k = run.keyAt(first + i * n / samples);
+      Key spog = fromPerm(k, perm);
+      QuadIds bound = pattern;
+      uint64_t* slot[4] = {&bound.s, &bound.p, &bound.o, &bound.g};
+      *slot[pos] = spog[pos];
+      total += static_cast<double>(count(bound));
+    }
+    result = total / static_cast<double>(samples);
+  }
+  std::lock_guard<std::mutex> g(store_->fanout_mu_);
+  if (store_->fanout_.size() > 100000) store_->fanout_.clear();
+  store_->fanout_[key] = result;
+  return result;
+}
+
+namespace {
+// Days from 1970-01-01 to a proleptic Gregorian date (astronomical years).
+int64_t daysFromCivil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+}  // namespace
+
+std::shared_ptr<const Snapshot::ValueIndex> Snapshot::valueIndex(TermId p, TermId g,
+                                                                 ValueFamily family) const {
+  std::array<uint64_t, 4> key{v_->txn, p, g, static_cast<uint64_t>(family)};
+  std::lock_guard<std::mutex> lock(store_->value_index_mu_);
+  auto it = store_->value_index_.find(key);
+  if (it != store_->value_index_.end()) return it->second;
+  auto index = std::make_shared<ValueIndex>();
+  // GPOS / POSG order: objects come grouped, so each is decoded once.
+  auto c = scan(QuadIds{kAny, p, kAny, g});
+  QuadIds q;
+  TermId last = kAny;
+  rdf::Term t;
+  while (c.next(&q)) {
+    if (q.o == last) continue;
+    last = q.o;
+    if (!decode(q.o, &t) || t.kind != rdf::TermKind::kLiteral) continue;
+    rdf::Value v = rdf::parseValue(t.view());
+    if (!v.isValid()) continue;
+    double k;
+    if (family == ValueFamily::kNumeric) {
+      if (!rdf::isNumeric(v)) continue;
+      if (v.type == rdf::ValueType::kFloat || v.type == rdf::ValueType::kDouble) {
+        k = v.number;
+      } else if (v.type == rdf::ValueType::kInteger && !v.big_integer) {
+        k = static_cast<double>(v.integer);
+      } else {
+        k = std::strtod(rdf::canonicalLexical(v).c_str(), nullptr);
+      }
+      if (std::isnan(k)) continue;
+    } else {
+      if (v.type != rdf::ValueType::kDateTime) continue;
+      const rdf::DateTime& d = v.datetime;
+      if (d.has_timezone != (family == ValueFamily::kDateTime)) continue;
+      k = static_cast<double>(daysFromCivil(d.year, d.month, d.day)) * 86400.0 + d.hour * 3600.0 +
+          d.minute * 60.0 + d.second + static_cast<double>(d.attosecond) * 1e-18;
+      if (d.has_timezone) k -= d.tz_minutes * 60.0;
+    }
+    index->emplace_back(k, q.o);
+  }
+  std::sort(index->begin(), index->end());
+  if (store_->value_index_.size() > 256) store_->value_index_.clear();
+  store_->value_index_[key] = index;
+  return index;
 }
 
 uint64_t Snapshot::size() const { return v_->quad_count; }

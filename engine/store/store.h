@@ -67,6 +67,23 @@ class Snapshot {
   };
   Cursor scan(const QuadIds& pattern) const;
   uint64_t count(const QuadIds& pattern) const;
+  // For join planning: the average number of quads matching `pattern` with
+  // component `pos` (0 s, 1 p, 2 o, 3 g) also bound, over values of that
+  // component sampled evenly from the quads matching `pattern` (up to 32
+  // samples, each counted exactly). Cached per index version. -1 if the
+  // sorted runs hold no match (data still in the in-memory delta).
+  double averageMatches(const QuadIds& pattern, int pos) const;
+
+  // A value index for range filters: the objects of predicate `p` in graph
+  // `g` that are literals of one family, as (key, id) sorted by key. Keys:
+  // numerics as doubles; xsd:dateTime as seconds since 1970-01-01T00:00:00Z,
+  // values with a timezone in kDateTime, those without (read as UTC; they
+  // may lie 14 hours either way) in kLocalDateTime. Built on first use (one pass over the predicate's objects,
+  // decoding each distinct one) and kept per index version; the sparql layer
+  // uses it as a superset pre-filter before the exact FILTER.
+  enum class ValueFamily : uint8_t { kNumeric, kDateTime, kLocalDateTime };
+  using ValueIndex = std::vector<std::pair<double, TermId>>;
+  std::shared_ptr<const ValueIndex> valueIndex(TermId p, TermId g, ValueFamily family) const;
   uint64_t size() const;                 // number of quads
   std::vector<TermId> graphs() const;    // named graphs with at least one quad
   uint64_t termCount() const;            // distinct terms known

@@ -62,11 +62,13 @@ const rdf::Term& ExecContext::term(Id id) {
   static const rdf::Term kUnbound;
   if (id == kAnyId) return kUnbound;
   if ((id & kQueryIdBits) == kQueryIdBits) return local_[id & ~kQueryIdBits];
-  auto it = cache_.find(id);
-  if (it != cache_.end()) return it->second;
-  rdf::Term t;
-  if (!data.decode(id, &t)) return kUnbound;
-  return cache_.emplace(id, std::move(t)).first->second;
+  if (cache_.empty()) cache_.resize(kCacheSlots);
+  CacheSlot& slot = cache_[(id * 0x9E3779B97F4A7C15ull) >> (64 - kCacheBits)];
+  if (slot.id == id) return slot.term;
+  slot.id = kAnyId;
+  if (!data.decode(id, &slot.term)) return kUnbound;
+  slot.id = id;
+  return slot.term;
 }
 
 void ExecContext::checkLimits() {
@@ -75,7 +77,6 @@ void ExecContext::checkLimits() {
   if (opts.deadline != std::chrono::steady_clock::time_point::max() &&
       std::chrono::steady_clock::now() > opts.deadline)
     throw Aborted{Status::aborted("query timed out")};
-  if (cache_.size() > (1u << 20)) cache_.clear();
 }
 
 std::string ExecContext::freshBlankLabel() {

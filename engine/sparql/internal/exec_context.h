@@ -46,7 +46,9 @@ class ExecContext {
   // Term <-> id.
   Id intern(const rdf::Term& t);          // dataset id or a local one
   Id lookupOrZero(const rdf::Term& t);    // dataset id, local id if known, else 0
-  const rdf::Term& term(Id id);           // valid until the next tick()
+  // The term of an id. The reference is valid until the next term() call
+  // (decoded terms live in a small direct-mapped cache): copy what you keep.
+  const rdf::Term& term(Id id);
   bool isQueryLocal(Id id) const { return (id & kQueryIdBits) == kQueryIdBits; }
 
   // Called by scans every row: checks deadline/cancel every few thousand calls.
@@ -65,7 +67,13 @@ class ExecContext {
  private:
   std::vector<rdf::Term> local_;
   std::unordered_map<std::string, Id> local_index_;
-  std::unordered_map<Id, rdf::Term> cache_;
+  struct CacheSlot {
+    Id id = kAnyId;
+    rdf::Term term;
+  };
+  static constexpr int kCacheBits = 11;
+  static constexpr size_t kCacheSlots = size_t{1} << kCacheBits;
+  std::vector<CacheSlot> cache_;
   std::string key_;
   uint64_t ticks_ = 0;
   uint64_t bnodes_ = 0;

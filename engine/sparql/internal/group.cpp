@@ -51,10 +51,7 @@ void GroupOp::open(const Id* input) {
   child_->open(zero.data());
   while (child_->next(row.data())) {
     ev_.newSolution();
-    for (size_t i = 0; i < keys_.size(); ++i) {
-      auto v = ev_.eval(keys_[i], row.data());
-      kv[i] = v ? ctx_.intern(*v) : kAnyId;
-    }
+    for (size_t i = 0; i < keys_.size(); ++i) kv[i] = ev_.evalId(keys_[i], row.data());
     key.assign(reinterpret_cast<const char*>(kv.data()), kv.size() * sizeof(Id));
     size_t g;
     auto it = index.find(key);
@@ -73,6 +70,15 @@ void GroupOp::open(const Id* input) {
           std::string rk(reinterpret_cast<const char*>(row.data()), n * sizeof(Id));
           if (!acc.distinct_rows.insert(rk).second) continue;
         }
+        ++acc.count;
+        continue;
+      }
+      // COUNT of a variable needs no term, only whether (and which) id is bound.
+      if (ae.aggregate == AggregateKind::kCount &&
+          aggs_[a].args[0].e->kind == ExprKind::kVariable) {
+        Id id = row[aggs_[a].args[0].e->var];
+        if (id == kAnyId) continue;
+        if (ae.distinct && !acc.distinct_ids.insert(id).second) continue;
         ++acc.count;
         continue;
       }

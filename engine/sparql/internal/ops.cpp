@@ -2,6 +2,7 @@
 // The physical operators (see ops.h for the contract they share).
 #include "engine/sparql/internal/ops.h"
 
+#include "engine/sparql/functions.h"
 #include "engine/sparql/internal/ops_impl.h"
 
 namespace weft::sparql::internal {
@@ -92,6 +93,38 @@ bool ScanOp::next(Id* out) {
     if (!ok) continue;
     ++actual;
     return true;
+  }
+}
+
+// ---------------------------------------------------------------- RangeScan
+
+void RangeScanOp::open(const Id* input) {
+  input_.assign(input, input + ctx_.nvars);
+  fallback_ = (s_var_ >= 0 && input[s_var_] != kAnyId) || input[o_var_] != kAnyId;
+  if (fallback_) scan_.open(input);
+  idx_ = 0;
+  active_ = false;
+}
+
+bool RangeScanOp::next(Id* out) {
+  if (fallback_) {
+    if (!scan_.next(out)) return false;
+    ++actual;
+    return true;
+  }
+  for (;;) {
+    if (!active_) {
+      if (idx_ >= objects_.size()) return false;
+      row_ = input_;
+      row_[o_var_] = objects_[idx_++];
+      scan_.open(row_.data());
+      active_ = true;
+    }
+    if (scan_.next(out)) {
+      ++actual;
+      return true;
+    }
+    active_ = false;
   }
 }
 
@@ -192,52 +225,99 @@ bool JoinOp::next(Id* out) {
 
 // ---------------------------------------------------------------- Hash join
 
+namespace {
+constexpr uint32_t kEndOfChain = UINT32_MAX;
+inline uint64_t mixId(uint64_t h, Id v) { return (h ^ v) * 0x9E3779B97F4A7C15ull; }
+}  // namespace
+
+uint64_t HashJoinOp::hashLeft(const Id* row) const {
+  uint64_t h = 0x12345;
+  for (VarId v : keys_) h = mixId(h, row[v]);
+  return h ^ (h >> 29);
+}
+uint64_t HashJoinOp::hashRight(const Id* vals) const {
+  uint64_t h = 0x12345;
+  for (size_t c : key_cols_) h = mixId(h, vals[c]);
+  return h ^ (h >> 29);
+}
+
 void HashJoinOp::build() {
   std::vector<Id> zero(ctx_.nvars, kAnyId), row(ctx_.nvars);
+  size_t w = right_vars_.size();
   right_->open(zero.data());
   while (right_->next(row.data())) {
-    size_t idx = rows_.size() / ctx_.nvars;
-    rows_.insert(rows_.end(), row.begin(), row.end());
-    table_[keyOf(row.data())].push_back(idx);
+    for (VarId v : right_vars_) vals_.push_back(row[v]);
+    if (vals_.size() / std::max<size_t>(w, 1) >= kEndOfChain)
+      throw Aborted{Status::aborted("hash join build side over 4 billion rows")};
+  }
+  size_t n = w == 0 ? 0 : vals_.size() / w;
+  if (w == 0) {  // no columns: count rows only
+    right_->open(zero.data());
+    while (right_->next(row.data())) ++n;
+  }
+  size_t buckets = 16;
+  while (buckets < 2 * n) buckets <<= 1;
+  mask_ = buckets - 1;
+  heads_.assign(buckets, kEndOfChain);
+  next_.assign(n, kEndOfChain);
+  for (size_t r = n; r-- > 0;) {  // reverse, so chains list rows in build order
+    uint64_t b = w == 0 ? 0 : hashRight(vals_.data() + r * w) & mask_;
+    next_[r] = heads_[b];
+    heads_[b] = static_cast<uint32_t>(r);
   }
   built_ = true;
 }
-uint64_t HashJoinOp::keyOf(const Id* row) const {
-  uint64_t h = 0x12345;
-  for (VarId v : keys_) h = (h ^ row[v]) * 0x9E3779B97F4A7C15ull + 0x7F4A7C15;
-  return h;
-}
+
 void HashJoinOp::open(const Id* input) {
   if (!built_) build();
   left_->open(input);
-  bucket_ = nullptr;
+  left_active_ = false;
 }
+
+bool HashJoinOp::emit(uint32_t r, Id* out) {
+  size_t w = right_vars_.size();
+  const Id* vals = vals_.data() + static_cast<size_t>(r) * w;
+  std::copy(lrow_.begin(), lrow_.end(), out);
+  for (size_t i = 0; i < w; ++i) {
+    Id v = vals[i];
+    if (v == kAnyId) continue;
+    Id& slot = out[right_vars_[i]];
+    if (slot == kAnyId)
+      slot = v;
+    else if (slot != v)
+      return false;
+  }
+  return true;
+}
+
 bool HashJoinOp::next(Id* out) {
+  size_t n = next_.size();
   for (;;) {
-    if (!bucket_) {
+    if (!left_active_) {
       if (!left_->next(lrow_.data())) return false;
-      bool keys_bound = true;
-      for (VarId v : keys_) keys_bound &= lrow_[v] != kAnyId;
-      if (keys_bound) {
-        auto it = table_.find(keyOf(lrow_.data()));
-        if (it == table_.end()) continue;
-        bucket_ = &it->second;
-      } else {
-        if (all_.empty() && !rows_.empty())
-          for (size_t i = 0; i < rows_.size() / ctx_.nvars; ++i) all_.push_back(i);
-        bucket_ = &all_;
-      }
-      bpos_ = 0;
+      scan_all_ = false;
+      for (VarId v : keys_) scan_all_ |= lrow_[v] == kAnyId;
+      cur_ = scan_all_ ? 0 : heads_[hashLeft(lrow_.data()) & mask_];
+      left_active_ = true;
     }
-    while (bpos_ < bucket_->size()) {
-      const Id* r = rows_.data() + (*bucket_)[bpos_++] * ctx_.nvars;
-      std::copy(r, r + ctx_.nvars, out);
-      if (mergeCompatible(lrow_.data(), out, ctx_.nvars)) {
-        ++actual;
-        return true;
+    if (scan_all_) {
+      while (cur_ < n) {
+        if (emit(cur_++, out)) {
+          ++actual;
+          return true;
+        }
+      }
+    } else {
+      while (cur_ != kEndOfChain) {
+        uint32_t r = cur_;
+        cur_ = next_[r];
+        if (emit(r, out)) {
+          ++actual;
+          return true;
+        }
       }
     }
-    bucket_ = nullptr;
+    left_active_ = false;
   }
 }
 
@@ -299,8 +379,7 @@ void ExtendOp::open(const Id* input) { child_->open(input); }
 bool ExtendOp::next(Id* out) {
   if (!child_->next(out)) return false;
   if (new_solution_) ev_.newSolution();
-  auto v = ev_.eval(expr_, out);
-  out[var_] = v ? ctx_.intern(*v) : kAnyId;
+  out[var_] = ev_.evalId(expr_, out);
   ++actual;
   return true;
 }
@@ -492,29 +571,31 @@ void OrderByOp::open(const Id* input) {
   rows_.clear();
   pos_ = 0;
   size_t n = ctx_.nvars;
+  size_t nk = keys_.size();
   std::vector<Id> row(n);
   child_->open(input);
-  // Keys are evaluated once per row and kept as ids (terms made by
-  // expressions are interned), then compared as terms.
-  size_t width = n + keys_.size();
-  std::vector<Id> buf;
+  // Keys are evaluated once per row, then decoded and parsed once per row,
+  // so the sort compares prepared values.
+  std::vector<Id> buf, kid;
   while (child_->next(row.data())) {
     buf.insert(buf.end(), row.begin(), row.end());
     ev_.newSolution();
-    for (const auto& k : keys_) {
-      auto v = ev_.eval(k, row.data());
-      buf.push_back(v ? ctx_.intern(*v) : kAnyId);
-    }
+    for (const auto& k : keys_) kid.push_back(ev_.evalId(k, row.data()));
   }
-  size_t count = buf.size() / width;
+  size_t count = buf.size() / n;
+  std::vector<rdf::Term> kterm(count * nk);
+  std::vector<rdf::Value> kval(count * nk);
+  for (size_t i = 0; i < count * nk; ++i) {
+    kterm[i] = ctx_.term(kid[i]);
+    if (kterm[i].kind == rdf::TermKind::kLiteral) kval[i] = rdf::parseValue(kterm[i].view());
+  }
   std::vector<size_t> order(count);
   for (size_t i = 0; i < count; ++i) order[i] = i;
   auto less = [&](size_t a, size_t b) {
-    const Id* ka = buf.data() + a * width + n;
-    const Id* kb = buf.data() + b * width + n;
-    for (size_t k = 0; k < keys_.size(); ++k) {
-      if (ka[k] == kb[k]) continue;
-      int c = orderCompare(ctx_.term(ka[k]), ctx_.term(kb[k]));
+    for (size_t k = 0; k < nk; ++k) {
+      size_t ia = a * nk + k, ib = b * nk + k;
+      if (kid[ia] == kid[ib]) continue;
+      int c = orderCompare(kterm[ia], kval[ia], kterm[ib], kval[ib]);
       if (c == 0) continue;
       return descending_[k] ? c > 0 : c < 0;
     }
@@ -528,10 +609,11 @@ void OrderByOp::open(const Id* input) {
   }
   rows_.reserve(order.size() * n);
   for (size_t i : order) {
-    const Id* r = buf.data() + i * width;
+    const Id* r = buf.data() + i * n;
     rows_.insert(rows_.end(), r, r + n);
   }
 }
+
 bool OrderByOp::next(Id* out) {
   size_t n = ctx_.nvars;
   if (pos_ >= rows_.size()) return false;

@@ -40,7 +40,8 @@ using OpPtr = std::unique_ptr<Op>;
 struct CExpr {
   const Expr* e = nullptr;
   std::vector<CExpr> args;
-  OpPtr exists;  // kExists / kNotExists: opened with the current row
+  OpPtr exists;      // kExists / kNotExists: opened with the current row
+  Id const_id = 0;   // kConstant: its id (interned at compile time)
 };
 
 // Evaluates expressions on a row (expr.cpp).
@@ -49,6 +50,14 @@ class ExprEval {
   explicit ExprEval(ExecContext& ctx) : ctx_(ctx) {}
   // nullopt: an expression error.
   std::optional<rdf::Term> eval(const CExpr& c, const Id* row);
+  // The value as an id (0 = error/unbound): variables and constants without
+  // decoding; anything else is evaluated and interned.
+  Id evalId(const CExpr& c, const Id* row) {
+    if (c.e->kind == ExprKind::kVariable) return row[c.e->var];
+    if (c.e->kind == ExprKind::kConstant) return c.const_id;
+    auto v = eval(c, row);
+    return v ? ctx_.intern(*v) : kAnyId;
+  }
   // Effective boolean value; errors are false (FILTER semantics).
   bool test(const CExpr& c, const Id* row);
   // BNODE(str) gives one node per string within a solution: call per row.

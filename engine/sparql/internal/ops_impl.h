@@ -49,6 +49,27 @@ class ScanOp : public Op {
   std::unordered_set<IdQuad, TripleKeyHash, TripleKeyEq> seen_;
 };
 
+// A triple pattern whose object a FILTER confines to a value range: scans
+// only the objects a value index lists (a superset of the range; the FILTER
+// still runs). With the subject or object already bound it scans normally.
+class RangeScanOp : public Op {
+ public:
+  RangeScanOp(ExecContext& ctx, const TriplePattern& t, const Id* graph, std::vector<Id> objects)
+      : ctx_(ctx), scan_(ctx, t, graph, kNoVar), objects_(std::move(objects)), s_var_(t.s.var),
+        o_var_(t.o.var), row_(ctx.nvars) {}
+  void open(const Id* input) override;
+  bool next(Id* out) override;
+
+ private:
+  ExecContext& ctx_;
+  ScanOp scan_;
+  std::vector<Id> objects_;
+  VarId s_var_, o_var_;
+  std::vector<Id> row_, input_;
+  size_t idx_ = 0;
+  bool fallback_ = false, active_ = false;
+};
+
 class PathOp : public Op {
  public:
   PathOp(ExecContext& ctx, const Pattern& p, const Id* graph);
@@ -97,29 +118,39 @@ class JoinOp : public Op {
 
 // Builds a hash table of the right side (evaluated once, on its own) keyed on
 // `keys` (variables bound in every right row), probes it with left rows.
+// Right rows keep only the columns of `right_vars`; the table is a flat
+// array of chain heads with a next-index per row (no allocation per key).
 class HashJoinOp : public Op {
  public:
-  HashJoinOp(ExecContext& ctx, OpPtr l, OpPtr r, std::vector<VarId> keys)
+  HashJoinOp(ExecContext& ctx, OpPtr l, OpPtr r, std::vector<VarId> keys,
+             std::vector<VarId> right_vars)
       : ctx_(ctx), left_(std::move(l)), right_(std::move(r)), keys_(std::move(keys)),
-        lrow_(ctx.nvars) {
+        right_vars_(std::move(right_vars)), lrow_(ctx.nvars) {
     children = {left_.get(), right_.get()};
+    for (VarId k : keys_)
+      for (size_t i = 0; i < right_vars_.size(); ++i)
+        if (right_vars_[i] == k) key_cols_.push_back(i);
   }
   void open(const Id* input) override;
   bool next(Id* out) override;
 
  private:
   void build();
-  uint64_t keyOf(const Id* row) const;
+  uint64_t hashLeft(const Id* row) const;
+  uint64_t hashRight(const Id* vals) const;
+  bool emit(uint32_t r, Id* out);
   ExecContext& ctx_;
   OpPtr left_, right_;
-  std::vector<VarId> keys_;
+  std::vector<VarId> keys_, right_vars_;
+  std::vector<size_t> key_cols_;
   std::vector<Id> lrow_;
   bool built_ = false;
-  std::vector<Id> rows_;
-  std::unordered_map<uint64_t, std::vector<size_t>> table_;
-  std::vector<size_t> all_;
-  const std::vector<size_t>* bucket_ = nullptr;
-  size_t bpos_ = 0;
+  std::vector<Id> vals_;          // right rows, right_vars_.size() ids each
+  std::vector<uint32_t> heads_, next_;
+  uint64_t mask_ = 0;
+  bool left_active_ = false;
+  bool scan_all_ = false;         // a key is unbound in this left row
+  uint32_t cur_ = 0;              // next candidate (chain or row index)
 };
 
 class UnionOp : public Op {

@@ -19,8 +19,10 @@
 // at the end of their group: the reference for the differential tests.
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <sstream>
 
+#include "engine/rdf/xsd.h"
 #include "engine/sparql/internal/ops_impl.h"
 
 namespace weft::sparql::internal {
@@ -133,7 +135,94 @@ struct Atom {
   const TriplePattern* triple = nullptr;
   const Pattern* pattern = nullptr;  // a path or another sub-pattern
   VarSet vars, certain;
+  // A triple whose object a FILTER confines to a value range: the objects a
+  // value index lists, and the estimated rows when scanned through them.
+  bool ranged = false;
+  std::vector<Id> range_objects;
+  double range_estimate = 0;
 };
+
+// A FILTER bound on a variable: lo <= ?v <= hi, numerics (as doubles) or
+// xsd:dateTime (seconds since 1970 UTC).
+struct ValueBound {
+  bool datetime = false;
+  bool conflict = false;
+  double lo = -HUGE_VAL, hi = HUGE_VAL;
+};
+
+// The constant's key for a value index, or false.
+bool constantKey(const rdf::Term& t, bool* datetime, double* key) {
+  if (t.kind != rdf::TermKind::kLiteral) return false;
+  rdf::Value v = rdf::parseValue(t.view());
+  if (!v.isValid()) return false;
+  if (rdf::isNumeric(v)) {
+    *datetime = false;
+    if (v.type == rdf::ValueType::kFloat || v.type == rdf::ValueType::kDouble)
+      *key = v.number;
+    else if (v.type == rdf::ValueType::kInteger && !v.big_integer)
+      *key = static_cast<double>(v.integer);
+    else
+      *key = std::strtod(rdf::canonicalLexical(v).c_str(), nullptr);
+    return !std::isnan(*key);
+  }
+  if (v.type == rdf::ValueType::kDateTime) {
+    *datetime = true;
+    const rdf::DateTime& d = v.datetime;
+    int64_t y = d.year - (d.month <= 2);
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (d.month + (d.month > 2 ? -3 : 9)) + 2) / 5 + d.day - 1;
+    int64_t days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+    *key = static_cast<double>(days) * 86400.0 + d.hour * 3600.0 + d.minute * 60.0 + d.second;
+    if (d.has_timezone) *key -= d.tz_minutes * 60.0;
+    return true;
+  }
+  return false;
+}
+
+// Collects `?v op constant` conjuncts of a filter into bounds per variable.
+void collectBounds(const Expr& e, std::map<VarId, ValueBound>& out) {
+  if (e.kind == ExprKind::kAnd) {
+    for (const auto& a : e.args) collectBounds(a, out);
+    return;
+  }
+  if (e.args.size() != 2) return;
+  ExprKind k = e.kind;
+  if (k != ExprKind::kLess && k != ExprKind::kLessEqual && k != ExprKind::kGreater &&
+      k != ExprKind::kGreaterEqual && k != ExprKind::kEqual)
+    return;
+  const Expr* var = &e.args[0];
+  const Expr* con = &e.args[1];
+  bool flipped = false;
+  if (var->kind != ExprKind::kVariable) {
+    std::swap(var, con);
+    flipped = true;
+  }
+  if (var->kind != ExprKind::kVariable || con->kind != ExprKind::kConstant) return;
+  bool dt;
+  double key;
+  if (!constantKey(con->constant, &dt, &key)) return;
+  if (flipped) {  // c < ?v  is  ?v > c
+    if (k == ExprKind::kLess) k = ExprKind::kGreater;
+    else if (k == ExprKind::kLessEqual) k = ExprKind::kGreaterEqual;
+    else if (k == ExprKind::kGreater) k = ExprKind::kLess;
+    else if (k == ExprKind::kGreaterEqual) k = ExprKind::kLessEqual;
+  }
+  // Widen: doubles lose precision for decimals, big integers and fractional
+  // seconds. (A constant without a timezone may lie 14 hours either way.)
+  double slack = std::fabs(key) * 1e-9 + 1e-300;
+  if (dt && con->constant.value.find_first_of("Z+") == std::string::npos &&
+      con->constant.value.rfind('-') < 10)
+    slack += 14 * 3600.0;
+  auto it = out.find(var->var);
+  ValueBound& b = out[var->var];
+  if (it == out.end()) b.datetime = dt;
+  if (b.datetime != dt) b.conflict = true;
+  if (k == ExprKind::kLess || k == ExprKind::kLessEqual || k == ExprKind::kEqual)
+    b.hi = std::min(b.hi, key + slack);
+  if (k == ExprKind::kGreater || k == ExprKind::kGreaterEqual || k == ExprKind::kEqual)
+    b.lo = std::max(b.lo, key - slack);
+}
 
 class Planner {
  public:
@@ -176,6 +265,7 @@ std::string Planner::termLabel(const TermOrVar& t) const {
 CExpr Planner::compile(const Expr& e, const Id* graph) {
   CExpr c;
   c.e = &e;
+  if (e.kind == ExprKind::kConstant) c.const_id = ctx_.intern(e.constant);
   for (const auto& a : e.args) c.args.push_back(compile(a, graph));
   if ((e.kind == ExprKind::kExists || e.kind == ExprKind::kNotExists) && e.pattern) {
     PlanOptions sub = o_;
@@ -238,15 +328,32 @@ double Planner::estimateTriple(const TriplePattern& t, const Id* graph, const Va
   q.g = (g == kDefaultGraphId && ctx_.has_from) ? kAnyId : g;
   double c = static_cast<double>(ctx_.data.count(q));
   if (bound_vars == 0) return c;
-  // No per-value statistics yet: a bound subject leaves a few values, a
-  // bound object somewhat more (objects are shared more often).
   if (s_bound && o_bound) return std::min(c, 1.0);
+  // One end bound by an earlier atom: the average number of matches per
+  // value of that end, sampled by the dataset.
+  if (s_bound != o_bound && bound_vars == 1) {
+    double f = ctx_.data.averageMatches(q, s_bound ? 0 : 2);
+    if (f >= 0) return std::min(c, std::max(f, 0.5));
+  }
+  // No statistics: a bound subject leaves a few values, a bound object
+  // somewhat more (objects are shared more often).
   if (s_bound) return std::min(c, 3.0);
   if (o_bound) return std::min(c, std::max(1.0, std::sqrt(c)));
   return std::min(c, std::max(1.0, c / 100));
 }
 
 OpPtr Planner::planAtom(const Atom& a, const Id* graph, const VarSet& bound, double* est) {
+  bool free_ends = a.ranged && (!a.triple->s.isVar() || !bound[a.triple->s.var]) &&
+                   !bound[a.triple->o.var];
+  if (free_ends) {
+    auto op = std::make_unique<RangeScanOp>(ctx_, *a.triple, graph, a.range_objects);
+    op->estimate = a.range_estimate;
+    op->label = "RangeScan " + termLabel(a.triple->s) + " " + termLabel(a.triple->p) + " " +
+                termLabel(a.triple->o) + " (" + std::to_string(a.range_objects.size()) +
+                " objects in range)";
+    *est = op->estimate;
+    return op;
+  }
   if (a.triple) {
     auto op = std::make_unique<ScanOp>(ctx_, *a.triple, graph, kNoVar);
     op->estimate = estimateTriple(*a.triple, graph, bound);
@@ -278,6 +385,36 @@ OpPtr Planner::planGroup(std::vector<Atom> atoms, std::vector<const Expr*> filte
     };
     scan(*f);
     has_exists.push_back(ex);
+  }
+  // Range filters on the object of a triple with a constant predicate.
+  if (!o_.naive && !o_.substitute && *graph == kDefaultGraphId && !ctx_.has_from) {
+    std::map<VarId, ValueBound> bounds;
+    for (const Expr* f : filters) collectBounds(*f, bounds);
+    for (Atom& a : atoms) {
+      if (!a.triple || a.triple->p.isVar() || !a.triple->o.isVar()) continue;
+      auto b = bounds.find(a.triple->o.var);
+      if (b == bounds.end() || b->second.conflict) continue;
+      if (a.triple->s.isVar() && a.triple->s.var == a.triple->o.var) continue;
+      Id p = ctx_.lookupOrZero(a.triple->p.term);
+      if (p == kAnyId || (p & kQueryIdBits) == kQueryIdBits) continue;
+      IdQuad pat{kAnyId, p, kAnyId, kDefaultGraphId};
+      if (!a.triple->s.isVar()) {
+        pat.s = ctx_.lookupOrZero(a.triple->s.term);
+        if (pat.s == kAnyId) continue;
+      }
+      double total = static_cast<double>(ctx_.data.count(pat));
+      if (total < 1000) continue;  // small: a scan is as cheap
+      std::vector<Id> objects;
+      if (!ctx_.data.objectsInValueRange(p, kDefaultGraphId, b->second.datetime, b->second.lo,
+                                         b->second.hi, &objects))
+        continue;
+      double per = ctx_.data.averageMatches(pat, 2);
+      double est = static_cast<double>(objects.size()) * (per > 0 ? per : 1.0);
+      if (est * 4 > total) continue;  // not selective enough
+      a.ranged = true;
+      a.range_objects = std::move(objects);
+      a.range_estimate = est;
+    }
   }
   OpPtr cur;
   double cur_est = 1;
@@ -327,11 +464,13 @@ OpPtr Planner::planGroup(std::vector<Atom> atoms, std::vector<const Expr*> filte
         bool connected = !cur;
         for (size_t v = 0; v < bound.size() && !connected; ++v)
           if (bound[v] && atoms[k].vars[v]) connected = true;
-        double e;
-        if (atoms[k].triple)
+        double e = 1e9;  // sub-patterns go after the scans that can feed them
+        if (atoms[k].triple) {
           e = estimateTriple(*atoms[k].triple, graph, bound);
-        else
-          e = 1e9;  // planned below; sub-patterns go after the scans that can feed them
+          bool ends_bound = (atoms[k].triple->s.isVar() && bound[atoms[k].triple->s.var]) ||
+                            (atoms[k].triple->o.isVar() && bound[atoms[k].triple->o.var]);
+          if (atoms[k].ranged && !ends_bound) e = std::min(e, atoms[k].range_estimate);
+        }
         if (atoms[k].pattern && atoms[k].pattern->kind == PatternKind::kPath) {
           bool s_b = atoms[k].pattern->path_subject.isVar()
                          ? bound[atoms[k].pattern->path_subject.var] != 0
@@ -343,8 +482,13 @@ OpPtr Planner::planGroup(std::vector<Atom> atoms, std::vector<const Expr*> filte
         }
         if (atoms[k].pattern && atoms[k].pattern->kind == PatternKind::kValues)
           e = static_cast<double>(atoms[k].pattern->values_rows.size());
-        bool better = best == atoms.size() || (connected && !best_connected) ||
-                      (connected == best_connected && e < best_est);
+        // The next atom is the one that yields the fewest rows. An atom that
+        // shares no variable with what is bound makes a cross product: it
+        // multiplies the rows as well, so it competes on the same footing,
+        // with a small penalty so that ties go to connected atoms.
+        if (!connected) e *= 2;
+        bool better = best == atoms.size() || e < best_est ||
+                      (e == best_est && connected && !best_connected);
         if (better) {
           best = k;
           best_est = e;
@@ -381,6 +525,16 @@ OpPtr Planner::planGroup(std::vector<Atom> atoms, std::vector<const Expr*> filte
           }
         }
       }
+      // A scan joined with many left rows: one pass over the pattern's whole
+      // range into a hash table costs less than a probe per left row (a
+      // probe is a directory search plus a partial block decode, roughly ten
+      // times the cost of one key in a sequential pass).
+      if (atoms[best].triple && cur_est * 8 > estimateTriple(*atoms[best].triple, graph, empty())) {
+        bool shares = false;
+        for (size_t v = 0; v < bound.size(); ++v)
+          if (bound[v] && atoms[best].vars[v]) shares = true;
+        if (shares) correlate = false;
+      }
       if (o_.naive) correlate = true;
       double e = cur_est * std::max(est, 1.0);
       if (atoms[best].triple) e = cur_est * std::max(est, 0.5);
@@ -393,7 +547,8 @@ OpPtr Planner::planGroup(std::vector<Atom> atoms, std::vector<const Expr*> filte
         std::vector<VarId> keys;
         for (size_t v = 0; v < bound.size(); ++v)
           if (bound[v] && atoms[best].certain[v]) keys.push_back(static_cast<VarId>(v));
-        auto j = std::make_unique<HashJoinOp>(ctx_, std::move(cur), std::move(op), keys);
+        auto j = std::make_unique<HashJoinOp>(ctx_, std::move(cur), std::move(op), keys,
+                                              toList(atoms[best].vars));
         std::string kl;
         for (VarId v : keys) kl += " ?" + (names ? (*names)[v] : std::to_string(v));
         j->label = "HashJoin on" + (kl.empty() ? std::string(" (none)") : kl);
