@@ -25,6 +25,7 @@ class StoreDataset : public sparql::Dataset {
   bool decode(sparql::Id id, rdf::Term* out) const override;
   std::unique_ptr<sparql::QuadCursor> scan(const sparql::IdQuad& pattern,
                                            char order[4] = nullptr) const override;
+  bool rescan(sparql::QuadCursor* cursor, const sparql::IdQuad& pattern) const override;
   uint64_t count(const sparql::IdQuad& pattern) const override;
   double averageMatches(const sparql::IdQuad& pattern, int pos) const override;
   bool objectsInValueRange(sparql::Id p, sparql::Id g, bool datetime, double lo, double hi,

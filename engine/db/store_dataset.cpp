@@ -19,6 +19,7 @@ namespace {
 class SnapshotCursor : public sparql::QuadCursor {
  public:
   explicit SnapshotCursor(store::Snapshot::Cursor c) : c_(std::move(c)) {}
+  store::Snapshot::Cursor& cursor() { return c_; }
   bool next(sparql::IdQuad* out) override {
     store::QuadIds q;
     if (!c_.next(&q)) return false;
@@ -54,6 +55,13 @@ std::unique_ptr<sparql::QuadCursor> StoreDataset::scan(const sparql::IdQuad& pat
   if (hasLocal(pattern)) return std::make_unique<EmptyCursor>();
   return std::make_unique<SnapshotCursor>(
       snap_->scan(store::QuadIds{pattern.s, pattern.p, pattern.o, pattern.g}));
+}
+
+bool StoreDataset::rescan(sparql::QuadCursor* cursor, const sparql::IdQuad& pattern) const {
+  auto* sc = dynamic_cast<SnapshotCursor*>(cursor);
+  if (!sc || hasLocal(pattern)) return false;
+  snap_->rescan(&sc->cursor(), store::QuadIds{pattern.s, pattern.p, pattern.o, pattern.g});
+  return true;
 }
 
 uint64_t StoreDataset::count(const sparql::IdQuad& pattern) const {

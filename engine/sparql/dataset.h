@@ -47,6 +47,12 @@ class Dataset {
   // `order` (optional) receives the sort order of the output as four chars
   // from "spog" (e.g. "posg" for a scan with p bound).
   virtual std::unique_ptr<QuadCursor> scan(const IdQuad& pattern, char order[4] = nullptr) const = 0;
+  // Re-positions a cursor this dataset returned from scan() on a new pattern,
+  // reusing its memory; false if not supported (then call scan()).
+  virtual bool rescan(QuadCursor* cursor, const IdQuad& pattern) const {
+    (void)cursor, (void)pattern;
+    return false;
+  }
   // Number of matching quads (exact or a close estimate; used by the planner).
   virtual uint64_t count(const IdQuad& pattern) const = 0;
   // Join planning: the average number of quads matching `pattern` with

@@ -1011,6 +1011,12 @@ bool Snapshot::decode(TermId id, rdf::Term* out) const {
 }
 
 Snapshot::Cursor Snapshot::scan(const QuadIds& pat) const {
+  Cursor c;
+  rescan(&c, pat);
+  return c;
+}
+
+void Snapshot::rescan(Cursor* c, const QuadIds& pat) const {
   // Permutation whose prefix is exactly the bound components, by bit mask
   // s=1 p=2 o=4 g=8.
   static constexpr int kPermFor[16] = {kSPOG, kSPOG, kPOSG, kSPOG, kOSPG, kOSPG, kPOSG, kSPOG,
@@ -1018,10 +1024,9 @@ Snapshot::Cursor Snapshot::scan(const QuadIds& pat) const {
   Key q{pat.s, pat.p, pat.o, pat.g};
   int mask = 0;
   for (int i = 0; i < 4; ++i) if (q[i] != kAny) mask |= 1 << i;
-  Cursor c;
-  c.st_ = std::make_unique<Cursor::State>();
-  auto& s = *c.st_;
-  s.v = v_;
+  if (!c->st_) c->st_ = std::make_unique<Cursor::State>();
+  auto& s = *c->st_;
+  if (s.v != v_) s.v = v_;
   s.perm = kPermFor[mask];
   s.prefix = __builtin_popcount(static_cast<unsigned>(mask));
   s.lower = toPerm(q, s.perm);
@@ -1032,7 +1037,6 @@ Snapshot::Cursor Snapshot::scan(const QuadIds& pat) const {
   s.ai = static_cast<size_t>(std::lower_bound(s.adds->begin(), s.adds->end(), s.lower) - s.adds->begin());
   s.di = static_cast<size_t>(std::lower_bound(s.dels->begin(), s.dels->end(), s.lower) - s.dels->begin());
   s.advanceRun();
-  return c;
 }
 
 uint64_t Snapshot::count(const QuadIds& pattern) const {

@@ -66,6 +66,9 @@ class Snapshot {
     std::unique_ptr<State> st_;
   };
   Cursor scan(const QuadIds& pattern) const;
+  // The same, reusing a cursor's allocation (index nested-loop joins open
+  // one scan per left row).
+  void rescan(Cursor* cursor, const QuadIds& pattern) const;
   uint64_t count(const QuadIds& pattern) const;
   // For join planning: the average number of quads matching `pattern` with
   // component `pos` (0 s, 1 p, 2 o, 3 g) also bound, over values of that

@@ -59,22 +59,24 @@ void ScanOp::open(const Id* input) {
     dedupe_ = false;
   }
   pat_ = pat;
-  cur_.reset();
-  if (dead_) return;
+  open_cursor_ = false;
 }
 
 bool ScanOp::next(Id* out) {
   if (dead_) return false;
   IdQuad q;
   for (;;) {
-    if (!cur_) {
+    if (!open_cursor_) {
       if (gi_ >= graphs_.size()) return false;
       IdQuad p = pat_;
       p.g = graphs_[gi_++];
-      cur_ = ctx_.data.scan(p);
+      // Reuse the cursor's memory when the dataset allows (one scan per
+      // left row in an index nested-loop join).
+      if (!cur_ || !ctx_.data.rescan(cur_.get(), p)) cur_ = ctx_.data.scan(p);
+      open_cursor_ = true;
     }
     if (!cur_->next(&q)) {
-      cur_.reset();
+      open_cursor_ = false;
       continue;
     }
     ctx_.tick();
@@ -258,6 +260,20 @@ void HashJoinOp::build() {
   size_t buckets = 16;
   while (buckets < 2 * n) buckets <<= 1;
   mask_ = buckets - 1;
+  if (w <= 3 && !key_cols_.empty()) {
+    inline_ = true;
+    occupied_col_ = key_cols_[0];
+    slots_.assign(buckets, InlineSlot{{kAnyId, kAnyId, kAnyId}});
+    for (size_t r = 0; r < n; ++r) {
+      const Id* v = vals_.data() + r * w;
+      size_t b = hashRight(v) & mask_;
+      while (slots_[b].v[occupied_col_] != kAnyId) b = (b + 1) & mask_;
+      for (size_t c = 0; c < w; ++c) slots_[b].v[c] = v[c];
+    }
+    std::vector<Id>().swap(vals_);
+    built_ = true;
+    return;
+  }
   heads_.assign(buckets, kEndOfChain);
   next_.assign(n, kEndOfChain);
   for (size_t r = n; r-- > 0;) {  // reverse, so chains list rows in build order
@@ -276,7 +292,7 @@ void HashJoinOp::open(const Id* input) {
 
 bool HashJoinOp::emit(uint32_t r, Id* out) {
   size_t w = right_vars_.size();
-  const Id* vals = vals_.data() + static_cast<size_t>(r) * w;
+  const Id* vals = inline_ ? slots_[r].v : vals_.data() + static_cast<size_t>(r) * w;
   std::copy(lrow_.begin(), lrow_.end(), out);
   for (size_t i = 0; i < w; ++i) {
     Id v = vals[i];
@@ -297,10 +313,38 @@ bool HashJoinOp::next(Id* out) {
       if (!left_->next(lrow_.data())) return false;
       scan_all_ = false;
       for (VarId v : keys_) scan_all_ |= lrow_[v] == kAnyId;
-      cur_ = scan_all_ ? 0 : heads_[hashLeft(lrow_.data()) & mask_];
+      if (inline_)
+        cur_ = scan_all_ ? 0 : static_cast<uint32_t>(hashLeft(lrow_.data()) & mask_);
+      else
+        cur_ = scan_all_ ? 0 : heads_[hashLeft(lrow_.data()) & mask_];
       left_active_ = true;
     }
-    if (scan_all_) {
+    if (inline_) {
+      // Scan the cluster from the key's home slot to the next empty slot
+      // (or, with a key unbound on the left, every slot).
+      // The table is at most half full, so every cluster ends.
+      size_t nslots = slots_.size();
+      for (;;) {
+        if (scan_all_ && cur_ >= nslots) break;
+        const InlineSlot& sl = slots_[cur_];
+        uint32_t r = cur_;
+        if (sl.v[occupied_col_] == kAnyId) {
+          if (scan_all_) {
+            ++cur_;
+            continue;
+          }
+          break;
+        }
+        cur_ = scan_all_ ? cur_ + 1 : static_cast<uint32_t>((cur_ + 1) & mask_);
+        bool keys_match = true;
+        for (size_t k = 0; k < key_cols_.size() && !scan_all_; ++k)
+          keys_match &= sl.v[key_cols_[k]] == lrow_[keys_[k]];
+        if (keys_match && emit(r, out)) {
+          ++actual;
+          return true;
+        }
+      }
+    } else if (scan_all_) {
       while (cur_ < n) {
         if (emit(cur_++, out)) {
           ++actual;

@@ -46,6 +46,7 @@ class ScanOp : public Op {
   std::vector<Id> graphs_;
   size_t gi_ = 0;
   std::unique_ptr<QuadCursor> cur_;
+  bool open_cursor_ = false;
   std::unordered_set<IdQuad, TripleKeyHash, TripleKeyEq> seen_;
 };
 
@@ -147,6 +148,15 @@ class HashJoinOp : public Op {
   bool built_ = false;
   std::vector<Id> vals_;          // right rows, right_vars_.size() ids each
   std::vector<uint32_t> heads_, next_;
+  // Rows of at most three columns with a key: an open-addressing table that
+  // holds the rows themselves (linear probing keeps equal keys together),
+  // so a probe touches one cache line instead of three.
+  struct InlineSlot {
+    Id v[3];
+  };
+  bool inline_ = false;
+  std::vector<InlineSlot> slots_;
+  size_t occupied_col_ = 0;       // a key column: never 0 in a used slot
   uint64_t mask_ = 0;
   bool left_active_ = false;
   bool scan_all_ = false;         // a key is unbound in this left row
