@@ -130,6 +130,145 @@ bool RangeScanOp::next(Id* out) {
   }
 }
 
+// ---------------------------------------------------------------- MergeJoin
+
+namespace {
+int positionOf(const TriplePattern& t, VarId v) {
+  if (t.s.isVar() && t.s.var == v) return 0;
+  if (t.p.isVar() && t.p.var == v) return 1;
+  if (t.o.isVar() && t.o.var == v) return 2;
+  return -1;
+}
+Id component(const IdQuad& q, int pos) { return pos == 0 ? q.s : pos == 1 ? q.p : q.o; }
+}  // namespace
+
+MergeJoinOp::MergeJoinOp(ExecContext& ctx, const TriplePattern& l, const TriplePattern& r, VarId var,
+                         const Id* graph)
+    : ctx_(ctx), lt_(l), rt_(r), var_(var), graph_(graph), lscan_(ctx, l, graph, kNoVar),
+      rscan_(ctx, r, graph, kNoVar), lrow_(ctx.nvars) {
+  lpos_ = positionOf(l, var);
+  rpos_ = positionOf(r, var);
+}
+
+IdQuad MergeJoinOp::patternOf(const TriplePattern& t, const Id* input, bool* dead) const {
+  IdQuad q;
+  Id* slot[3] = {&q.s, &q.p, &q.o};
+  const TermOrVar* pos[3] = {&t.s, &t.p, &t.o};
+  for (int i = 0; i < 3; ++i) {
+    Id v = pos[i]->isVar() ? input[pos[i]->var] : ctx_.lookupOrZero(pos[i]->term);
+    if (!pos[i]->isVar() && v == kAnyId) *dead = true;
+    if ((v & kQueryIdBits) == kQueryIdBits) *dead = true;
+    *slot[i] = v;
+  }
+  q.g = *graph_;
+  return q;
+}
+
+bool MergeJoinOp::bindTriple(const TriplePattern& t, const IdQuad& q, Id* row) const {
+  const TermOrVar* pos[3] = {&t.s, &t.p, &t.o};
+  Id vals[3] = {q.s, q.p, q.o};
+  for (int i = 0; i < 3; ++i) {
+    if (!pos[i]->isVar()) continue;
+    Id& slot = row[pos[i]->var];
+    if (slot == kAnyId)
+      slot = vals[i];
+    else if (slot != vals[i])
+      return false;
+  }
+  return true;
+}
+
+void MergeJoinOp::open(const Id* input) {
+  input_.assign(input, input + ctx_.nvars);
+  have_left_ = false;
+  done_ = false;
+  group_.clear();
+  group_key_ = kAnyId;
+  gi_ = 0;
+  fallback_ = true;
+  if (*graph_ != kDefaultGraphId || ctx_.has_from || input[var_] != kAnyId) {
+    lscan_.open(input);
+    return;
+  }
+  bool dead = false;
+  IdQuad lp = patternOf(lt_, input, &dead), rp = patternOf(rt_, input, &dead);
+  if (dead) {
+    done_ = true;
+    fallback_ = false;
+    return;
+  }
+  // The scan sorts by its bound components, then by `order`'s next one.
+  auto sortedOn = [](const IdQuad& p, const char order[4], int pos) {
+    int bound = (p.s != kAnyId) + (p.p != kAnyId) + (p.o != kAnyId) + (p.g != kAnyId);
+    return bound < 4 && order[bound] == "spo"[pos];
+  };
+  char lo[4] = {0, 0, 0, 0}, ro[4] = {0, 0, 0, 0};
+  lc_ = ctx_.data.scan(lp, lo);
+  rc_ = ctx_.data.scan(rp, ro);
+  if (!sortedOn(lp, lo, lpos_) || !sortedOn(rp, ro, rpos_)) {
+    lc_.reset();
+    rc_.reset();
+    lscan_.open(input);
+    return;
+  }
+  fallback_ = false;
+  r_valid_ = rc_->next(&rq_);
+}
+
+bool MergeJoinOp::fillRightGroup() {
+  // Right quads whose key equals the current left key, read once per key.
+  Id key = component(lq_, lpos_);
+  if (key == group_key_ && !group_.empty()) return true;
+  group_.clear();
+  group_key_ = key;
+  while (r_valid_ && component(rq_, rpos_) < key) {
+    ctx_.tick();
+    r_valid_ = rc_->next(&rq_);
+  }
+  while (r_valid_ && component(rq_, rpos_) == key) {
+    group_.push_back(rq_);
+    r_valid_ = rc_->next(&rq_);
+  }
+  return !group_.empty();
+}
+
+bool MergeJoinOp::next(Id* out) {
+  if (done_) return false;
+  if (fallback_) {
+    for (;;) {
+      if (!have_left_) {
+        if (!lscan_.next(lrow_.data())) return false;
+        rscan_.open(lrow_.data());
+        have_left_ = true;
+      }
+      if (rscan_.next(out)) {
+        ++actual;
+        return true;
+      }
+      have_left_ = false;
+    }
+  }
+  for (;;) {
+    if (!have_left_) {
+      if (!lc_->next(&lq_)) return false;
+      ctx_.tick();
+      if (!fillRightGroup()) continue;
+      std::copy(input_.begin(), input_.end(), lrow_.begin());
+      if (!bindTriple(lt_, lq_, lrow_.data())) continue;
+      have_left_ = true;
+      gi_ = 0;
+    }
+    while (gi_ < group_.size()) {
+      const IdQuad& r = group_[gi_++];
+      std::copy(lrow_.begin(), lrow_.end(), out);
+      if (!bindTriple(rt_, r, out)) continue;
+      ++actual;
+      return true;
+    }
+    have_left_ = false;
+  }
+}
+
 // ---------------------------------------------------------------- Path
 
 PathOp::PathOp(ExecContext& ctx, const Pattern& p, const Id* graph)

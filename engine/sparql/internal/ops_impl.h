@@ -71,6 +71,39 @@ class RangeScanOp : public Op {
   bool fallback_ = false, active_ = false;
 };
 
+// Merge join of two triple patterns on a variable that both scans return in
+// sorted order (the first component after the bound ones in each scan's
+// permutation, e.g. `?x :p :a . ?x :q :b`, both sorted by ?x). If at run
+// time either scan is not sorted on the variable (other variables bound by
+// the input), it falls back to a nested-loop join.
+class MergeJoinOp : public Op {
+ public:
+  MergeJoinOp(ExecContext& ctx, const TriplePattern& l, const TriplePattern& r, VarId var,
+              const Id* graph);
+  void open(const Id* input) override;
+  bool next(Id* out) override;
+
+ private:
+  bool bindTriple(const TriplePattern& t, const IdQuad& q, Id* row) const;
+  IdQuad patternOf(const TriplePattern& t, const Id* input, bool* dead) const;
+  bool advanceLeft();
+  bool fillRightGroup();
+  ExecContext& ctx_;
+  TriplePattern lt_, rt_;
+  VarId var_;
+  const Id* graph_;
+  int lpos_ = 0, rpos_ = 0;  // position (0 s, 1 p, 2 o) of var_ in each triple
+  ScanOp lscan_, rscan_;     // the fallback
+  std::vector<Id> input_, lrow_;
+  bool fallback_ = false, have_left_ = false, done_ = false;
+  std::unique_ptr<QuadCursor> lc_, rc_;
+  IdQuad lq_{}, rq_{};
+  bool r_valid_ = false;
+  std::vector<IdQuad> group_;  // right quads with the current key
+  Id group_key_ = kAnyId;
+  size_t gi_ = 0;
+};
+
 class PathOp : public Op {
  public:
   PathOp(ExecContext& ctx, const Pattern& p, const Id* graph);

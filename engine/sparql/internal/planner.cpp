@@ -451,6 +451,7 @@ OpPtr Planner::planGroup(std::vector<Atom> atoms, std::vector<const Expr*> filte
     cur_est = cur->estimate;
   };
   if (!o_.naive) flushFilters(false);
+  size_t first_atom = atoms.size();
   for (size_t step = 0; step < atoms.size(); ++step) {
     // Choose the next atom.
     size_t best = atoms.size();
@@ -497,6 +498,39 @@ OpPtr Planner::planGroup(std::vector<Atom> atoms, std::vector<const Expr*> filte
       }
     }
     used[best] = 1;
+    // Two large scans sorted on their shared variable: a merge join reads
+    // each once, in order, with no hash table.
+    if (!o_.naive && step == 1 && first_atom < atoms.size() && atoms[first_atom].triple &&
+        atoms[best].triple && !atoms[first_atom].ranged && !atoms[best].ranged) {
+      const TriplePattern& a = *atoms[first_atom].triple;
+      const TriplePattern& b = *atoms[best].triple;
+      VarId shared = kNoVar;
+      int nshared = 0;
+      for (size_t v = 0; v < bound.size(); ++v)
+        if (atoms[first_atom].vars[v] && atoms[best].vars[v]) {
+          shared = static_cast<VarId>(v);
+          ++nshared;
+        }
+      auto varCount = [](const TriplePattern& t) { return t.s.isVar() + t.p.isVar() + t.o.isVar(); };
+      bool pred_var = (a.p.isVar() && a.p.var == shared) || (b.p.isVar() && b.p.var == shared);
+      double ea = estimateTriple(a, graph, empty()), eb = estimateTriple(b, graph, empty());
+      if (nshared == 1 && !pred_var && varCount(a) == 1 && varCount(b) == 1 && ea >= 256 &&
+          eb >= 256 && *graph == kDefaultGraphId && !ctx_.has_from) {
+        double e = std::min(ea, eb);
+        auto m = std::make_unique<MergeJoinOp>(ctx_, a, b, shared, graph);
+        m->label = "MergeJoin on ?" + (names ? (*names)[shared] : std::to_string(shared)) + " (" +
+                   termLabel(a.s) + " " + termLabel(a.p) + " " + termLabel(a.o) + ") (" +
+                   termLabel(b.s) + " " + termLabel(b.p) + " " + termLabel(b.o) + ")";
+        m->estimate = e;
+        cur = std::move(m);
+        cur_est = e;
+        for (size_t v = 0; v < bound.size(); ++v)
+          if (atoms[best].certain[v]) bound[v] = 1;
+        if (!o_.naive) flushFilters(false);
+        continue;
+      }
+    }
+    if (step == 0) first_atom = best;
     double est = 0;
     OpPtr op = planAtom(atoms[best], graph, bound, &est);
     if (!cur) {

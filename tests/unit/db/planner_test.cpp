@@ -85,6 +85,7 @@ std::unique_ptr<store::Store> makeStore() {
     else
       add(e, "qty", rdf::Term::literal("lots"));
     add(e, "site", iri("site" + std::to_string(i % 7)));
+    add(e, "kind", iri(i % 5 == 0 ? "Receiving" : "Shipping"));
     add(e, "lot", iri("lot" + std::to_string(i % 300)));
   }
   for (int l = 0; l < 300; ++l) add(iri("lot" + std::to_string(l)), "product", iri("prod" + std::to_string(l % 11)));
@@ -137,6 +138,25 @@ TEST(Planner, HashJoinsAgreeWithNaive) {
     if (explain.find("HashJoin") != std::string::npos) saw_hash = true;
   }
   EXPECT_TRUE(saw_hash) << "no query used a hash join";
+}
+
+TEST(Planner, MergeJoinsAgreeWithNaive) {
+  auto st = makeStore();
+  const char* queries[] = {
+      "SELECT ?e WHERE { ?e :kind :Shipping . ?e :site :site3 }",
+      "SELECT ?e ?l WHERE { ?e :kind :Receiving . ?e :site :site2 . ?e :lot ?l }",
+      "SELECT (COUNT(*) AS ?n) WHERE { ?e :site :site1 . ?e :kind :Shipping }",
+  };
+  bool saw_merge = false;
+  for (const char* q : queries) {
+    std::string explain;
+    auto planned = run(*st, q, false, &explain);
+    auto naive = run(*st, q, true);
+    EXPECT_EQ(planned, naive) << q << "\n" << explain;
+    EXPECT_FALSE(naive.empty()) << q;
+    if (explain.find("MergeJoin") != std::string::npos) saw_merge = true;
+  }
+  EXPECT_TRUE(saw_merge) << "no query used a merge join";
 }
 
 TEST(Planner, StatisticsComeFromSortedRuns) {
