@@ -170,6 +170,10 @@ class HashJoinOp : public Op {
 
  private:
   void build();
+  bool nextLeft();
+  static constexpr size_t kLeftBatch = 16;
+  std::vector<Id> lbuf_;
+  size_t lpos_ = 0, lcount_ = 0;
   uint64_t hashLeft(const Id* row) const;
   uint64_t hashRight(const Id* vals) const;
   bool emit(uint32_t r, Id* out);
