@@ -372,11 +372,13 @@ inline uint64_t mixId(uint64_t h, Id v) { return (h ^ v) * 0x9E3779B97F4A7C15ull
 }  // namespace
 
 uint64_t HashJoinOp::hashLeft(const Id* row) const {
+  if (keys_.empty()) return 0;  // a cross product: one bucket
   uint64_t h = 0x12345;
   for (VarId v : keys_) h = mixId(h, row[v]);
   return h ^ (h >> 29);
 }
 uint64_t HashJoinOp::hashRight(const Id* vals) const {
+  if (key_cols_.empty()) return 0;
   uint64_t h = 0x12345;
   for (size_t c : key_cols_) h = mixId(h, vals[c]);
   return h ^ (h >> 29);
@@ -385,16 +387,15 @@ uint64_t HashJoinOp::hashRight(const Id* vals) const {
 void HashJoinOp::build() {
   std::vector<Id> zero(ctx_.nvars, kAnyId), row(ctx_.nvars);
   size_t w = right_vars_.size();
+  vals_.clear();
+  slots_.clear();
+  inline_ = false;
+  size_t n = 0;
   right_->open(zero.data());
   while (right_->next(row.data())) {
     for (VarId v : right_vars_) vals_.push_back(row[v]);
-    if (vals_.size() / std::max<size_t>(w, 1) >= kEndOfChain)
+    if (++n >= kEndOfChain)
       throw Aborted{Status::aborted("hash join build side over 4 billion rows")};
-  }
-  size_t n = w == 0 ? 0 : vals_.size() / w;
-  if (w == 0) {  // no columns: count rows only
-    right_->open(zero.data());
-    while (right_->next(row.data())) ++n;
   }
   size_t buckets = 16;
   while (buckets < 2 * n) buckets <<= 1;
@@ -424,7 +425,10 @@ void HashJoinOp::build() {
 }
 
 void HashJoinOp::open(const Id* input) {
-  if (!built_) build();
+  if (!built_ || *graph_ != built_graph_) {
+    build();
+    built_graph_ = *graph_;
+  }
   left_->open(input);
   left_active_ = false;
   lpos_ = lcount_ = 0;
@@ -631,12 +635,16 @@ bool LeftJoinOp::next(Id* out) {
 
 void MinusOp::build() {
   std::vector<Id> zero(ctx_.nvars, kAnyId), row(ctx_.nvars);
+  rows_.clear();
   right_->open(zero.data());
   while (right_->next(row.data())) rows_.insert(rows_.end(), row.begin(), row.end());
   built_ = true;
 }
 void MinusOp::open(const Id* input) {
-  if (!built_) build();
+  if (!built_ || *graph_ != built_graph_) {
+    build();
+    built_graph_ = *graph_;
+  }
   left_->open(input);
 }
 bool MinusOp::next(Id* out) {

@@ -156,10 +156,12 @@ class JoinOp : public Op {
 // array of chain heads with a next-index per row (no allocation per key).
 class HashJoinOp : public Op {
  public:
+  // `graph`: the graph slot the right side reads; the table is rebuilt when
+  // it changes (inside GRAPH ?g).
   HashJoinOp(ExecContext& ctx, OpPtr l, OpPtr r, std::vector<VarId> keys,
-             std::vector<VarId> right_vars)
+             std::vector<VarId> right_vars, const Id* graph)
       : ctx_(ctx), left_(std::move(l)), right_(std::move(r)), keys_(std::move(keys)),
-        right_vars_(std::move(right_vars)), lrow_(ctx.nvars) {
+        right_vars_(std::move(right_vars)), lrow_(ctx.nvars), graph_(graph) {
     children = {left_.get(), right_.get()};
     for (VarId k : keys_)
       for (size_t i = 0; i < right_vars_.size(); ++i)
@@ -183,6 +185,8 @@ class HashJoinOp : public Op {
   std::vector<size_t> key_cols_;
   std::vector<Id> lrow_;
   bool built_ = false;
+  const Id* graph_;
+  Id built_graph_ = kAnyId;
   std::vector<Id> vals_;          // right rows, right_vars_.size() ids each
   std::vector<uint32_t> heads_, next_;
   // Rows of at most three columns with a key: an open-addressing table that
@@ -291,8 +295,8 @@ class LeftJoinOp : public Op {
 
 class MinusOp : public Op {
  public:
-  MinusOp(ExecContext& ctx, OpPtr l, OpPtr r)
-      : ctx_(ctx), left_(std::move(l)), right_(std::move(r)) {
+  MinusOp(ExecContext& ctx, OpPtr l, OpPtr r, const Id* graph)
+      : ctx_(ctx), left_(std::move(l)), right_(std::move(r)), graph_(graph) {
     children = {left_.get(), right_.get()};
   }
   void open(const Id* input) override;
@@ -302,6 +306,8 @@ class MinusOp : public Op {
   void build();
   ExecContext& ctx_;
   OpPtr left_, right_;
+  const Id* graph_;
+  Id built_graph_ = kAnyId;
   bool built_ = false;
   std::vector<Id> rows_;
 };

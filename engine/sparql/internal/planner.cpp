@@ -255,6 +255,9 @@ class Planner {
   int64_t top_k_ = -1;
  public:
   const std::vector<std::string>* names = nullptr;
+  // The graph slot of the default graph; inside GRAPH ?g the slot differs
+  // and changes while the query runs.
+  const Id* default_graph = nullptr;
 };
 
 std::string Planner::termLabel(const TermOrVar& t) const {
@@ -272,6 +275,7 @@ CExpr Planner::compile(const Expr& e, const Id* graph) {
     sub.substitute = true;
     Planner p(ctx_, ev_, sub);
     p.names = names;
+    p.default_graph = default_graph;
     c.exists = p.plan(*e.pattern, graph, empty());
   }
   return c;
@@ -387,7 +391,7 @@ OpPtr Planner::planGroup(std::vector<Atom> atoms, std::vector<const Expr*> filte
     has_exists.push_back(ex);
   }
   // Range filters on the object of a triple with a constant predicate.
-  if (!o_.naive && !o_.substitute && *graph == kDefaultGraphId && !ctx_.has_from) {
+  if (!o_.naive && !o_.substitute && graph == default_graph && !ctx_.has_from) {
     std::map<VarId, ValueBound> bounds;
     for (const Expr* f : filters) collectBounds(*f, bounds);
     for (Atom& a : atoms) {
@@ -515,7 +519,7 @@ OpPtr Planner::planGroup(std::vector<Atom> atoms, std::vector<const Expr*> filte
       bool pred_var = (a.p.isVar() && a.p.var == shared) || (b.p.isVar() && b.p.var == shared);
       double ea = estimateTriple(a, graph, empty()), eb = estimateTriple(b, graph, empty());
       if (nshared == 1 && !pred_var && varCount(a) == 1 && varCount(b) == 1 && ea >= 256 &&
-          eb >= 256 && *graph == kDefaultGraphId && !ctx_.has_from) {
+          eb >= 256 && graph == default_graph && !ctx_.has_from) {
         double e = std::min(ea, eb);
         auto m = std::make_unique<MergeJoinOp>(ctx_, a, b, shared, graph);
         m->label = "MergeJoin on ?" + (names ? (*names)[shared] : std::to_string(shared)) + " (" +
@@ -569,7 +573,9 @@ OpPtr Planner::planGroup(std::vector<Atom> atoms, std::vector<const Expr*> filte
           if (bound[v] && atoms[best].vars[v]) shares = true;
         if (shares) correlate = false;
       }
-      if (o_.naive) correlate = true;
+      // EXISTS sees outer values everywhere (substitution): every atom must
+      // be opened with them.
+      if (o_.naive || o_.substitute) correlate = true;
       double e = cur_est * std::max(est, 1.0);
       if (atoms[best].triple) e = cur_est * std::max(est, 0.5);
       if (correlate) {
@@ -582,7 +588,7 @@ OpPtr Planner::planGroup(std::vector<Atom> atoms, std::vector<const Expr*> filte
         for (size_t v = 0; v < bound.size(); ++v)
           if (bound[v] && atoms[best].certain[v]) keys.push_back(static_cast<VarId>(v));
         auto j = std::make_unique<HashJoinOp>(ctx_, std::move(cur), std::move(op), keys,
-                                              toList(atoms[best].vars));
+                                              toList(atoms[best].vars), graph);
         std::string kl;
         for (VarId v : keys) kl += " ?" + (names ? (*names)[v] : std::to_string(v));
         j->label = "HashJoin on" + (kl.empty() ? std::string(" (none)") : kl);
@@ -670,7 +676,7 @@ OpPtr Planner::plan(const Pattern& p, const Id* graph, const VarSet& bound) {
       OpPtr l = plan(*p.children[0], graph, bound);
       OpPtr r = plan(*p.children[1], graph, empty());
       double e = l->estimate;
-      auto op = std::make_unique<MinusOp>(ctx_, std::move(l), std::move(r));
+      auto op = std::make_unique<MinusOp>(ctx_, std::move(l), std::move(r), graph);
       op->label = "Minus";
       op->estimate = e;
       return restrict(std::move(op), *p.children[0]);
@@ -793,6 +799,7 @@ OpPtr planPattern(ExecContext& ctx, ExprEval& ev, const Pattern& p, const PlanOp
   static const Id kDefault = kDefaultGraphId;
   Planner planner(ctx, ev, o);
   planner.names = names;
+  planner.default_graph = &kDefault;
   return planner.plan(p, &kDefault, VarSet(ctx.nvars, 0));
 }
 
