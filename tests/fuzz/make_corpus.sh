@@ -41,6 +41,11 @@ add fuzz_jsonld "$conf/json-ld/tests/expand" '*-in.jsonld'
 add fuzz_jsonld "$conf/json-ld/tests/toRdf" '*-in.jsonld'
 add fuzz_jsonld "$conf/json-ld/tests/fromRdf" '*-out.jsonld'
 mkdir -p "$out/fuzz_xsd"
+# SPARQL: every query and update of the W3C suites for the parser; the
+# queries alone for evaluation (over fuzz_sparql_eval's own dataset).
+sparql=$conf/w3c-rdf-tests/sparql
+add fuzz_sparql_parse "$sparql" '*.rq' '*.ru'
+add fuzz_sparql_eval "$sparql" '*.rq'
 
 if [ ! -d "$conf" ]; then
   echo "make_corpus.sh: $conf not found; corpora start from tests/fuzz/seeds only" >&2

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Fuzz targets for the RDF readers and the XSD value parser (see targets.h).
+// Fuzz targets for the RDF readers, the XSD value parser and SPARQL (see
+// targets.h).
 //
 // Every reader target parses the input into a checking sink, which verifies
 // the QuadView contracts of engine/rdf/term.h and touches every byte of every
@@ -9,19 +10,34 @@
 // consistent renaming, since the writer rewrites labels that are not valid
 // BLANK_NODE_LABELs); WEFT_FUZZ_STRICT=1 compares terms for RDF/XML and
 // JSON-LD as well.
+//
+// fuzz_sparql_parse feeds any bytes to the SPARQL 1.1 query and update parsers
+// (https://www.w3.org/TR/sparql11-query/#grammar) and prints what parses as
+// SSE. fuzz_sparql_eval runs each input as a query over a fixed dataset twice,
+// with ExecOptions::naive (section 18 as written) and with the planner, and
+// requires the same solutions as multisets.
 #include "tests/fuzz/targets.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "engine/db/database.h"
 #include "engine/rdf/syntax.h"
 #include "engine/rdf/term.h"
 #include "engine/rdf/xsd.h"
+#include "engine/sparql/algebra.h"
+#include "engine/sparql/execute.h"
+#include "engine/sparql/parser.h"
+#include "engine/sparql/results.h"
+#include "engine/store/store.h"
 
 namespace weft::fuzz {
 namespace {
@@ -304,10 +320,243 @@ int fuzzOneXsd(const uint8_t* data, size_t size) {
   return 0;
 }
 
+// ---------------------------------------------------------------------------
+// SPARQL
+// ---------------------------------------------------------------------------
+
+namespace {
+
+using sparql::Expr;
+using sparql::ExprKind;
+using sparql::Pattern;
+using sparql::PatternKind;
+
+// Untrusted query text: small limits so one input stays fast.
+sparql::ParseOptions sparqlParseOptions() {
+  sparql::ParseOptions po;
+  po.base_iri = kBaseIri;
+  po.max_bytes = 64 * 1024;
+  po.max_depth = 64;
+  return po;
+}
+
+// The fixed dataset of fuzz_sparql_eval (TriG): IRIs, blank nodes, plain,
+// language-tagged and typed literals (numbers of four types, dates, booleans),
+// in the default graph and two named graphs, with p-cycles for paths.
+constexpr const char* kEvalData = R"(
+@prefix : <http://example.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+:a :p :b . :b :p :c . :c :p :a . :c :p :d . :d :q :a .
+:a :name "Alice" , "Alicia"@es , "alice"@en-GB .
+:b :name "Bob"^^xsd:string . :c :name "Carol"@en .
+:a :age 30 . :b :age "25"^^xsd:int . :c :age 30.0 . :d :age 4.5e1 . _:x :age "-7"^^xsd:integer .
+:a :born "1990-01-02"^^xsd:date . :b :born "1999-12-31T23:59:59Z"^^xsd:dateTime .
+:c :born "2001-05-05T10:00:00+02:00"^^xsd:dateTime .
+:a :ok true . :b :ok "0"^^xsd:boolean . :d :ok "maybe"^^xsd:boolean .
+:a :knows _:x . _:x :knows _:y . _:y :knows :a . _:y :p _:y .
+:d :val "abc" , "ABC" , "a\"b\nc" , "3" , "<http://x>" , :d .
+:e :p :e . :e :weird "NaN"^^xsd:double , "INF"^^xsd:float , "12"^^<http://example.org/dt> .
+:g1 :label "graph one" .
+GRAPH :g1 { :a :p :x1 . :x1 :p :x2 . :x2 :p :a . :a :age 31 . _:z :q "g1"@fr . :x1 :name "X1" }
+GRAPH :g2 { :b :q :c . :c :q :b . :b :age 26 . :a :p :b . :b :name "Bob" . :c :ok false }
+)";
+
+struct EvalStore {
+  std::unique_ptr<store::Store> st;
+  std::unique_ptr<db::StoreDataset> data;
+};
+
+const EvalStore& evalStore() {
+  static const EvalStore* es = [] {
+    auto* e = new EvalStore;
+    e->st = store::Store::openMemory();
+    auto txn = e->st->begin();
+    if (!txn) fail("fuzz_sparql_eval", "begin: " + txn.status().toString());
+    store::Loader loader(txn.value().get());
+    loader.startDocument();
+    rdf::ReadOptions opts = readOptions(Format::kTriG);
+    Status s = rdf::readString(kEvalData, opts, loader);
+    if (!s.isOk()) fail("fuzz_sparql_eval", "loading the dataset: " + s.toString());
+    s = txn.value()->commit();
+    if (!s.isOk()) fail("fuzz_sparql_eval", "commit: " + s.toString());
+    e->data = std::make_unique<db::StoreDataset>(e->st->snapshot());
+    return e;
+  }();
+  return *es;
+}
+
+// Whether the answer of a query may legitimately depend on evaluation order
+// or on the clock / randomness (then naive and planned are not compared), or
+// it must not run at all (SERVICE: no network from a fuzzer).
+struct Nondeterminism {
+  bool unstable = false;
+  bool service = false;
+};
+
+void scanExpr(const Expr& e, Nondeterminism& n);
+
+void scanPattern(const Pattern& p, Nondeterminism& n) {
+  switch (p.kind) {
+    case PatternKind::kSlice:    // LIMIT / OFFSET: which rows is unspecified
+    case PatternKind::kReduced:  // REDUCED may drop any number of duplicates
+      n.unstable = true;
+      break;
+    case PatternKind::kService: n.service = true; break;
+    default: break;
+  }
+  for (const Expr& e : p.exprs) scanExpr(e, n);
+  for (const Expr& e : p.group_exprs) scanExpr(e, n);
+  for (const Expr& e : p.aggregates) scanExpr(e, n);
+  for (const auto& k : p.order) scanExpr(k.expr, n);
+  for (const auto& c : p.children)
+    if (c) scanPattern(*c, n);
+}
+
+void scanExpr(const Expr& e, Nondeterminism& n) {
+  if (e.kind == ExprKind::kBuiltin) {
+    switch (e.builtin) {
+      case sparql::Builtin::kRand:
+      case sparql::Builtin::kNow:
+      case sparql::Builtin::kUuid:
+      case sparql::Builtin::kStrUuid:
+      case sparql::Builtin::kBnode: n.unstable = true; break;
+      default: break;
+    }
+  }
+  // SAMPLE picks any member; GROUP_CONCAT's order is unspecified (section 18.5.1.7).
+  if (e.kind == ExprKind::kAggregate &&
+      (e.aggregate == sparql::AggregateKind::kSample || e.aggregate == sparql::AggregateKind::kGroupConcat)) {
+    n.unstable = true;
+  }
+  if (e.pattern) scanPattern(*e.pattern, n);
+  for (const Expr& a : e.args) scanExpr(a, n);
+}
+
+// Collects a result as sorted text lines (a multiset); CONSTRUCT / DESCRIBE
+// triples have their blank node labels masked (fresh per run).
+class TextResults : public sparql::ResultWriter, public rdf::QuadSink {
+ public:
+  Status begin(const std::vector<std::string>& vars) override {
+    std::string h = "vars:";
+    for (const auto& v : vars) h += " ?" + v;
+    header_ = h;
+    return Status::ok();
+  }
+  Status row(std::span<const rdf::Term> values) override {
+    std::string r;
+    for (const rdf::Term& t : values) {
+      r += t.isNone() ? std::string("UNDEF") : rdf::toNTriples(t.view());
+      r += ' ';
+    }
+    lines_.push_back(std::move(r));
+    return Status::ok();
+  }
+  Status end() override { return Status::ok(); }
+  Status boolean(bool value) override {
+    header_ = value ? "ask: true" : "ask: false";
+    return Status::ok();
+  }
+  Status quad(const QuadView& q) override {
+    std::string r;
+    for (const TermView* t : {&q.s, &q.p, &q.o}) r += t->isBlank() ? std::string("_:b") : rdf::toNTriples(*t), r += ' ';
+    lines_.push_back(std::move(r));
+    return Status::ok();
+  }
+  std::string text() {
+    std::sort(lines_.begin(), lines_.end());
+    std::string out = header_ + "\n";
+    for (const auto& l : lines_) out += l + "\n";
+    return out;
+  }
+
+ private:
+  std::string header_;
+  std::vector<std::string> lines_;
+};
+
+Status runEval(const sparql::Query& q, bool naive, TextResults& res, std::string* explain) {
+  sparql::ExecOptions eo;
+  eo.naive = naive;
+  eo.max_rows = 10000;
+  eo.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
+  sparql::QueryOutput out;
+  out.results = &res;
+  out.graph = &res;
+  out.explain = explain;
+  return sparql::executeQuery(q, *evalStore().data, eo, out);
+}
+
+}  // namespace
+
+// Any bytes: parse as a query and as an update; a parsed algebra must print.
+int fuzzOneSparqlParse(const uint8_t* data, size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  static const bool verbose = std::getenv("WEFT_FUZZ_VERBOSE") != nullptr;
+  sparql::ParseOptions po = sparqlParseOptions();
+  auto q = sparql::parseQuery(text, po);
+  unsigned sum = 0;
+  if (q) {
+    std::string sse = sparql::toSse(q.value());
+    sum += touch(sse);
+    if (q.value().pattern) sum += touch(sparql::toSse(*q.value().pattern, q.value().vars));
+  } else {
+    sum += touch(q.status().message());
+  }
+  auto u = sparql::parseUpdate(text, po);
+  if (u) {
+    for (const sparql::UpdateOp& op : u.value().ops)
+      if (op.where) sum += touch(sparql::toSse(*op.where, u.value().vars));
+  } else {
+    sum += touch(u.status().message());
+  }
+  if (verbose) {
+    std::fprintf(stderr, "fuzz_sparql_parse: query %s; update %s\n", q.status().toString().c_str(),
+                 u.status().toString().c_str());
+  }
+  return sum == 0xFFFFFFFFu ? 1 : 0;  // keep `sum` observable
+}
+
+// A query over the fixed dataset, run naive and planned; the two must agree
+// (as multisets) unless the query is order- or clock-dependent or one of the
+// runs failed (deadline, row cap, error).
+int fuzzOneSparqlEval(const uint8_t* data, size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  static const bool verbose = std::getenv("WEFT_FUZZ_VERBOSE") != nullptr;
+  auto q = sparql::parseQuery(text, sparqlParseOptions());
+  if (!q) {
+    if (verbose) std::fprintf(stderr, "fuzz_sparql_eval: %s\n", q.status().toString().c_str());
+    return 0;
+  }
+  // WEFT_FUZZ_NO_COMPARE=1 runs both but does not compare, to keep hunting
+  // memory errors while a known disagreement is open.
+  static const bool no_compare = std::getenv("WEFT_FUZZ_NO_COMPARE") != nullptr;
+  Nondeterminism nd;
+  if (q.value().pattern) scanPattern(*q.value().pattern, nd);
+  if (nd.service) return 0;
+  TextResults naive_res, planned_res;
+  std::string explain;
+  Status a = runEval(q.value(), /*naive=*/true, naive_res, nullptr);
+  Status b = runEval(q.value(), /*naive=*/false, planned_res, &explain);
+  touch(explain);
+  if (verbose) {
+    std::fprintf(stderr, "fuzz_sparql_eval: naive %s; planned %s%s\n", a.toString().c_str(), b.toString().c_str(),
+                 nd.unstable ? " (not compared)" : "");
+  }
+  if (!a.isOk() || !b.isOk() || nd.unstable || no_compare) return 0;
+  std::string ta = naive_res.text(), tb = planned_res.text();
+  if (ta != tb) {
+    fail("fuzz_sparql_eval", "naive and planned results differ for\n" + std::string(text) + "\n--- naive:\n" + ta +
+                                 "--- planned:\n" + tb + "--- plan:\n" + explain);
+  }
+  return 0;
+}
+
 const FuzzTarget kFuzzTargets[] = {
     {"fuzz_ntriples", fuzzOneNTriples}, {"fuzz_nquads", fuzzOneNQuads}, {"fuzz_turtle", fuzzOneTurtle},
     {"fuzz_trig", fuzzOneTriG},         {"fuzz_rdfxml", fuzzOneRdfXml}, {"fuzz_jsonld", fuzzOneJsonLd},
-    {"fuzz_xsd", fuzzOneXsd},           {nullptr, nullptr},
+    {"fuzz_xsd", fuzzOneXsd},           {"fuzz_sparql_parse", fuzzOneSparqlParse},
+    {"fuzz_sparql_eval", fuzzOneSparqlEval},
+    {nullptr, nullptr},
 };
 
 }  // namespace weft::fuzz

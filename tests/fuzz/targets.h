@@ -19,6 +19,9 @@ int fuzzOneTriG(const uint8_t* data, size_t size);
 int fuzzOneRdfXml(const uint8_t* data, size_t size);
 int fuzzOneJsonLd(const uint8_t* data, size_t size);
 int fuzzOneXsd(const uint8_t* data, size_t size);
+// SPARQL: the query / update parser, and query evaluation (naive vs planned).
+int fuzzOneSparqlParse(const uint8_t* data, size_t size);
+int fuzzOneSparqlEval(const uint8_t* data, size_t size);
 
 struct FuzzTarget {
   const char* name;  // executable name, also the seeds/ and regress/ folder name

@@ -1,0 +1,2 @@
+PREFIX : <http://example.org/>
+INSERT DATA { :a :p :b . GRAPH :g { :a :q "x"@en } }

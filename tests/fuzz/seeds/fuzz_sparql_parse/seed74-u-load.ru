@@ -1,0 +1,2 @@
+PREFIX : <http://example.org/>
+LOAD SILENT <http://example.org/data.ttl> INTO GRAPH :g

@@ -1,0 +1,2 @@
+PREFIX : <http://example.org/>
+SELECT * WHERE { { { { { { { { { { ?s ?p ?o } } } } } } } } } }

@@ -1,0 +1,2 @@
+PREFIX : <http://example.org/>
+SELECT ?x WHERE { ?x :p ?y . FILTER( }
