@@ -4,8 +4,10 @@
 # (Release), and run the main job on the shipped example. Today the job is:
 # load every record of examples/supply-network into a durable store in one
 # transaction, print its statistics, check its integrity and export it as
-# TriG. Later capabilities (mapping, reasoning, validation, the question
-# pack, a twin scenario) join this same command as they land.
+# TriG, then answer the regulator's question pack
+# (examples/supply-network/queries/*.rq), each query's question as a heading
+# and its answer as a table. Later capabilities (mapping, reasoning,
+# validation, a twin scenario) join this same command as they land.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -27,3 +29,11 @@ $weft check --store "$store"
 echo "== export"
 $weft export --store "$store" --format trig -o "$out/supply-network.trig"
 echo "wrote $out/supply-network.trig ($(wc -l <"$out/supply-network.trig") lines)"
+echo "== questions: examples/supply-network/queries"
+for q in "$ex"/queries/*.rq; do
+  # The heading is the query's leading "# Question" comment, up to "# Joins".
+  question=$(awk '/^# Joins/ { exit } /^# Question/ { on = 1 } on { sub(/^#[ ]*/, ""); sub(/^Question[^:]*: /, ""); printf "%s ", $0 }' "$q")
+  echo
+  echo "-- $(basename "$q" .rq): ${question% }"
+  $weft query --store "$store" --format table --file "$q"
+done
