@@ -102,6 +102,17 @@ class Graph {
     auto v = objects(s, p);
     return v.empty() ? Term() : v.front();
   }
+  // Subjects with `p` `o` (o compared by value).
+  std::vector<Term> subjects(std::string_view p, std::string_view o) const {
+    std::vector<Term> out;
+    for (const auto& [k, qs] : by_subject_)
+      for (const Quad& q : qs)
+        if (q.p.value == p && q.o.value == o) {
+          out.push_back(q.s);
+          break;
+        }
+    return out;
+  }
   std::vector<Term> list(Term node) const {
     std::vector<Term> out;
     std::set<std::string> seen;
@@ -168,13 +179,19 @@ Status readManifest(const fs::path& file, std::vector<TestCase>& tests, std::set
   auto quads = rdf::parseQuads(ss.str(), rdf::Format::kTurtle, opts);
   if (!quads) return quads.status();
   auto g = std::make_shared<const Graph>(std::move(quads.value()));
-  Term self = Term::iri(opts.base_iri);
-  for (const Term& inc : g->list(g->object(self, str(kMf, "include")))) {
-    std::string p = pathOfIri(inc.value);
-    if (p.empty()) return Status::invalidArgument("mf:include of a non-file IRI " + inc.value);
-    WEFT_TRY(readManifest(p, tests, seen, depth + 1));
+  // The manifest node is usually <> (the file itself), but some SPARQL 1.0
+  // manifests (construct/, bnode-coreference/) declare it as `[] a mf:Manifest`.
+  std::vector<Term> selves = {Term::iri(opts.base_iri)};
+  for (const Term& m : g->subjects(str(rdf::kRdf, "type"), str(kMf, "Manifest")))
+    if (!(m == selves[0])) selves.push_back(m);
+  for (const Term& self : selves) {
+    for (const Term& inc : g->list(g->object(self, str(kMf, "include")))) {
+      std::string p = pathOfIri(inc.value);
+      if (p.empty()) return Status::invalidArgument("mf:include of a non-file IRI " + inc.value);
+      WEFT_TRY(readManifest(p, tests, seen, depth + 1));
+    }
+    for (const Term& t : g->list(g->object(self, str(kMf, "entries")))) tests.push_back({t, g});
   }
-  for (const Term& t : g->list(g->object(self, str(kMf, "entries")))) tests.push_back({t, g});
   return Status::ok();
 }
 
