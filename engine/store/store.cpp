@@ -475,6 +475,18 @@ bool StoreImpl::decodeBytes(TermId id, std::string* out) const {
 
 bool StoreImpl::termBytesFromDb(TermId id, std::string* out) const {
   std::lock_guard<std::mutex> g(db_mu_);
+  // Fast path: the most recently used block (decodes come in runs).
+  if (!cache_.empty()) {
+    const Block& front = cache_.front();
+    if (id >= front.first && id - front.first < front.offs.size()) {
+      const auto* p = reinterpret_cast<const uint8_t*>(front.data.data()) + front.offs[id - front.first];
+      uint64_t n = 0;
+      p = getVarint(p, reinterpret_cast<const uint8_t*>(front.data.data() + front.data.size()), &n);
+      if (!p) return false;
+      out->assign(reinterpret_cast<const char*>(p), n);
+      return true;
+    }
+  }
   auto it = cache_idx_.upper_bound(id);
   if (it != cache_idx_.begin() && (--it, id < it->first + it->second->offs.size())) {
     cache_.splice(cache_.begin(), cache_, it->second);
@@ -1002,11 +1014,15 @@ bool Snapshot::decode(TermId id, rdf::Term* out) const {
     return true;
   }
   if (id < kFirstTermId || id >= v_->next_term_id) return false;
-  std::string bytes;
+  thread_local std::string bytes;  // reused: decoding is on every query's hot path
   if (!store_->decodeBytes(id, &bytes)) return false;
   rdf::TermView tv;
   if (!decodeTerm(bytes, &tv)) return false;
-  *out = rdf::Term(tv);
+  // Assign into the caller's strings, reusing their capacity.
+  out->kind = tv.kind;
+  out->value.assign(tv.value);
+  out->datatype.assign(tv.datatype);
+  out->lang.assign(tv.lang);
   return true;
 }
 
