@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: Apache-2.0
 # The README's second command: build and run the whole test suite.
 #   1. Release build; ctest runs every label: unit, conformance (W3C RDF
-#      syntaxes and JSON-LD from ../shared/conformance), e2e (CLI, crash
-#      safety), fuzz-regress. The conformance counts per suite are printed.
+#      syntaxes, JSON-LD and SPARQL from ../shared/conformance), e2e (CLI,
+#      queries, question pack, crash safety), fuzz-regress. The conformance
+#      counts per suite are printed.
 #   2. Debug build with ASan + UBSan; ctest runs the unit tests again.
-#   3. clang-14 libFuzzer build; each reader is fuzzed for a short time.
+#   3. clang-14 libFuzzer build; each reader and the SPARQL parser and
+#      evaluator are fuzzed for a short time.
 # Set WEFT_FUZZ_SECONDS (default 15) to change the fuzz time per target,
 # WEFT_SKIP_ASAN=1 / WEFT_SKIP_FUZZ=1 to leave a stage out locally.
 set -euo pipefail
@@ -32,11 +34,14 @@ count
 echo "== conformance, per suite"
 build/release/tests/conformance/rdf_conformance | grep -E '(passed|skipped)' || true
 build/release/tests/conformance/jsonld_conformance | grep -E '(passed|skipped)' || true
+for suite in sparql10-syntax sparql10-eval sparql11-query sparql11-update sparql11-results; do
+  build/release/tests/conformance/sparql_conformance "$suite" | grep -E '^(suite|skipped)' || true
+done
 
 if [ "${WEFT_SKIP_ASAN:-0}" != 1 ]; then
   echo "== 2/3 debug + ASan/UBSan build, unit tests"
   cmake --preset debug-asan >/dev/null
-  cmake --build --preset debug-asan -j"$jobs" --target unit_core unit_rdf unit_store
+  cmake --build --preset debug-asan -j"$jobs" --target unit_core unit_rdf unit_store unit_sparql unit_db
   ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build/debug-asan --output-on-failure -j"$jobs" -L unit 2>&1 | tee "$log"
   count
 else
