@@ -30,10 +30,97 @@ bool isComparison(ExprKind k) {
 }  // namespace
 
 bool ExprEval::test(const CExpr& c, const Id* row) {
-  auto v = eval(c, row);
-  if (!v) return false;
-  auto b = effectiveBooleanValue(*v);
+  auto b = evalBool(c, row);
   return b && *b;
+}
+
+const ExprEval::ValueSlot& ExprEval::numericValue(Id id) {
+  constexpr int kBits = 12;
+  if (values_.empty()) values_.resize(size_t{1} << kBits);
+  ValueSlot& slot = values_[(id * 0x9E3779B97F4A7C15ull) >> (64 - kBits)];
+  if (slot.id == id) return slot;
+  slot.id = id;
+  slot.numeric = false;
+  const rdf::Term& t = ctx_.term(id);
+  if (t.kind != rdf::TermKind::kLiteral || !t.lang.empty()) return slot;
+  slot.value = rdf::parseValue(t.view());
+  slot.numeric = slot.value.isValid() && rdf::isNumeric(slot.value);
+  return slot;
+}
+
+bool ExprEval::fastCompare(const CExpr& c, const Id* row, bool* result) {
+  auto idOf = [&](const CExpr& a) -> Id {
+    if (a.e->kind == ExprKind::kVariable) return row[a.e->var];
+    if (a.e->kind == ExprKind::kConstant) return a.const_id;
+    return kAnyId;
+  };
+  Id ia = idOf(c.args[0]), ib = idOf(c.args[1]);
+  if (ia == kAnyId || ib == kAnyId) return false;
+  const ValueSlot& sa = numericValue(ia);
+  if (!sa.numeric) return false;
+  const ValueSlot& sb = numericValue(ib);
+  // Two ids in one cache slot: the second lookup replaced the first.
+  if (!sb.numeric || sa.id != ia) return false;
+  std::partial_ordering ord = rdf::compareValues(sa.value, sb.value);
+  switch (c.e->kind) {
+    case ExprKind::kEqual: *result = ord == std::partial_ordering::equivalent; break;
+    case ExprKind::kNotEqual: *result = ord != std::partial_ordering::equivalent; break;
+    case ExprKind::kLess: *result = ord == std::partial_ordering::less; break;
+    case ExprKind::kGreater: *result = ord == std::partial_ordering::greater; break;
+    case ExprKind::kLessEqual:
+      *result = ord == std::partial_ordering::less || ord == std::partial_ordering::equivalent;
+      break;
+    case ExprKind::kGreaterEqual:
+      *result = ord == std::partial_ordering::greater || ord == std::partial_ordering::equivalent;
+      break;
+    default: return false;
+  }
+  return true;
+}
+
+std::optional<bool> ExprEval::evalBool(const CExpr& c, const Id* row) {
+  switch (c.e->kind) {
+    case ExprKind::kOr: {
+      bool error = false;
+      for (const auto& a : c.args) {
+        auto b = evalBool(a, row);
+        if (b && *b) return true;
+        if (!b) error = true;
+      }
+      if (error) return std::nullopt;
+      return false;
+    }
+    case ExprKind::kAnd: {
+      bool error = false;
+      for (const auto& a : c.args) {
+        auto b = evalBool(a, row);
+        if (b && !*b) return false;
+        if (!b) error = true;
+      }
+      if (error) return std::nullopt;
+      return true;
+    }
+    case ExprKind::kNot: {
+      auto b = evalBool(c.args[0], row);
+      if (!b) return std::nullopt;
+      return !*b;
+    }
+    case ExprKind::kEqual:
+    case ExprKind::kNotEqual:
+    case ExprKind::kLess:
+    case ExprKind::kGreater:
+    case ExprKind::kLessEqual:
+    case ExprKind::kGreaterEqual: {
+      bool r;
+      if (fastCompare(c, row, &r)) return r;
+      break;
+    }
+    default:
+      break;
+  }
+  auto v = eval(c, row);
+  if (!v) return std::nullopt;
+  return effectiveBooleanValue(*v);
 }
 
 std::optional<rdf::Term> ExprEval::eval(const CExpr& c, const Id* row) {

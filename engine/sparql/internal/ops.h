@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/rdf/xsd.h"
 #include "engine/sparql/algebra.h"
 #include "engine/sparql/internal/exec_context.h"
 
@@ -64,6 +65,19 @@ class ExprEval {
   void newSolution() { bnode_map_.clear(); }
 
  private:
+  // FILTER fast path: && || ! and comparisons evaluated to a truth value
+  // without building boolean terms; nullopt is an error.
+  std::optional<bool> evalBool(const CExpr& c, const Id* row);
+  // Comparison of two numeric variables / constants by their parsed values
+  // (cached per id); false in `applies` when not both numeric literals.
+  bool fastCompare(const CExpr& c, const Id* row, bool* result);
+  struct ValueSlot {
+    Id id = kAnyId;
+    bool numeric = false;
+    rdf::Value value;
+  };
+  const ValueSlot& numericValue(Id id);
+  std::vector<ValueSlot> values_;
   ExecContext& ctx_;
   std::vector<std::pair<std::string, rdf::Term>> bnode_map_;
   friend struct ExprEvalAccess;
