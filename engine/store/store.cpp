@@ -475,59 +475,63 @@ bool StoreImpl::decodeBytes(TermId id, std::string* out) const {
 
 bool StoreImpl::termBytesFromDb(TermId id, std::string* out) const {
   std::lock_guard<std::mutex> g(db_mu_);
-  // Fast path: the most recently used block (decodes come in runs).
-  if (!cache_.empty()) {
-    const Block& front = cache_.front();
-    if (id >= front.first && id - front.first < front.offs.size()) {
-      const auto* p = reinterpret_cast<const uint8_t*>(front.data.data()) + front.offs[id - front.first];
-      uint64_t n = 0;
-      p = getVarint(p, reinterpret_cast<const uint8_t*>(front.data.data() + front.data.size()), &n);
-      if (!p) return false;
-      out->assign(reinterpret_cast<const char*>(p), n);
-      return true;
+  auto contains = [id](const Block* b) { return id >= b->first && id - b->first < b->offs.size(); };
+  const Block* block = nullptr;
+  if (last_block_ && contains(last_block_)) {
+    block = last_block_;
+  } else {
+    auto it = std::upper_bound(block_firsts_.begin(), block_firsts_.end(), id);
+    if (it != block_firsts_.begin()) {
+      const Block* b = blocks_[static_cast<size_t>(it - block_firsts_.begin()) - 1].get();
+      if (contains(b)) block = b;
     }
   }
-  auto it = cache_idx_.upper_bound(id);
-  if (it != cache_idx_.begin() && (--it, id < it->first + it->second->offs.size())) {
-    cache_.splice(cache_.begin(), cache_, it->second);
-  } else {
+  if (!block) {
     auto st = db_->prepare("SELECT first_id, data FROM term_blocks WHERE first_id <= ? ORDER BY first_id DESC LIMIT 1");
     if (!st) return false;
     st->bindInt(1, static_cast<int64_t>(id));
     Status s;
     if (!st->step(&s)) return false;
-    Block b;
-    b.first = static_cast<uint64_t>(st->columnInt(0));
-    b.data = std::string(st->columnBlob(1));
-    const auto* p0 = reinterpret_cast<const uint8_t*>(b.data.data());
+    auto b = std::make_unique<Block>();
+    b->first = static_cast<uint64_t>(st->columnInt(0));
+    b->data = std::string(st->columnBlob(1));
+    const auto* p0 = reinterpret_cast<const uint8_t*>(b->data.data());
     const auto* p = p0;
-    const auto* end = p + b.data.size();
+    const auto* end = p + b->data.size();
     while (p < end) {
-      b.offs.push_back(static_cast<uint32_t>(p - p0));
+      b->offs.push_back(static_cast<uint32_t>(p - p0));
       uint64_t n;
       p = getVarint(p, end, &n);
       if (!p || n > static_cast<uint64_t>(end - p)) return false;
       p += n;
     }
-    uint64_t key = b.first;
-    auto old = cache_idx_.find(key);
-    if (old != cache_idx_.end()) {
-      cache_.erase(old->second);
-      cache_idx_.erase(old);
+    if (!contains(b.get())) return false;
+    last_block_ = nullptr;
+    if (block_bytes_ + b->data.size() > kBlockCacheBytes) {
+      block_firsts_.clear();
+      blocks_.clear();
+      block_bytes_ = 0;
     }
-    cache_.push_front(std::move(b));
-    cache_idx_[key] = cache_.begin();
-    if (cache_.size() > 512) {
-      cache_idx_.erase(cache_.back().first);
-      cache_.pop_back();
+    // A block read again (it grew since: more terms under the same first
+    // id) replaces the old copy.
+    auto same = std::lower_bound(block_firsts_.begin(), block_firsts_.end(), b->first);
+    if (same != block_firsts_.end() && *same == b->first) {
+      size_t j = static_cast<size_t>(same - block_firsts_.begin());
+      block_bytes_ -= std::min(block_bytes_, blocks_[j]->data.size() + blocks_[j]->offs.size() * 4);
+      block_firsts_.erase(same);
+      blocks_.erase(blocks_.begin() + static_cast<ptrdiff_t>(j));
     }
-    it = cache_idx_.find(key);
+    block_bytes_ += b->data.size() + b->offs.size() * 4;
+    auto pos = std::upper_bound(block_firsts_.begin(), block_firsts_.end(), b->first);
+    size_t i = static_cast<size_t>(pos - block_firsts_.begin());
+    block_firsts_.insert(pos, b->first);
+    blocks_.insert(blocks_.begin() + static_cast<ptrdiff_t>(i), std::move(b));
+    block = blocks_[i].get();
   }
-  const Block& b = *it->second;
-  if (id < b.first || id - b.first >= b.offs.size()) return false;
-  const auto* p = reinterpret_cast<const uint8_t*>(b.data.data()) + b.offs[id - b.first];
+  last_block_ = block;
+  const auto* p = reinterpret_cast<const uint8_t*>(block->data.data()) + block->offs[id - block->first];
   uint64_t n = 0;
-  p = getVarint(p, reinterpret_cast<const uint8_t*>(b.data.data() + b.data.size()), &n);
+  p = getVarint(p, reinterpret_cast<const uint8_t*>(block->data.data() + block->data.size()), &n);
   if (!p) return false;  // offsets were validated when the block was read
   out->assign(reinterpret_cast<const char*>(p), n);
   return true;

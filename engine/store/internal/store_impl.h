@@ -88,8 +88,14 @@ class StoreImpl {
     std::string data;
     std::vector<uint32_t> offs;  // start of each term's varint length
   };
-  mutable std::list<Block> cache_;
-  mutable std::map<uint64_t, std::list<Block>::iterator> cache_idx_;
+  // Dictionary blocks read from SQLite, sorted by first id (a flat vector
+  // searched by binary search: decoding is on every query's hot path).
+  // Dropped all at once past kBlockCacheBytes.
+  static constexpr size_t kBlockCacheBytes = size_t{512} << 20;
+  mutable std::vector<uint64_t> block_firsts_;
+  mutable std::vector<std::unique_ptr<Block>> blocks_;
+  mutable size_t block_bytes_ = 0;
+  mutable const Block* last_block_ = nullptr;
   int lock_fd_ = -1;
 
   // Index state.
