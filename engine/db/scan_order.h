@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 // Internal to engine/db: which of the store's six permutations a scan pattern
-// uses, so the datasets can report the sort order of a scan's output. This
-// mirrors Snapshot::scan in engine/store/store.cpp (the permutation whose
-// prefix is exactly the bound components); tests/unit/db checks that the
-// reported order is the order the store really returns.
+// uses (Snapshot::scanOrder), so the datasets can report the sort order of a
+// scan's output and the update overlay keeps its changes in the same orders;
+// tests/unit/db checks that the reported order is the order the store really
+// returns.
 #pragma once
 
 #include <array>
 
+#include <string_view>
+
 #include "engine/sparql/dataset.h"
+#include "engine/store/store.h"
 
 namespace weft::db::internal {
 
@@ -22,13 +25,12 @@ inline constexpr int kPermComponents[6][4] = {
     {0, 1, 2, 3}, {1, 2, 0, 3}, {2, 0, 1, 3}, {3, 0, 1, 2}, {3, 1, 2, 0}, {3, 2, 0, 1}};
 inline constexpr char kPermNames[6][5] = {"spog", "posg", "ospg", "gspo", "gpos", "gosp"};
 
+// The permutation the store's Snapshot::scan uses for a pattern.
 inline int scanPerm(const sparql::IdQuad& q) {
-  // Bit mask of bound components: s=1 p=2 o=4 g=8.
-  static constexpr int kPermFor[16] = {kSPOG, kSPOG, kPOSG, kSPOG, kOSPG, kOSPG, kPOSG, kSPOG,
-                                       kGSPO, kGSPO, kGPOS, kGSPO, kGOSP, kGOSP, kGPOS, kSPOG};
-  int mask = (q.s != sparql::kAnyId ? 1 : 0) | (q.p != sparql::kAnyId ? 2 : 0) |
-             (q.o != sparql::kAnyId ? 4 : 0) | (q.g != sparql::kAnyId ? 8 : 0);
-  return kPermFor[mask];
+  const char* order = store::Snapshot::scanOrder(store::QuadIds{q.s, q.p, q.o, q.g});
+  for (int p = 0; p < 6; ++p)
+    if (std::string_view(kPermNames[p]) == order) return p;
+  return kSPOG;
 }
 
 inline void writeOrder(int perm, char order[4]) {

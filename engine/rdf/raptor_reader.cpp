@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/core/utf8.h"
 #include "engine/rdf/internal/syntax_check.h"
 #include "engine/rdf/syntax.h"
 
@@ -179,30 +180,12 @@ class XmlLangTracker {
                                ? std::strtoul(std::string(ent.substr(2)).c_str(), nullptr, 16)
                                : std::strtoul(std::string(ent.substr(1)).c_str(), nullptr, 10);
         if (cp == 0 || cp > 0x10ffff) return false;
-        appendUtf8(out, static_cast<uint32_t>(cp));
+        weft::appendUtf8(out, static_cast<uint32_t>(cp));
       } else {
         return false;
       }
     }
     return true;
-  }
-
-  static void appendUtf8(std::string& out, uint32_t cp) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xc0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3f));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xe0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-      out += static_cast<char>(0x80 | (cp & 0x3f));
-    } else {
-      out += static_cast<char>(0xf0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-      out += static_cast<char>(0x80 | (cp & 0x3f));
-    }
   }
 
   void startElement() {

@@ -1030,6 +1030,35 @@ bool Snapshot::decode(TermId id, rdf::Term* out) const {
   return true;
 }
 
+namespace {
+// The permutation whose prefix is exactly a pattern's bound components (by
+// bit mask s=1 p=2 o=4 g=8), the prefix length, and the range's first key.
+struct ScanRange {
+  int perm;
+  int prefix;
+  Key lower;
+};
+ScanRange rangeFor(const QuadIds& pat) {
+  static constexpr int kPermFor[16] = {kSPOG, kSPOG, kPOSG, kSPOG, kOSPG, kOSPG, kPOSG, kSPOG,
+                                       kGSPO, kGSPO, kGPOS, kGSPO, kGOSP, kGOSP, kGPOS, kSPOG};
+  Key q{pat.s, pat.p, pat.o, pat.g};
+  int mask = 0;
+  for (int i = 0; i < 4; ++i)
+    if (q[i] != kAny) mask |= 1 << i;
+  ScanRange r;
+  r.perm = kPermFor[mask];
+  r.prefix = __builtin_popcount(static_cast<unsigned>(mask));
+  r.lower = toPerm(q, r.perm);
+  for (int i = r.prefix; i < 4; ++i) r.lower[i] = 0;
+  return r;
+}
+}  // namespace
+
+const char* Snapshot::scanOrder(const QuadIds& pattern) {
+  static constexpr const char* kNames[kPermCount] = {"spog", "posg", "ospg", "gspo", "gpos", "gosp"};
+  return kNames[rangeFor(pattern).perm];
+}
+
 Snapshot::Cursor Snapshot::scan(const QuadIds& pat) const {
   Cursor c;
   rescan(&c, pat);
@@ -1037,20 +1066,13 @@ Snapshot::Cursor Snapshot::scan(const QuadIds& pat) const {
 }
 
 void Snapshot::rescan(Cursor* c, const QuadIds& pat) const {
-  // Permutation whose prefix is exactly the bound components, by bit mask
-  // s=1 p=2 o=4 g=8.
-  static constexpr int kPermFor[16] = {kSPOG, kSPOG, kPOSG, kSPOG, kOSPG, kOSPG, kPOSG, kSPOG,
-                                       kGSPO, kGSPO, kGPOS, kGSPO, kGOSP, kGOSP, kGPOS, kSPOG};
-  Key q{pat.s, pat.p, pat.o, pat.g};
-  int mask = 0;
-  for (int i = 0; i < 4; ++i) if (q[i] != kAny) mask |= 1 << i;
+  ScanRange r = rangeFor(pat);
   if (!c->st_) c->st_ = std::make_unique<Cursor::State>();
   auto& s = *c->st_;
   if (s.v != v_) s.v = v_;
-  s.perm = kPermFor[mask];
-  s.prefix = __builtin_popcount(static_cast<unsigned>(mask));
-  s.lower = toPerm(q, s.perm);
-  for (int i = s.prefix; i < 4; ++i) s.lower[i] = 0;
+  s.perm = r.perm;
+  s.prefix = r.prefix;
+  s.lower = r.lower;
   s.run = v_->runs[s.perm]->scan(s.lower, s.prefix);
   s.adds = v_->adds[s.perm].get();
   s.dels = v_->dels[s.perm].get();
@@ -1064,16 +1086,7 @@ uint64_t Snapshot::count(const QuadIds& pattern) const {
   // Exact, without scanning: the run's block directory gives the size of the
   // prefix range; the delta (deletions are of run keys, additions are new)
   // adjusts it.
-  static constexpr int kPermFor[16] = {kSPOG, kSPOG, kPOSG, kSPOG, kOSPG, kOSPG, kPOSG, kSPOG,
-                                       kGSPO, kGSPO, kGPOS, kGSPO, kGOSP, kGOSP, kGPOS, kSPOG};
-  Key q{pattern.s, pattern.p, pattern.o, pattern.g};
-  int mask = 0;
-  for (int i = 0; i < 4; ++i)
-    if (q[i] != kAny) mask |= 1 << i;
-  int perm = kPermFor[mask];
-  int prefix = __builtin_popcount(static_cast<unsigned>(mask));
-  Key lower = toPerm(q, perm);
-  for (int i = prefix; i < 4; ++i) lower[i] = 0;
+  auto [perm, prefix, lower] = rangeFor(pattern);
   auto inDelta = [&](const std::vector<Key>& keys) {
     auto lo = std::lower_bound(keys.begin(), keys.end(), lower);
     uint64_t n = 0;
@@ -1098,16 +1111,7 @@ double Snapshot::averageMatches(const QuadIds& pattern, int pos) const {
     auto it = store_->fanout_.find(key);
     if (it != store_->fanout_.end()) return it->second;
   }
-  static constexpr int kPermFor[16] = {kSPOG, kSPOG, kPOSG, kSPOG, kOSPG, kOSPG, kPOSG, kSPOG,
-                                       kGSPO, kGSPO, kGPOS, kGSPO, kGOSP, kGOSP, kGPOS, kSPOG};
-  Key q{pattern.s, pattern.p, pattern.o, pattern.g};
-  int mask = 0;
-  for (int i = 0; i < 4; ++i)
-    if (q[i] != kAny) mask |= 1 << i;
-  int perm = kPermFor[mask];
-  int prefix = __builtin_popcount(static_cast<unsigned>(mask));
-  Key lo = toPerm(q, perm);
-  for (int i = prefix; i < 4; ++i) lo[i] = 0;
+  auto [perm, prefix, lo] = rangeFor(pattern);
   const QuadRun& run = *v_->runs[perm];
   uint64_t first = run.rank(lo);
   uint64_t n = run.countPrefix(lo, prefix);

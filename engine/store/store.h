@@ -66,6 +66,9 @@ class Snapshot {
     std::unique_ptr<State> st_;
   };
   Cursor scan(const QuadIds& pattern) const;
+  // The order scan() returns quads in: the permutation whose prefix is the
+  // bound components ("gpos" for p and g bound), as four letters.
+  static const char* scanOrder(const QuadIds& pattern);
   // The same, reusing a cursor's allocation (index nested-loop joins open
   // one scan per left row).
   void rescan(Cursor* cursor, const QuadIds& pattern) const;

@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/core/utf8.h"
 #include "engine/rdf/graph_compare.h"
 #include "engine/rdf/internal/jsonld.h"
 #include "engine/rdf/internal/jsonld_json.h"
@@ -96,24 +97,6 @@ bool jsonEquivalent(const Json& a, const Json& b, bool ordered = false) {
   return a == b;
 }
 
-void appendUtf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 // Generalized N-Quads (any term kind in any position), for the expected output
 // of produceGeneralizedRdf tests, which the strict N-Quads reader rejects.
 // Returns false on a line it cannot read.
@@ -151,7 +134,7 @@ bool parseGeneralizedNQuads(std::string_view text, std::vector<Quad>& out) {
       else if (e == 't') lex += '\t';
       else if (e == 'u' || e == 'U') {
         int len = e == 'u' ? 4 : 8;
-        appendUtf8(lex, std::stoul(std::string(text.substr(i + 1, len)), nullptr, 16));
+        weft::appendUtf8(lex, std::stoul(std::string(text.substr(i + 1, len)), nullptr, 16));
         i += len;
       } else lex += e;
     }

@@ -5,6 +5,8 @@
 // point handling (RFC 3629).
 #include "engine/sparql/internal/functions_util.h"
 
+#include "engine/core/utf8.h"
+
 namespace weft::sparql::internal::fn {
 
 bool equalsIgnoreCase(std::string_view a, std::string_view b) {
@@ -107,23 +109,7 @@ std::u32string decodeUtf8(std::string_view s) {
   return out;
 }
 
-void appendUtf8(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out.push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
-}
+void appendUtf8(std::string& out, char32_t c) { weft::appendUtf8(out, static_cast<uint32_t>(c)); }
 
 std::string encodeUtf8(std::u32string_view s) {
   std::string out;

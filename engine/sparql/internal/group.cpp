@@ -186,10 +186,7 @@ void GroupOp::open(const Id* input) {
 }
 
 bool GroupOp::next(Id* out) {
-  size_t n = ctx_.nvars;
-  if (pos_ >= rows_.size()) return false;
-  std::copy(rows_.begin() + pos_, rows_.begin() + pos_ + n, out);
-  pos_ += n;
+  if (!replayRow(rows_, &pos_, ctx_.nvars, out)) return false;
   ++actual;
   return true;
 }

@@ -51,7 +51,5 @@ Token nextToken(std::string_view text, size_t* pos);
 // 1-based line and column (in code points) of a byte offset.
 void lineColumn(std::string_view text, size_t offset, int* line, int* column);
 
-// UTF-8 helpers shared with the parser.
-void appendUtf8(std::string& out, uint32_t cp);
 
 }  // namespace weft::sparql::internal

@@ -22,8 +22,8 @@ bool mergeCompatible(const Id* input, Id* row, size_t n) {
 
 // ---------------------------------------------------------------- Scan
 
-ScanOp::ScanOp(ExecContext& ctx, const TriplePattern& t, const Id* graph, VarId graph_var)
-    : ctx_(ctx), graph_(graph), graph_var_(graph_var) {
+ScanOp::ScanOp(ExecContext& ctx, const TriplePattern& t, const Id* graph)
+    : ctx_(ctx), graph_(graph) {
   const TermOrVar* pos[3] = {&t.s, &t.p, &t.o};
   for (int i = 0; i < 3; ++i) {
     if (pos[i]->isVar()) {
@@ -144,8 +144,8 @@ Id component(const IdQuad& q, int pos) { return pos == 0 ? q.s : pos == 1 ? q.p 
 
 MergeJoinOp::MergeJoinOp(ExecContext& ctx, const TriplePattern& l, const TriplePattern& r, VarId var,
                          const Id* graph)
-    : ctx_(ctx), lt_(l), rt_(r), var_(var), graph_(graph), lscan_(ctx, l, graph, kNoVar),
-      rscan_(ctx, r, graph, kNoVar), lrow_(ctx.nvars) {
+    : ctx_(ctx), lt_(l), rt_(r), var_(var), graph_(graph), lscan_(ctx, l, graph),
+      rscan_(ctx, r, graph), lrow_(ctx.nvars) {
   lpos_ = positionOf(l, var);
   rpos_ = positionOf(r, var);
 }
@@ -830,10 +830,7 @@ void OrderByOp::open(const Id* input) {
 }
 
 bool OrderByOp::next(Id* out) {
-  size_t n = ctx_.nvars;
-  if (pos_ >= rows_.size()) return false;
-  std::copy(rows_.begin() + pos_, rows_.begin() + pos_ + n, out);
-  pos_ += n;
+  if (!replayRow(rows_, &pos_, ctx_.nvars, out)) return false;
   ++actual;
   return true;
 }

@@ -16,6 +16,14 @@ namespace weft::sparql::internal {
 
 // Merge `input` into `row`; false if they disagree on a variable.
 bool mergeCompatible(const Id* input, Id* row, size_t n);
+// Copies the next of the rows materialised in `rows` (n ids each) to `out`.
+inline bool replayRow(const std::vector<Id>& rows, size_t* pos, size_t n, Id* out) {
+  if (*pos >= rows.size()) return false;
+  std::copy(rows.begin() + static_cast<ptrdiff_t>(*pos),
+            rows.begin() + static_cast<ptrdiff_t>(*pos + n), out);
+  *pos += n;
+  return true;
+}
 
 struct TripleKeyHash {
   size_t operator()(const IdQuad& q) const {
@@ -30,14 +38,13 @@ struct TripleKeyEq {
 
 class ScanOp : public Op {
  public:
-  ScanOp(ExecContext& ctx, const TriplePattern& t, const Id* graph, VarId graph_var);
+  ScanOp(ExecContext& ctx, const TriplePattern& t, const Id* graph);
   void open(const Id* input) override;
   bool next(Id* out) override;
 
  private:
   ExecContext& ctx_;
   const Id* graph_;
-  VarId graph_var_;
   VarId var_[3];
   Id const_[3];
   std::vector<Id> input_;
@@ -56,7 +63,7 @@ class ScanOp : public Op {
 class RangeScanOp : public Op {
  public:
   RangeScanOp(ExecContext& ctx, const TriplePattern& t, const Id* graph, std::vector<Id> objects)
-      : ctx_(ctx), scan_(ctx, t, graph, kNoVar), objects_(std::move(objects)), s_var_(t.s.var),
+      : ctx_(ctx), scan_(ctx, t, graph), objects_(std::move(objects)), s_var_(t.s.var),
         o_var_(t.o.var), row_(ctx.nvars) {}
   void open(const Id* input) override;
   bool next(Id* out) override;
@@ -257,8 +264,8 @@ class ExtendOp : public Op {
  public:
   // `new_solution`: false when the child is another Extend of the same
   // solution (SELECT expressions), so BNODE(str) agrees across them.
-  ExtendOp(ExecContext& ctx, OpPtr child, VarId var, CExpr e, ExprEval& ev, bool new_solution)
-      : ctx_(ctx), child_(std::move(child)), var_(var), expr_(std::move(e)), ev_(ev),
+  ExtendOp(OpPtr child, VarId var, CExpr e, ExprEval& ev, bool new_solution)
+      : child_(std::move(child)), var_(var), expr_(std::move(e)), ev_(ev),
         new_solution_(new_solution) {
     children = {child_.get()};
   }
@@ -266,7 +273,6 @@ class ExtendOp : public Op {
   bool next(Id* out) override;
 
  private:
-  ExecContext& ctx_;
   OpPtr child_;
   VarId var_;
   CExpr expr_;

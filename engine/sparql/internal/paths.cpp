@@ -14,21 +14,13 @@
 #include <unordered_set>
 #include <vector>
 
-#include "engine/sparql/internal/ops.h"
+#include "engine/sparql/internal/ops_impl.h"
 
 namespace weft::sparql::internal {
 
 namespace {
-struct TripleHash {
-  size_t operator()(const IdQuad& q) const {
-    return std::hash<uint64_t>()(q.s * 0x9E3779B97F4A7C15ull ^ q.p * 0xC2B2AE3D27D4EB4Full ^ q.o);
-  }
-};
-struct TripleEq {
-  bool operator()(const IdQuad& a, const IdQuad& b) const {
-    return a.s == b.s && a.p == b.p && a.o == b.o;
-  }
-};
+using TripleHash = TripleKeyHash;
+using TripleEq = TripleKeyEq;
 
 Path inverseOf(const Path& p) {
   Path inv;

@@ -359,7 +359,7 @@ OpPtr Planner::planAtom(const Atom& a, const Id* graph, const VarSet& bound, dou
     return op;
   }
   if (a.triple) {
-    auto op = std::make_unique<ScanOp>(ctx_, *a.triple, graph, kNoVar);
+    auto op = std::make_unique<ScanOp>(ctx_, *a.triple, graph);
     op->estimate = estimateTriple(*a.triple, graph, bound);
     op->label = "Scan " + termLabel(a.triple->s) + " " + termLabel(a.triple->p) + " " +
                 termLabel(a.triple->o);
@@ -641,7 +641,7 @@ OpPtr Planner::plan(const Pattern& p, const Id* graph, const VarSet& bound) {
     case PatternKind::kExtend: {
       OpPtr c = plan(*p.children[0], graph, bound);
       double e = c->estimate;
-      auto op = std::make_unique<ExtendOp>(ctx_, std::move(c), p.var, compile(p.exprs[0], graph), ev_,
+      auto op = std::make_unique<ExtendOp>(std::move(c), p.var, compile(p.exprs[0], graph), ev_,
                                          p.children[0]->kind != PatternKind::kExtend);
       op->label = "Extend ?" + (names ? (*names)[p.var] : std::to_string(p.var));
       op->estimate = e;

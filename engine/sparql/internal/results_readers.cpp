@@ -13,6 +13,7 @@
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
+#include "engine/core/utf8.h"
 #include "engine/sparql/internal/results_io.h"
 
 namespace weft::sparql::internal {
@@ -58,24 +59,6 @@ size_t varIndex(ResultSet& rs, std::string_view name) {
   return rs.vars.size() - 1;
 }
 
-// Append a code point as UTF-8.
-void appendUtf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 // Splits text into lines (LF or CRLF); a final line break ends the last line
 // rather than starting an empty one.
