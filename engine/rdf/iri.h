@@ -3,6 +3,7 @@
 // resolution (RFC 3986 section 5.2) and the checks the RDF readers apply.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,11 @@ bool hasIriScheme(std::string_view s);
 bool checkIri(std::string_view iri, std::string* why = nullptr);
 // [a-zA-Z]+ ('-' [a-zA-Z0-9]+)*
 bool checkLangTag(std::string_view tag);
+// Name characters shared by Turtle and SPARQL (PN_CHARS_BASE, PN_CHARS_U,
+// PN_CHARS of Turtle 6.5 / SPARQL 19.8).
+bool isPnCharsBase(uint32_t c);
+bool isPnCharsU(uint32_t c);
+bool isPnChars(uint32_t c);
 // Well-formed UTF-8.
 bool checkUtf8(std::string_view s, std::string* why = nullptr);
 

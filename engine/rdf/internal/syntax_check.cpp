@@ -50,6 +50,8 @@ std::optional<uint32_t> decodeUtf8(std::string_view s, size_t& i) {
   return cp;
 }
 
+}  // namespace
+
 bool pnCharsBase(uint32_t c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= 0xC0 && c <= 0xD6) ||
          (c >= 0xD8 && c <= 0xF6) || (c >= 0xF8 && c <= 0x2FF) || (c >= 0x370 && c <= 0x37D) ||
@@ -63,9 +65,6 @@ bool pnChars(uint32_t c) {
   return pnCharsU(c) || c == '-' || (c >= '0' && c <= '9') || c == 0xB7 ||
          (c >= 0x300 && c <= 0x36F) || (c >= 0x203F && c <= 0x2040);
 }
-
-
-}  // namespace
 
 bool hasIriScheme(std::string_view s) {
   // scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" (RFC 3986 3.1)

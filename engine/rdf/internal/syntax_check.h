@@ -3,6 +3,7 @@
 // the readers and writers (they fill the gaps of Serd 0.30 and Raptor 2.0).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -35,6 +36,11 @@ std::string resolveIri(std::string_view ref, std::string_view base);
 bool isPnLocal(std::string_view local);
 // Turtle PN_PREFIX (may be empty).
 bool isPnPrefix(std::string_view prefix);
+// Name characters shared by Turtle and SPARQL (Turtle 6.5, SPARQL 19.8):
+// PN_CHARS_BASE, PN_CHARS_U, PN_CHARS.
+bool pnCharsBase(uint32_t c);
+bool pnCharsU(uint32_t c);
+bool pnChars(uint32_t c);
 // Blank node label as N-Triples BLANK_NODE_LABEL (after "_:").
 bool isBlankLabel(std::string_view label);
 

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "engine/core/utf8.h"
+#include "engine/rdf/iri.h"
 
 namespace weft::sparql::internal {
 namespace {
@@ -31,19 +32,9 @@ uint32_t decodeAt(std::string_view s, size_t i, size_t* len) {
   return cp;
 }
 
-bool isPnCharsBase(uint32_t c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= 0xC0 && c <= 0xD6) ||
-         (c >= 0xD8 && c <= 0xF6) || (c >= 0xF8 && c <= 0x2FF) || (c >= 0x370 && c <= 0x37D) ||
-         (c >= 0x37F && c <= 0x1FFF) || (c >= 0x200C && c <= 0x200D) ||
-         (c >= 0x2070 && c <= 0x218F) || (c >= 0x2C00 && c <= 0x2FEF) ||
-         (c >= 0x3001 && c <= 0xD7FF) || (c >= 0xF900 && c <= 0xFDCF) ||
-         (c >= 0xFDF0 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0xEFFFF);
-}
-bool isPnCharsU(uint32_t c) { return isPnCharsBase(c) || c == '_'; }
-bool isPnChars(uint32_t c) {
-  return isPnCharsU(c) || c == '-' || (c >= '0' && c <= '9') || c == 0xB7 ||
-         (c >= 0x300 && c <= 0x36F) || (c >= 0x203F && c <= 0x2040);
-}
+using rdf::isPnChars;
+using rdf::isPnCharsBase;
+using rdf::isPnCharsU;
 bool isVarChar(uint32_t c) {
   return isPnCharsU(c) || (c >= '0' && c <= '9') || c == 0xB7 || (c >= 0x300 && c <= 0x36F) ||
          (c >= 0x203F && c <= 0x2040);
