@@ -30,6 +30,8 @@ class StoreDataset : public sparql::Dataset {
   double averageMatches(const sparql::IdQuad& pattern, int pos) const override;
   bool objectsInValueRange(sparql::Id p, sparql::Id g, bool datetime, double lo, double hi,
                            std::vector<sparql::Id>* out) const override;
+  bool numericObjectsInOrder(sparql::Id p, sparql::Id g,
+                             std::vector<std::pair<double, sparql::Id>>* out) const override;
   std::vector<sparql::Id> namedGraphs() const override;
   const store::Snapshot& snapshot() const { return *snap_; }
 

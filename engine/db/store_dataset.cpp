@@ -80,8 +80,9 @@ bool StoreDataset::objectsInValueRange(sparql::Id p, sparql::Id g, bool datetime
   using Family = store::Snapshot::ValueFamily;
   auto collect = [&](Family f, double a, double b) {
     auto index = snap_->valueIndex(p, g, f);
-    auto first = std::lower_bound(index->begin(), index->end(), std::make_pair(a, sparql::Id{0}));
-    for (auto it = first; it != index->end() && it->first <= b; ++it) out->push_back(it->second);
+    const auto& e = index->entries;
+    auto first = std::lower_bound(e.begin(), e.end(), std::make_pair(a, sparql::Id{0}));
+    for (auto it = first; it != e.end() && it->first <= b; ++it) out->push_back(it->second);
   };
   if (!datetime) {
     collect(Family::kNumeric, lo, hi);
@@ -91,6 +92,15 @@ bool StoreDataset::objectsInValueRange(sparql::Id p, sparql::Id g, bool datetime
     collect(Family::kDateTime, lo, hi);
     collect(Family::kLocalDateTime, lo - k14h, hi + k14h);
   }
+  return true;
+}
+
+bool StoreDataset::numericObjectsInOrder(sparql::Id p, sparql::Id g,
+                                         std::vector<std::pair<double, sparql::Id>>* out) const {
+  if (((p | g) & sparql::kLocalIdBit) != 0) return false;
+  auto index = snap_->valueIndex(p, g, store::Snapshot::ValueFamily::kNumeric);
+  if (index->others != 0) return false;
+  *out = index->entries;
   return true;
 }
 

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "engine/rdf/term.h"
@@ -71,6 +72,13 @@ class Dataset {
   virtual bool objectsInValueRange(Id p, Id g, bool datetime, double lo, double hi,
                                    std::vector<Id>* out) const {
     (void)p, (void)g, (void)datetime, (void)lo, (void)hi, (void)out;
+    return false;
+  }
+  // ORDER BY ... LIMIT: every distinct object of predicate `p` in graph `g`
+  // with its numeric value as a double, sorted by it; false if unsupported
+  // or if some object of `p` is not a numeric literal.
+  virtual bool numericObjectsInOrder(Id p, Id g, std::vector<std::pair<double, Id>>* out) const {
+    (void)p, (void)g, (void)out;
     return false;
   }
   // Named graphs holding at least one quad.

@@ -1163,6 +1163,7 @@ std::shared_ptr<const Snapshot::ValueIndex> Snapshot::valueIndex(TermId p, TermI
   while (c.next(&q)) {
     if (q.o == last) continue;
     last = q.o;
+    ++index->others;  // until it is known to belong
     if (!decode(q.o, &t) || t.kind != rdf::TermKind::kLiteral) continue;
     rdf::Value v = rdf::parseValue(t.view());
     if (!v.isValid()) continue;
@@ -1185,9 +1186,10 @@ std::shared_ptr<const Snapshot::ValueIndex> Snapshot::valueIndex(TermId p, TermI
           d.minute * 60.0 + d.second + static_cast<double>(d.attosecond) * 1e-18;
       if (d.has_timezone) k -= d.tz_minutes * 60.0;
     }
-    index->emplace_back(k, q.o);
+    index->entries.emplace_back(k, q.o);
+    --index->others;
   }
-  std::sort(index->begin(), index->end());
+  std::sort(index->entries.begin(), index->entries.end());
   if (store_->value_index_.size() > 256) store_->value_index_.clear();
   store_->value_index_[key] = index;
   return index;

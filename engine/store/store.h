@@ -88,7 +88,10 @@ class Snapshot {
   // decoding each distinct one) and kept per index version; the sparql layer
   // uses it as a superset pre-filter before the exact FILTER.
   enum class ValueFamily : uint8_t { kNumeric, kDateTime, kLocalDateTime };
-  using ValueIndex = std::vector<std::pair<double, TermId>>;
+  struct ValueIndex {
+    std::vector<std::pair<double, TermId>> entries;  // sorted by key
+    uint64_t others = 0;  // distinct objects of the predicate not in the family (NaN included)
+  };
   std::shared_ptr<const ValueIndex> valueIndex(TermId p, TermId g, ValueFamily family) const;
   uint64_t size() const;                 // number of quads
   std::vector<TermId> graphs() const;    // named graphs with at least one quad

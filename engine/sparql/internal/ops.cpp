@@ -2,6 +2,7 @@
 // The physical operators (see ops.h for the contract they share).
 #include "engine/sparql/internal/ops.h"
 
+#include "engine/rdf/xsd.h"
 #include "engine/sparql/functions.h"
 #include "engine/sparql/internal/ops_impl.h"
 
@@ -792,10 +793,26 @@ void OrderByOp::open(const Id* input) {
   // Keys are evaluated once per row, then decoded and parsed once per row,
   // so the sort compares prepared values.
   std::vector<Id> buf, kid;
+  size_t rows = 0;
+  bool have_cut = false;
+  double cut = 0;
+  auto asDouble = [&](Id id) {
+    rdf::Value v = rdf::parseValue(ctx_.term(id).view());
+    if (v.type == rdf::ValueType::kFloat || v.type == rdf::ValueType::kDouble) return v.number;
+    if (v.type == rdf::ValueType::kInteger && !v.big_integer) return static_cast<double>(v.integer);
+    return std::strtod(rdf::canonicalLexical(v).c_str(), nullptr);
+  };
   while (child_->next(row.data())) {
-    buf.insert(buf.end(), row.begin(), row.end());
     ev_.newSolution();
-    for (const auto& k : keys_) kid.push_back(ev_.evalId(k, row.data()));
+    Id first = nk > 0 ? ev_.evalId(keys_[0], row.data()) : kAnyId;
+    if (ordered_input_ && have_cut && asDouble(first) != cut) break;  // past the k-th key
+    buf.insert(buf.end(), row.begin(), row.end());
+    kid.push_back(first);
+    for (size_t k = 1; k < nk; ++k) kid.push_back(ev_.evalId(keys_[k], row.data()));
+    if (ordered_input_ && !have_cut && static_cast<int64_t>(++rows) == top_k_) {
+      have_cut = true;
+      cut = asDouble(first);
+    }
   }
   size_t count = buf.size() / n;
   std::vector<rdf::Term> kterm(count * nk);

@@ -416,6 +416,9 @@ class OrderByOp : public Op {
   }
   void open(const Id* input) override;
   bool next(Id* out) override;
+  // The child returns rows sorted on the first key as numbers (doubles):
+  // stop reading once top_k rows are in and the key's double changes.
+  void setOrderedInput() { ordered_input_ = true; }
 
  private:
   ExecContext& ctx_;
@@ -424,6 +427,7 @@ class OrderByOp : public Op {
   std::vector<bool> descending_;
   ExprEval& ev_;
   int64_t top_k_;
+  bool ordered_input_ = false;
   std::vector<Id> rows_;
   size_t pos_ = 0;
 };

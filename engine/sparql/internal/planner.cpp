@@ -249,6 +249,13 @@ class Planner {
   void collect(const Pattern& p, std::vector<Atom>& atoms);
   std::string termLabel(const TermOrVar& t) const;
 
+  // The ordered top-k scan (kOrderBy): the triple to scan first and its
+  // objects in the sort order; planGroup applies it when it meets the triple.
+  bool prepareOrderedScan(const Pattern& where, VarId key, bool descending);
+  const TriplePattern* forced_ = nullptr;
+  std::vector<Id> forced_objects_;
+  bool forced_applied_ = false;
+
   ExecContext& ctx_;
   ExprEval& ev_;
   PlanOptions o_;
@@ -306,6 +313,32 @@ void Planner::collect(const Pattern& p, std::vector<Atom>& atoms) {
   a.certain = empty();
   certainVars(p, a.certain);
   atoms.push_back(std::move(a));
+}
+
+bool Planner::prepareOrderedScan(const Pattern& where, VarId key, bool descending) {
+  const Pattern* group = &where;
+  if (group->kind == PatternKind::kFilter) group = group->children[0].get();
+  if (group->kind != PatternKind::kBgp && group->kind != PatternKind::kJoin) return false;
+  std::vector<Atom> atoms;
+  collect(*group, atoms);
+  const TriplePattern* pick = nullptr;
+  for (const Atom& a : atoms) {
+    if (!a.triple) return false;  // only plain joins of triples keep the order simple
+    const TriplePattern& t = *a.triple;
+    if (!pick && !t.p.isVar() && t.o.isVar() && t.o.var == key && !(t.s.isVar() && t.s.var == key))
+      pick = &t;
+  }
+  if (!pick) return false;
+  Id p = ctx_.lookupOrZero(pick->p.term);
+  if (p == kAnyId || (p & kQueryIdBits) == kQueryIdBits) return false;
+  std::vector<std::pair<double, Id>> ordered;
+  if (!ctx_.data.numericObjectsInOrder(p, kDefaultGraphId, &ordered)) return false;
+  forced_objects_.clear();
+  for (const auto& e : ordered) forced_objects_.push_back(e.second);
+  if (descending) std::reverse(forced_objects_.begin(), forced_objects_.end());
+  forced_ = pick;
+  forced_applied_ = false;
+  return true;
 }
 
 double Planner::estimateTriple(const TriplePattern& t, const Id* graph, const VarSet& bound) {
@@ -420,6 +453,19 @@ OpPtr Planner::planGroup(std::vector<Atom> atoms, std::vector<const Expr*> filte
       a.range_estimate = est;
     }
   }
+  size_t forced_index = atoms.size();
+  if (forced_) {
+    for (size_t k = 0; k < atoms.size(); ++k)
+      if (atoms[k].triple == forced_) forced_index = k;
+    if (forced_index < atoms.size()) {
+      Atom& a = atoms[forced_index];
+      a.ranged = true;
+      a.range_objects = forced_objects_;
+      a.range_estimate = 1;
+      forced_applied_ = true;
+      forced_ = nullptr;
+    }
+  }
   OpPtr cur;
   double cur_est = 1;
   std::vector<CExpr> pending;
@@ -463,6 +509,8 @@ OpPtr Planner::planGroup(std::vector<Atom> atoms, std::vector<const Expr*> filte
     bool best_connected = false;
     if (o_.naive) {
       best = step;
+    } else if (step == 0 && forced_index < atoms.size()) {
+      best = forced_index;
     } else {
       for (size_t k = 0; k < atoms.size(); ++k) {
         if (used[k]) continue;
@@ -736,7 +784,18 @@ OpPtr Planner::plan(const Pattern& p, const Id* graph, const VarSet& bound) {
     case PatternKind::kOrderBy: {
       int64_t k = top_k_;
       top_k_ = -1;
+      // ORDER BY ?v LIMIT k where ?v is the numeric object of a triple of the
+      // WHERE group: scan that triple in value order first (joins keep the
+      // left order), so the sort can stop once k rows are in and the value
+      // moves on (OrderByOp::setOrderedInput).
+      bool ordered = false;
+      if (k > 0 && !o_.naive && !o_.substitute && graph == default_graph && !ctx_.has_from &&
+          p.order[0].expr.kind == ExprKind::kVariable)
+        ordered = prepareOrderedScan(*p.children[0], p.order[0].expr.var, p.order[0].descending);
       OpPtr c = plan(*p.children[0], graph, bound);
+      if (ordered && !forced_applied_) ordered = false;
+      forced_ = nullptr;
+      forced_applied_ = false;
       std::vector<CExpr> keys;
       std::vector<bool> desc;
       for (const auto& o : p.order) {
@@ -746,6 +805,10 @@ OpPtr Planner::plan(const Pattern& p, const Id* graph, const VarSet& bound) {
       double e = c->estimate;
       auto op = std::make_unique<OrderByOp>(ctx_, std::move(c), std::move(keys), std::move(desc), ev_, k);
       op->label = k > 0 ? "OrderBy (top " + std::to_string(k) + ")" : "OrderBy";
+      if (ordered) {
+        op->setOrderedInput();
+        op->label += ", input in key order";
+      }
       op->estimate = e;
       return op;
     }

@@ -105,8 +105,7 @@ class StoreImpl {
   mutable std::map<std::array<uint64_t, 6>, double> fanout_;
   // Snapshot::valueIndex results, keyed by (version, p, g, family).
   mutable std::mutex value_index_mu_;
-  mutable std::map<std::array<uint64_t, 4>, std::shared_ptr<const std::vector<std::pair<double, uint64_t>>>>
-      value_index_;
+  mutable std::map<std::array<uint64_t, 4>, std::shared_ptr<const Snapshot::ValueIndex>> value_index_;
   std::shared_ptr<const IndexVersion> current_;
   uint64_t last_txn_ = 0;
   uint64_t runs_gen_ = 0, hash_gen_ = 0, ckpt_txn_ = 0, ckpt_quads_ = 0;

@@ -86,6 +86,10 @@ std::unique_ptr<store::Store> makeStore() {
       add(e, "qty", rdf::Term::literal("lots"));
     add(e, "site", iri("site" + std::to_string(i % 7)));
     add(e, "kind", iri(i % 5 == 0 ? "Receiving" : "Shipping"));
+    // Only numbers (integers, decimals, doubles), with many ties.
+    add(e, "score", i % 3 == 0 ? rdf::Term::literal(std::to_string(i % 50), xsd + "integer")
+                    : i % 3 == 1 ? rdf::Term::literal(std::to_string(i % 50) + ".0", xsd + "decimal")
+                                 : rdf::Term::literal(std::to_string(i % 50) + "E0", xsd + "double"));
     add(e, "lot", iri("lot" + std::to_string(i % 300)));
   }
   for (int l = 0; l < 300; ++l) add(iri("lot" + std::to_string(l)), "product", iri("prod" + std::to_string(l % 11)));
@@ -157,6 +161,28 @@ TEST(Planner, MergeJoinsAgreeWithNaive) {
     if (explain.find("MergeJoin") != std::string::npos) saw_merge = true;
   }
   EXPECT_TRUE(saw_merge) << "no query used a merge join";
+}
+
+TEST(Planner, OrderedTopKScansAgreeWithNaive) {
+  auto st = makeStore();
+  const char* queries[] = {
+      "SELECT ?e ?s WHERE { ?e :score ?s ; :site :site2 } ORDER BY DESC(?s) ?e LIMIT 7",
+      "SELECT ?e ?s WHERE { ?e :score ?s ; :kind :Receiving } ORDER BY ?s DESC(?e) LIMIT 13 OFFSET 5",
+      "SELECT ?s ?e WHERE { ?e :score ?s . ?e :lot ?l . ?l :product :prod4 } ORDER BY DESC(?s) ?e LIMIT 30",
+      // Not applicable: :qty has string objects; OPTIONAL in the group.
+      "SELECT ?e ?q WHERE { ?e :qty ?q } ORDER BY DESC(?q) ?e LIMIT 5",
+      "SELECT ?e ?s WHERE { ?e :site :site1 OPTIONAL { ?e :score ?s } } ORDER BY ?s ?e LIMIT 5",
+  };
+  bool saw_ordered = false;
+  for (const char* q : queries) {
+    std::string explain;
+    auto planned = run(*st, q, false, &explain);
+    auto naive = run(*st, q, true);
+    EXPECT_EQ(planned, naive) << q << "\n" << explain;
+    EXPECT_FALSE(naive.empty()) << q;
+    if (explain.find("input in key order") != std::string::npos) saw_ordered = true;
+  }
+  EXPECT_TRUE(saw_ordered) << "no query used an ordered top-k scan";
 }
 
 TEST(Planner, StatisticsComeFromSortedRuns) {
