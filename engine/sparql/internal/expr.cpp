@@ -216,6 +216,22 @@ std::optional<rdf::Term> ExprEval::eval(const CExpr& c, const Id* row) {
     }
     case ExprKind::kExists:
     case ExprKind::kNotExists: {
+      if (c.semi) {
+        SemiJoinSet& sj = *c.semi;
+        auto keyOf = [&](const Id* r) {
+          std::string k;
+          for (VarId v : sj.shared) k.append(reinterpret_cast<const char*>(&r[v]), sizeof(Id));
+          return k;
+        };
+        if (!sj.built) {
+          std::vector<Id> zero(ctx_.nvars, kAnyId), r(ctx_.nvars);
+          sj.op->open(zero.data());
+          while (sj.op->next(r.data())) sj.keys.insert(keyOf(r.data()));
+          sj.built = true;
+        }
+        bool found = sj.keys.count(keyOf(row)) != 0;
+        return boolTerm(e.kind == ExprKind::kExists ? found : !found);
+      }
       std::vector<Id> tmp(ctx_.nvars);
       c.exists->open(row);
       bool found = c.exists->next(tmp.data());

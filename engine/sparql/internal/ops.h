@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "engine/rdf/xsd.h"
@@ -37,11 +38,21 @@ class Op {
 };
 using OpPtr = std::unique_ptr<Op>;
 
+// (NOT) EXISTS decorrelated: the pattern's solutions projected on the
+// variables it shares with the outer row, computed once (ExprEval).
+struct SemiJoinSet {
+  std::vector<VarId> shared;
+  OpPtr op;
+  bool built = false;
+  std::unordered_set<std::string> keys;
+};
+
 // A compiled expression: the algebra node plus the operators of its EXISTS.
 struct CExpr {
   const Expr* e = nullptr;
   std::vector<CExpr> args;
   OpPtr exists;      // kExists / kNotExists: opened with the current row
+  std::unique_ptr<SemiJoinSet> semi;  // or this, when the pattern allows
   Id const_id = 0;   // kConstant: its id (interned at compile time)
 };
 

@@ -229,7 +229,10 @@ class Planner {
   Planner(ExecContext& ctx, ExprEval& ev, PlanOptions o) : ctx_(ctx), ev_(ev), o_(o) {}
 
   OpPtr plan(const Pattern& p, const Id* graph, const VarSet& bound);
-  CExpr compile(const Expr& e, const Id* graph);
+  // `bound`: the variables bound in every row the expression will see;
+  // `maybe`: those any row may bind (for EXISTS decorrelation); null if unknown.
+  CExpr compile(const Expr& e, const Id* graph, const VarSet* bound = nullptr,
+                const VarSet* maybe = nullptr);
 
  private:
   VarSet empty() const { return VarSet(ctx_.nvars, 0); }
@@ -272,12 +275,39 @@ std::string Planner::termLabel(const TermOrVar& t) const {
   return rdf::toNTriples(t.term.view());
 }
 
-CExpr Planner::compile(const Expr& e, const Id* graph) {
+CExpr Planner::compile(const Expr& e, const Id* graph, const VarSet* bound, const VarSet* maybe) {
   CExpr c;
   c.e = &e;
   if (e.kind == ExprKind::kConstant) c.const_id = ctx_.intern(e.constant);
-  for (const auto& a : e.args) c.args.push_back(compile(a, graph));
+  for (const auto& a : e.args) c.args.push_back(compile(a, graph, bound, maybe));
   if ((e.kind == ExprKind::kExists || e.kind == ExprKind::kNotExists) && e.pattern) {
+    // (NOT) EXISTS { triples } whose variables are either bound in every
+    // outer row or local to it: evaluate the pattern once and test each row's
+    // values against the set of its solutions (a hash semi-join), instead of
+    // one correlated evaluation per row.
+    if (bound && maybe && !o_.naive && !o_.substitute && graph == default_graph &&
+        e.pattern->kind == PatternKind::kBgp && !e.pattern->triples.empty()) {
+      VarSet pv = empty();
+      patternVars(*e.pattern, pv);
+      std::vector<VarId> shared;
+      bool ok = true;
+      for (size_t v = 0; v < pv.size(); ++v) {
+        if (!pv[v]) continue;
+        if ((*bound)[v])
+          shared.push_back(static_cast<VarId>(v));
+        else if (maybe && (*maybe)[v])
+          ok = false;  // the outer row may bind it or not: correlated only
+      }
+      if (ok && !shared.empty()) {
+        Planner p(ctx_, ev_, o_);
+        p.names = names;
+        p.default_graph = default_graph;
+        c.semi = std::make_unique<SemiJoinSet>();
+        c.semi->shared = shared;
+        c.semi->op = p.plan(*e.pattern, graph, empty());
+        return c;
+      }
+    }
     PlanOptions sub = o_;
     sub.substitute = true;
     Planner p(ctx_, ev_, sub);
@@ -453,6 +483,9 @@ OpPtr Planner::planGroup(std::vector<Atom> atoms, std::vector<const Expr*> filte
       a.range_estimate = est;
     }
   }
+  VarSet maybe = bound_in;  // every variable a row of this group may bind
+  for (const Atom& a : atoms)
+    for (size_t v = 0; v < maybe.size(); ++v) maybe[v] |= a.vars[v];
   size_t forced_index = atoms.size();
   if (forced_) {
     for (size_t k = 0; k < atoms.size(); ++k)
@@ -485,7 +518,7 @@ OpPtr Planner::planGroup(std::vector<Atom> atoms, std::vector<const Expr*> filte
       }
       if (!ready) continue;
       placed[i] = 1;
-      now.push_back(compile(*filters[i], graph));
+      now.push_back(compile(*filters[i], graph, &bound, &maybe));
     }
     if (now.empty()) return;
     if (!cur) {

@@ -131,6 +131,9 @@ TEST(Planner, HashJoinsAgreeWithNaive) {
       "SELECT ?p (COUNT(?e) AS ?n) WHERE { ?e :lot ?l ; :site ?s . ?l :product ?p } GROUP BY ?p",
       "SELECT ?e ?q WHERE { ?e :site ?s . OPTIONAL { ?e :qty ?q FILTER(isNumeric(?q)) } ?e :lot :lot5 }",
       "SELECT ?e WHERE { ?e :site ?s . FILTER NOT EXISTS { ?e :qty \"lots\" } ?e :lot ?l . ?l :product :prod3 }",
+      // EXISTS over triples evaluated once as a set (semi-join), with blank nodes.
+      "SELECT ?e WHERE { ?e :lot ?l . FILTER EXISTS { ?l :product [] } FILTER NOT EXISTS { ?e :kind :Receiving } }",
+      "SELECT ?l (COUNT(?e) AS ?n) WHERE { ?e :lot ?l FILTER NOT EXISTS { ?e :score 7 } } GROUP BY ?l",
   };
   bool saw_hash = false;
   for (const char* q : queries) {
