@@ -1086,7 +1086,9 @@ uint64_t Snapshot::count(const QuadIds& pattern) const {
   // Exact, without scanning: the run's block directory gives the size of the
   // prefix range; the delta (deletions are of run keys, additions are new)
   // adjusts it.
-  auto [perm, prefix, lower] = rangeFor(pattern);
+  const ScanRange range = rangeFor(pattern);
+  const int perm = range.perm, prefix = range.prefix;
+  const Key lower = range.lower;
   auto inDelta = [&](const std::vector<Key>& keys) {
     auto lo = std::lower_bound(keys.begin(), keys.end(), lower);
     uint64_t n = 0;
@@ -1111,7 +1113,9 @@ double Snapshot::averageMatches(const QuadIds& pattern, int pos) const {
     auto it = store_->fanout_.find(key);
     if (it != store_->fanout_.end()) return it->second;
   }
-  auto [perm, prefix, lo] = rangeFor(pattern);
+  const ScanRange range = rangeFor(pattern);
+  const int perm = range.perm, prefix = range.prefix;
+  const Key lo = range.lower;
   const QuadRun& run = *v_->runs[perm];
   uint64_t first = run.rank(lo);
   uint64_t n = run.countPrefix(lo, prefix);
