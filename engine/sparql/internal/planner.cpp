@@ -869,7 +869,9 @@ OpPtr Planner::plan(const Pattern& p, const Id* graph, const VarSet& bound) {
       // through a Project / Distinct only when Distinct is absent.
       const Pattern* q = c;
       while (q->kind == PatternKind::kProject) q = q->children[0].get();
-      if (q->kind == PatternKind::kOrderBy && p.limit >= 0 && !o_.naive) top_k_ = p.offset + p.limit;
+      // (offset + limit, saturating: the parser clamps huge numbers to INT64_MAX)
+      if (q->kind == PatternKind::kOrderBy && p.limit >= 0 && !o_.naive)
+        top_k_ = p.offset > INT64_MAX - p.limit ? INT64_MAX : p.offset + p.limit;
       OpPtr child = plan(*c, graph, bound);
       top_k_ = -1;
       double e = child->estimate;
