@@ -398,7 +398,7 @@ class TableWriter : public BufferedWriter {
   Status end() override {
     if (!started_) WEFT_TRY(start());
     buf_ += std::to_string(count_);
-    buf_ += " rows\n";
+    buf_ += count_ == 1 ? " row\n" : " rows\n";
     return flush(true);
   }
   Status boolean(bool value) override {
