@@ -1015,6 +1015,11 @@ ValueType promotedNumericType(ValueType a, ValueType b) {
   return a > b ? a : b;  // enum order is integer < decimal < float < double
 }
 
+double toEpochSeconds(const DateTime& dt) {
+  Instant i = timeOnTimeline(dt, ValueType::kDateTime);
+  return static_cast<double>(i.seconds) + static_cast<double>(i.atto) * 1e-18;
+}
+
 double toDouble(const Value& v) {
   switch (v.type) {
     case ValueType::kBoolean:

@@ -201,5 +201,8 @@ inline ValueType promotedNumericType(const Value& a, const Value& b) {
 // The value as a double (decimals rounded to nearest, big integers too);
 // booleans give 0 or 1; NaN for non-numeric values.
 double toDouble(const Value& v);
+// A dateTime as seconds since 1970-01-01T00:00:00Z on the time line, fraction
+// included (a value without a timezone is read as UTC); for range indexes.
+double toEpochSeconds(const DateTime& dt);
 
 }  // namespace weft::rdf

@@ -1140,18 +1140,6 @@ double Snapshot::averageMatches(const QuadIds& pattern, int pos) const {
   return result;
 }
 
-namespace {
-// Days from 1970-01-01 to a proleptic Gregorian date (astronomical years).
-int64_t daysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-}  // namespace
-
 std::shared_ptr<const Snapshot::ValueIndex> Snapshot::valueIndex(TermId p, TermId g,
                                                                  ValueFamily family) const {
   std::array<uint64_t, 4> key{v_->txn, p, g, static_cast<uint64_t>(family)};
@@ -1174,21 +1162,12 @@ std::shared_ptr<const Snapshot::ValueIndex> Snapshot::valueIndex(TermId p, TermI
     double k;
     if (family == ValueFamily::kNumeric) {
       if (!rdf::isNumeric(v)) continue;
-      if (v.type == rdf::ValueType::kFloat || v.type == rdf::ValueType::kDouble) {
-        k = v.number;
-      } else if (v.type == rdf::ValueType::kInteger && !v.big_integer) {
-        k = static_cast<double>(v.integer);
-      } else {
-        k = std::strtod(rdf::canonicalLexical(v).c_str(), nullptr);
-      }
+      k = rdf::toDouble(v);
       if (std::isnan(k)) continue;
     } else {
       if (v.type != rdf::ValueType::kDateTime) continue;
-      const rdf::DateTime& d = v.datetime;
-      if (d.has_timezone != (family == ValueFamily::kDateTime)) continue;
-      k = static_cast<double>(daysFromCivil(d.year, d.month, d.day)) * 86400.0 + d.hour * 3600.0 +
-          d.minute * 60.0 + d.second + static_cast<double>(d.attosecond) * 1e-18;
-      if (d.has_timezone) k -= d.tz_minutes * 60.0;
+      if (v.datetime.has_timezone != (family == ValueFamily::kDateTime)) continue;
+      k = rdf::toEpochSeconds(v.datetime);
     }
     index->entries.emplace_back(k, q.o);
     --index->others;

@@ -157,24 +157,12 @@ bool constantKey(const rdf::Term& t, bool* datetime, double* key) {
   if (!v.isValid()) return false;
   if (rdf::isNumeric(v)) {
     *datetime = false;
-    if (v.type == rdf::ValueType::kFloat || v.type == rdf::ValueType::kDouble)
-      *key = v.number;
-    else if (v.type == rdf::ValueType::kInteger && !v.big_integer)
-      *key = static_cast<double>(v.integer);
-    else
-      *key = std::strtod(rdf::canonicalLexical(v).c_str(), nullptr);
+    *key = rdf::toDouble(v);
     return !std::isnan(*key);
   }
   if (v.type == rdf::ValueType::kDateTime) {
     *datetime = true;
-    const rdf::DateTime& d = v.datetime;
-    int64_t y = d.year - (d.month <= 2);
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (d.month + (d.month > 2 ? -3 : 9)) + 2) / 5 + d.day - 1;
-    int64_t days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-    *key = static_cast<double>(days) * 86400.0 + d.hour * 3600.0 + d.minute * 60.0 + d.second;
-    if (d.has_timezone) *key -= d.tz_minutes * 60.0;
+    *key = rdf::toEpochSeconds(v.datetime);
     return true;
   }
   return false;
