@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/cli/output.h"
 #include "engine/cli/query_cmd.h"
 #include "engine/rdf/pipeline.h"
 #include "engine/rdf/syntax.h"
@@ -169,62 +170,22 @@ std::map<std::string, std::string> defaultPrefixes() {
           {"owl", "http://www.w3.org/2002/07/owl#"}};
 }
 
-// Opens an output file. A regular file (or a new one) is written under a
-// temporary name and renamed on success, so a failed write leaves no
-// half-written file; anything else (a device, a pipe) is written directly.
-struct OutFile {
-  std::FILE* f = nullptr;
-  std::string path, tmp;
-  Status open(const std::string& p) {
-    path = p;
-    struct stat st {};
-    bool special = ::stat(p.c_str(), &st) == 0 && !S_ISREG(st.st_mode);
-    tmp = special ? std::string() : p + ".tmp";
-    f = std::fopen(special ? p.c_str() : tmp.c_str(), "wb");
-    if (!f) return Status::ioError("cannot create '" + p + "': " + std::strerror(errno));
-    return Status::ok();
-  }
-  // Closes; on success renames into place, on failure removes the temporary.
-  Status close(Status s) {
-    if (std::fflush(f) != 0 && s) s = Status::ioError("cannot write '" + path + "': " + std::strerror(errno));
-    if (std::fclose(f) != 0 && s) s = Status::ioError("cannot write '" + path + "': " + std::strerror(errno));
-    if (!tmp.empty()) {
-      if (s && std::rename(tmp.c_str(), path.c_str()) != 0) s = Status::ioError("cannot rename to '" + path + "'");
-      if (!s) std::remove(tmp.c_str());
-    }
-    return s;
-  }
-};
-
-Status closeStdout(Status s) {
-  if (s && std::fflush(stdout) != 0) {
-    s = Status::ioError(std::string("cannot write to standard output: ") + std::strerror(errno));
-  }
-  return s;
-}
-
 // Where a command writes RDF: standard output (path "" or "-") or a file.
 struct RdfOutput {
-  OutFile file;
-  bool to_file = false;
+  cli::Output out;
   std::unique_ptr<rdf::QuadWriter> writer;
 
   Status open(const std::string& path, rdf::Format f) {
-    std::FILE* out = stdout;
-    to_file = !path.empty() && path != "-";
-    if (to_file) {
-      WEFT_TRY(file.open(path));
-      out = file.f;
-    }
+    WEFT_TRY(out.open(path));
     rdf::WriteOptions wo;
     wo.prefixes = defaultPrefixes();
-    writer = rdf::makeWriter(f, out, wo);
+    writer = rdf::makeWriter(f, out.f, wo);
     return Status::ok();
   }
   // Flushes the writer and closes the output; `s` is the status so far.
   Status finish(Status s) {
     if (s) s = writer->finish();
-    return to_file ? file.close(s) : closeStdout(s);
+    return out.close(s);
   }
 };
 

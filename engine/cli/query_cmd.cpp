@@ -18,6 +18,7 @@
 #include <memory>
 #include <sstream>
 
+#include "engine/cli/output.h"
 #include "engine/db/database.h"
 #include "engine/db/overlay.h"
 #include "engine/rdf/syntax.h"
@@ -62,35 +63,6 @@ Result<std::string> requestText(const char* cmd, const std::string& text, const 
   ss << in.rdbuf();
   return ss.str();
 }
-
-// Output to standard output or to a file written under a temporary name and
-// renamed on success (a failed query leaves no half-written file).
-struct Output {
-  std::FILE* f = stdout;
-  std::string path, tmp;
-  Status open(const std::string& p) {
-    if (p.empty() || p == "-") return Status::ok();
-    path = p;
-    struct stat st {};
-    bool special = ::stat(p.c_str(), &st) == 0 && !S_ISREG(st.st_mode);
-    tmp = special ? std::string() : p + ".tmp";
-    f = std::fopen(special ? p.c_str() : tmp.c_str(), "wb");
-    if (!f) return Status::ioError("cannot create '" + p + "': " + std::strerror(errno));
-    return Status::ok();
-  }
-  bool isTerminal() const { return f == stdout && isatty(STDOUT_FILENO); }
-  Status close(Status s) {
-    const std::string name = path.empty() ? "standard output" : "'" + path + "'";
-    if (std::fflush(f) != 0 && s) s = Status::ioError("cannot write to " + name + ": " + std::strerror(errno));
-    if (f == stdout) return s;
-    if (std::fclose(f) != 0 && s) s = Status::ioError("cannot write to " + name + ": " + std::strerror(errno));
-    if (!tmp.empty()) {
-      if (s && std::rename(tmp.c_str(), path.c_str()) != 0) s = Status::ioError("cannot rename to " + name);
-      if (!s) std::remove(tmp.c_str());
-    }
-    return s;
-  }
-};
 
 // Holds a run's results in memory (--repeat: every run is timed the same way,
 // and only the last one is written).

@@ -46,12 +46,9 @@ Id ExecContext::lookupOrZero(const rdf::Term& t) {
 }
 
 Id ExecContext::intern(const rdf::Term& t) {
-  if (t.kind == rdf::TermKind::kNone) return kAnyId;
-  Id id = data.lookup(t.view());
-  if (id != kAnyId) return id;
-  termKey(t, &key_);
-  auto it = local_index_.find(key_);
-  if (it != local_index_.end()) return it->second;
+  Id id = lookupOrZero(t);
+  // Not found: lookupOrZero left the term's local key in key_.
+  if (id != kAnyId || t.kind == rdf::TermKind::kNone) return id;
   Id nid = kQueryIdBits | local_.size();
   local_.push_back(t);
   local_index_.emplace(key_, nid);

@@ -23,10 +23,6 @@ std::optional<rdf::Term> boolTerm(std::optional<bool> b) {
   if (!b) return std::nullopt;
   return *b ? trueTerm() : falseTerm();
 }
-bool isComparison(ExprKind k) {
-  return k == ExprKind::kEqual || k == ExprKind::kNotEqual || k == ExprKind::kLess ||
-         k == ExprKind::kGreater || k == ExprKind::kLessEqual || k == ExprKind::kGreaterEqual;
-}
 }  // namespace
 
 bool ExprEval::test(const CExpr& c, const Id* row) {
@@ -135,34 +131,11 @@ std::optional<rdf::Term> ExprEval::eval(const CExpr& c, const Id* row) {
       if (t.kind == rdf::TermKind::kNone) return std::nullopt;
       return t;
     }
-    case ExprKind::kOr: {
-      // 17.2: true || error = true; false || error = error.
-      std::optional<bool> result = false;
-      for (const auto& a : c.args) {
-        auto v = eval(a, row);
-        std::optional<bool> b = v ? effectiveBooleanValue(*v) : std::nullopt;
-        if (b && *b) return trueTerm();
-        if (!b) result = std::nullopt;
-      }
-      return boolTerm(result);
-    }
-    case ExprKind::kAnd: {
-      std::optional<bool> result = true;
-      for (const auto& a : c.args) {
-        auto v = eval(a, row);
-        std::optional<bool> b = v ? effectiveBooleanValue(*v) : std::nullopt;
-        if (b && !*b) return falseTerm();
-        if (!b) result = std::nullopt;
-      }
-      return boolTerm(result);
-    }
-    case ExprKind::kNot: {
-      auto v = eval(c.args[0], row);
-      if (!v) return std::nullopt;
-      auto b = effectiveBooleanValue(*v);
-      if (!b) return std::nullopt;
-      return boolTerm(!*b);
-    }
+    case ExprKind::kOr:
+    case ExprKind::kAnd:
+    case ExprKind::kNot:
+      // 17.2 three-valued logic, in one place (evalBool).
+      return boolTerm(evalBool(c, row));
     case ExprKind::kEqual:
     case ExprKind::kNotEqual:
     case ExprKind::kLess:
@@ -273,9 +246,8 @@ std::optional<rdf::Term> ExprEval::eval(const CExpr& c, const Id* row) {
       if (!c.args.empty()) {
         auto v = eval(c.args[0], row);
         if (!v) return std::nullopt;
-        if (v->kind != rdf::TermKind::kLiteral ||
-            (v->datatype != rdf::kXsdString && !v->lang.empty()) ||
-            (v->datatype != rdf::kXsdString && v->lang.empty()))
+        // A simple literal or xsd:string (a language tag makes rdf:langString).
+        if (v->kind != rdf::TermKind::kLiteral || v->datatype != rdf::kXsdString)
           return std::nullopt;
         for (const auto& [k, t] : bnode_map_)
           if (k == v->value) return t;
@@ -294,7 +266,6 @@ std::optional<rdf::Term> ExprEval::eval(const CExpr& c, const Id* row) {
     if (!v) return std::nullopt;
     args.push_back(std::move(*v));
   }
-  (void)isComparison;
   return callBuiltin(e.builtin, args, ctx_.fn);
 }
 

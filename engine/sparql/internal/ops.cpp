@@ -12,11 +12,7 @@ namespace weft::sparql::internal {
 
 bool mergeCompatible(const Id* input, Id* row, size_t n) {
   for (size_t v = 0; v < n; ++v) {
-    if (input[v] == kAnyId) continue;
-    if (row[v] == kAnyId)
-      row[v] = input[v];
-    else if (row[v] != input[v])
-      return false;
+    if (input[v] != kAnyId && !bindSlot(row[v], input[v])) return false;
   }
   return true;
 }
@@ -85,14 +81,8 @@ bool ScanOp::next(Id* out) {
     std::copy(input_.begin(), input_.end(), out);
     Id vals[3] = {q.s, q.p, q.o};
     bool ok = true;
-    for (int i = 0; i < 3 && ok; ++i) {
-      if (var_[i] < 0) continue;
-      Id& slot = out[var_[i]];
-      if (slot == kAnyId)
-        slot = vals[i];
-      else if (slot != vals[i])
-        ok = false;  // the same variable twice in the pattern
-    }
+    for (int i = 0; i < 3 && ok; ++i)
+      if (var_[i] >= 0) ok = bindSlot(out[var_[i]], vals[i]);  // a variable may repeat
     if (!ok) continue;
     ++actual;
     return true;
@@ -168,14 +158,8 @@ IdQuad MergeJoinOp::patternOf(const TriplePattern& t, const Id* input, bool* dea
 bool MergeJoinOp::bindTriple(const TriplePattern& t, const IdQuad& q, Id* row) const {
   const TermOrVar* pos[3] = {&t.s, &t.p, &t.o};
   Id vals[3] = {q.s, q.p, q.o};
-  for (int i = 0; i < 3; ++i) {
-    if (!pos[i]->isVar()) continue;
-    Id& slot = row[pos[i]->var];
-    if (slot == kAnyId)
-      slot = vals[i];
-    else if (slot != vals[i])
-      return false;
-  }
+  for (int i = 0; i < 3; ++i)
+    if (pos[i]->isVar() && !bindSlot(row[pos[i]->var], vals[i])) return false;
   return true;
 }
 
@@ -310,10 +294,7 @@ bool PathOp::next(Id* out) {
     auto [a, b] = rows_[pos_++];
     std::copy(input_.begin(), input_.end(), out);
     if (var_[0] >= 0) out[var_[0]] = a;
-    if (var_[1] >= 0) {
-      if (out[var_[1]] != kAnyId && out[var_[1]] != b) continue;
-      out[var_[1]] = b;
-    }
+    if (var_[1] >= 0 && !bindSlot(out[var_[1]], b)) continue;
     ++actual;
     return true;
   }
@@ -439,15 +420,8 @@ bool HashJoinOp::emit(uint32_t r, Id* out) {
   size_t w = right_vars_.size();
   const Id* vals = inline_ ? slots_[r].v : vals_.data() + static_cast<size_t>(r) * w;
   std::copy(lrow_.begin(), lrow_.end(), out);
-  for (size_t i = 0; i < w; ++i) {
-    Id v = vals[i];
-    if (v == kAnyId) continue;
-    Id& slot = out[right_vars_[i]];
-    if (slot == kAnyId)
-      slot = v;
-    else if (slot != v)
-      return false;
-  }
+  for (size_t i = 0; i < w; ++i)
+    if (vals[i] != kAnyId && !bindSlot(out[right_vars_[i]], vals[i])) return false;
   return true;
 }
 
@@ -796,12 +770,7 @@ void OrderByOp::open(const Id* input) {
   size_t rows = 0;
   bool have_cut = false;
   double cut = 0;
-  auto asDouble = [&](Id id) {
-    rdf::Value v = rdf::parseValue(ctx_.term(id).view());
-    if (v.type == rdf::ValueType::kFloat || v.type == rdf::ValueType::kDouble) return v.number;
-    if (v.type == rdf::ValueType::kInteger && !v.big_integer) return static_cast<double>(v.integer);
-    return std::strtod(rdf::canonicalLexical(v).c_str(), nullptr);
-  };
+  auto asDouble = [&](Id id) { return rdf::toDouble(rdf::parseValue(ctx_.term(id).view())); };
   while (child_->next(row.data())) {
     ev_.newSolution();
     Id first = nk > 0 ? ev_.evalId(keys_[0], row.data()) : kAnyId;

@@ -14,6 +14,15 @@
 
 namespace weft::sparql::internal {
 
+// Binds `v` in `slot`: true if the slot was unbound or already holds `v`
+// (solution compatibility, SPARQL 1.1 section 18.3).
+inline bool bindSlot(Id& slot, Id v) {
+  if (slot == kAnyId) {
+    slot = v;
+    return true;
+  }
+  return slot == v;
+}
 // Merge `input` into `row`; false if they disagree on a variable.
 bool mergeCompatible(const Id* input, Id* row, size_t n);
 // Copies the next of the rows materialised in `rows` (n ids each) to `out`.
