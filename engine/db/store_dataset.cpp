@@ -16,19 +16,31 @@ static_assert(store::kDefaultGraph == sparql::kDefaultGraphId);
 
 namespace {
 
+// Serves quads from a buffer refilled in batches: one store call per 64 quads
+// instead of one per quad (scans are the hottest loop of most queries).
 class SnapshotCursor : public sparql::QuadCursor {
  public:
   explicit SnapshotCursor(store::Snapshot::Cursor c) : c_(std::move(c)) {}
-  store::Snapshot::Cursor& cursor() { return c_; }
+  store::Snapshot::Cursor& cursor() {
+    pos_ = len_ = 0;  // rescan: drop what was buffered
+    return c_;
+  }
   bool next(sparql::IdQuad* out) override {
-    store::QuadIds q;
-    if (!c_.next(&q)) return false;
+    if (pos_ == len_) {
+      pos_ = 0;
+      len_ = c_.nextBatch(buf_, kBatch);
+      if (len_ == 0) return false;
+    }
+    const store::QuadIds& q = buf_[pos_++];
     *out = sparql::IdQuad{q.s, q.p, q.o, q.g};
     return true;
   }
 
  private:
+  static constexpr size_t kBatch = 64;
   store::Snapshot::Cursor c_;
+  store::QuadIds buf_[kBatch];
+  size_t pos_ = 0, len_ = 0;
 };
 
 class EmptyCursor : public sparql::QuadCursor {

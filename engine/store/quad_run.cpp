@@ -207,24 +207,29 @@ bool QuadRun::Cursor::decodeNext(Key* out) {
   return true;
 }
 
-bool QuadRun::Cursor::next(Key* out) {
-  while (!done_) {
-    Key k;
+bool QuadRun::Cursor::next(Key* out) { return nextBatch(out, 1) == 1; }
+
+size_t QuadRun::Cursor::nextBatch(Key* out, size_t max) {
+  size_t n = 0;
+  while (n < max && !done_) {
+    Key& k = out[n];
     if (!decodeNext(&k)) {
       done_ = true;
-      return false;
+      break;
     }
-    if (k < lower_) continue;
-    for (int c = 0; c < prefix_len_; ++c) {
-      if (k[c] != lower_[c]) {
-        done_ = true;
-        return false;
-      }
+    if (!past_lower_) {
+      if (k < lower_) continue;
+      past_lower_ = true;
     }
-    *out = k;
-    return true;
+    bool in = true;
+    for (int c = 0; c < prefix_len_; ++c) in &= k[c] == lower_[c];
+    if (!in) {
+      done_ = true;
+      break;
+    }
+    ++n;
   }
-  return false;
+  return n;
 }
 
 void QuadRun::buildSample() {

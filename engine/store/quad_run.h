@@ -66,6 +66,8 @@ class QuadRun {
     Cursor() = default;
     Cursor(const QuadRun* run, const Key& lower, int prefix_len);
     bool next(Key* out);
+    // Up to `max` keys into out; fewer only at the end of the range.
+    size_t nextBatch(Key* out, size_t max);
 
    private:
     friend class QuadRun;
@@ -79,6 +81,7 @@ class QuadRun {
     Key prev_{};
     bool first_in_block_ = true;
     bool done_ = true;
+    bool past_lower_ = false;  // a key >= lower_ was returned: no more checks
   };
   Cursor scan(const Key& lower, int prefix_len) const { return Cursor(this, lower, prefix_len); }
   // Number of keys whose first `prefix_len` components equal lower's: two

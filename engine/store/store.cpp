@@ -1001,6 +1001,35 @@ bool Snapshot::Cursor::next(QuadIds* out) {
   return true;
 }
 
+size_t Snapshot::Cursor::nextBatch(QuadIds* out, size_t max) {
+  if (!st_) return 0;
+  State& s = *st_;
+  // No delta in the rest of the range: keys come straight from the run.
+  bool adds_left = s.ai < s.adds->size() && s.matches((*s.adds)[s.ai]);
+  if (adds_left || s.di < s.dels->size()) {
+    size_t n = 0;
+    while (n < max && next(&out[n])) ++n;
+    return n;
+  }
+  if (!s.has_rk || max == 0) return 0;
+  constexpr size_t kChunk = 64;
+  Key keys[kChunk];
+  const size_t m = std::min(max, kChunk);
+  keys[0] = s.rk;  // the run cursor is one key ahead of the output
+  size_t n = 1 + s.run.nextBatch(keys + 1, m - 1);
+  if (n == m)
+    s.advanceRun();
+  else
+    s.has_rk = false;
+  const auto& ord = kOrder[s.perm];
+  for (size_t i = 0; i < n; ++i) {
+    uint64_t q[4];
+    for (int c = 0; c < 4; ++c) q[ord[c]] = keys[i][c];
+    out[i] = QuadIds{q[0], q[1], q[2], q[3]};
+  }
+  return n;
+}
+
 Snapshot::Snapshot(std::shared_ptr<const IndexVersion> v, const StoreImpl* store)
     : v_(std::move(v)), store_(store) {}
 Snapshot::~Snapshot() = default;

@@ -59,6 +59,8 @@ class Snapshot {
     Cursor& operator=(Cursor&&) noexcept;
     ~Cursor();
     bool next(QuadIds* out);
+    // Up to `max` quads into out; fewer only at the end (then 0 after).
+    size_t nextBatch(QuadIds* out, size_t max);
 
    private:
     friend class Snapshot;

@@ -5,7 +5,7 @@
 // which leaves its variable unbound), MIN / MAX (the ORDER BY order of 15.1),
 // SAMPLE, GROUP_CONCAT (the string values joined by the separator). With no
 // GROUP BY, the whole input is one group, also when it is empty.
-#include <unordered_map>
+#include <algorithm>
 #include <unordered_set>
 
 #include "engine/sparql/internal/ops_impl.h"
@@ -24,6 +24,60 @@ struct Acc {
   std::unordered_set<std::string> distinct_rows;
 };
 
+// Group numbers by key tuple (w ids each): open addressing over the tuples
+// stored flat, so a lookup is one hash and, usually, one cache line.
+class TupleIndex {
+ public:
+  explicit TupleIndex(size_t w) : w_(w), table_(16, kEmpty) {}
+  size_t size() const { return keys_.size() / std::max<size_t>(w_, 1); }
+  const Id* key(size_t g) const { return keys_.data() + g * w_; }
+  // The group of `k`; *added tells whether it is new.
+  size_t findOrAdd(const Id* k, bool* added) {
+    if (w_ == 0) {
+      *added = count_ == 0;
+      count_ = 1;
+      return 0;
+    }
+    size_t mask = table_.size() - 1;
+    for (size_t b = hash(k) & mask;; b = (b + 1) & mask) {
+      uint32_t g = table_[b];
+      if (g == kEmpty) break;
+      if (std::equal(k, k + w_, key(g))) {
+        *added = false;
+        return g;
+      }
+    }
+    *added = true;
+    size_t g = size();
+    keys_.insert(keys_.end(), k, k + w_);
+    if (2 * (g + 1) > table_.size()) {
+      std::vector<uint32_t>(table_.size() * 2, kEmpty).swap(table_);
+      for (size_t i = 0; i <= g; ++i) place(i);
+    } else {
+      place(g);
+    }
+    return g;
+  }
+
+ private:
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+  uint64_t hash(const Id* k) const {
+    uint64_t h = 0x9E3779B97F4A7C15ull;
+    for (size_t i = 0; i < w_; ++i) h = (h ^ k[i]) * 0xFF51AFD7ED558CCDull;
+    return h ^ (h >> 32);
+  }
+  void place(size_t g) {
+    size_t mask = table_.size() - 1;
+    size_t b = hash(key(g)) & mask;
+    while (table_[b] != kEmpty) b = (b + 1) & mask;
+    table_[b] = static_cast<uint32_t>(g);
+  }
+  size_t w_;
+  size_t count_ = 0;  // w_ == 0: the one group
+  std::vector<uint32_t> table_;
+  std::vector<Id> keys_;
+};
+
 bool isStringLike(const rdf::Term& t) {
   return t.kind == rdf::TermKind::kLiteral &&
          (t.datatype == rdf::kXsdString || t.datatype == rdf::kRdfLangString);
@@ -36,31 +90,17 @@ void GroupOp::open(const Id* input) {
   pos_ = 0;
   size_t n = ctx_.nvars;
   std::vector<Id> zero(n, kAnyId), row(n);
-  std::unordered_map<std::string, size_t> index;
-  std::vector<std::vector<Id>> group_keys;
+  TupleIndex index(keys_.size());
   std::vector<std::vector<Acc>> accs;
-  std::string key;
   std::vector<Id> kv(keys_.size());
-
-  auto newGroup = [&](const std::vector<Id>& k) {
-    group_keys.push_back(k);
-    accs.emplace_back(aggs_.size());
-    return group_keys.size() - 1;
-  };
 
   child_->open(zero.data());
   while (child_->next(row.data())) {
     ev_.newSolution();
     for (size_t i = 0; i < keys_.size(); ++i) kv[i] = ev_.evalId(keys_[i], row.data());
-    key.assign(reinterpret_cast<const char*>(kv.data()), kv.size() * sizeof(Id));
-    size_t g;
-    auto it = index.find(key);
-    if (it == index.end()) {
-      g = newGroup(kv);
-      index.emplace(key, g);
-    } else {
-      g = it->second;
-    }
+    bool added;
+    size_t g = index.findOrAdd(kv.data(), &added);
+    if (added) accs.emplace_back(aggs_.size());
     for (size_t a = 0; a < aggs_.size(); ++a) {
       const Expr& ae = *aggs_[a].e;
       Acc& acc = accs[g][a];
@@ -143,12 +183,16 @@ void GroupOp::open(const Id* input) {
       }
     }
   }
-  if (group_keys.empty() && keys_.empty()) newGroup({});
+  if (accs.empty() && keys_.empty()) {  // no GROUP BY: one group, even of nothing
+    bool added;
+    index.findOrAdd(kv.data(), &added);
+    accs.emplace_back(aggs_.size());
+  }
 
-  for (size_t g = 0; g < group_keys.size(); ++g) {
+  for (size_t g = 0; g < accs.size(); ++g) {
     std::fill(row.begin(), row.end(), kAnyId);
     for (size_t i = 0; i < keys_.size(); ++i)
-      if (p_.group_vars[i] >= 0) row[p_.group_vars[i]] = group_keys[g][i];
+      if (p_.group_vars[i] >= 0) row[p_.group_vars[i]] = index.key(g)[i];
     for (size_t a = 0; a < aggs_.size(); ++a) {
       const Expr& ae = *aggs_[a].e;
       Acc& acc = accs[g][a];

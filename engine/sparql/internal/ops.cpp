@@ -380,17 +380,28 @@ void HashJoinOp::build() {
       throw Aborted{Status::aborted("hash join build side over 4 billion rows")};
   }
   size_t buckets = 16;
-  while (buckets < 2 * n) buckets <<= 1;
+  while (buckets < n + n / 2) buckets <<= 1;  // load factor at most 2/3
   mask_ = buckets - 1;
-  if (w <= 3 && !key_cols_.empty()) {
+  if (w <= kMaxInlineWidth && !key_cols_.empty()) {
     inline_ = true;
     occupied_col_ = key_cols_[0];
-    slots_.assign(buckets, InlineSlot{{kAnyId, kAnyId, kAnyId}});
-    for (size_t r = 0; r < n; ++r) {
-      const Id* v = vals_.data() + r * w;
-      size_t b = hashRight(v) & mask_;
-      while (slots_[b].v[occupied_col_] != kAnyId) b = (b + 1) & mask_;
-      for (size_t c = 0; c < w; ++c) slots_[b].v[c] = v[c];
+    nslots_ = buckets;
+    slots_.assign(buckets * w, kAnyId);
+    // Inserts go in batches whose home slots are prefetched first.
+    constexpr size_t kBatch = 16;
+    size_t home[kBatch];
+    for (size_t r0 = 0; r0 < n; r0 += kBatch) {
+      size_t m = std::min(kBatch, n - r0);
+      for (size_t i = 0; i < m; ++i) {
+        home[i] = hashRight(vals_.data() + (r0 + i) * w) & mask_;
+        __builtin_prefetch(slots_.data() + home[i] * w, 1);
+      }
+      for (size_t i = 0; i < m; ++i) {
+        const Id* v = vals_.data() + (r0 + i) * w;
+        size_t b = home[i];
+        while (slots_[b * w + occupied_col_] != kAnyId) b = (b + 1) & mask_;
+        std::copy(v, v + w, slots_.begin() + static_cast<ptrdiff_t>(b * w));
+      }
     }
     std::vector<Id>().swap(vals_);
     built_ = true;
@@ -418,8 +429,8 @@ void HashJoinOp::open(const Id* input) {
 
 bool HashJoinOp::emit(uint32_t r, Id* out) {
   size_t w = right_vars_.size();
-  const Id* vals = inline_ ? slots_[r].v : vals_.data() + static_cast<size_t>(r) * w;
-  std::copy(lrow_.begin(), lrow_.end(), out);
+  const Id* vals = inline_ ? slot(r) : vals_.data() + static_cast<size_t>(r) * w;
+  std::copy(lrow_, lrow_ + ctx_.nvars, out);
   for (size_t i = 0; i < w; ++i)
     if (vals[i] != kAnyId && !bindSlot(out[right_vars_[i]], vals[i])) return false;
   return true;
@@ -437,13 +448,13 @@ bool HashJoinOp::nextLeft() {
     while (lcount_ < kLeftBatch && left_->next(lbuf_.data() + lcount_ * n)) {
       if (inline_) {
         const Id* row = lbuf_.data() + lcount_ * n;
-        __builtin_prefetch(&slots_[hashLeft(row) & mask_]);
+        __builtin_prefetch(slot(hashLeft(row) & mask_));
       }
       ++lcount_;
     }
     if (lcount_ == 0) return false;
   }
-  std::copy(lbuf_.begin() + lpos_ * n, lbuf_.begin() + (lpos_ + 1) * n, lrow_.begin());
+  lrow_ = lbuf_.data() + lpos_ * n;  // valid until the next refill
   ++lpos_;
   return true;
 }
@@ -456,21 +467,20 @@ bool HashJoinOp::next(Id* out) {
       scan_all_ = false;
       for (VarId v : keys_) scan_all_ |= lrow_[v] == kAnyId;
       if (inline_)
-        cur_ = scan_all_ ? 0 : static_cast<uint32_t>(hashLeft(lrow_.data()) & mask_);
+        cur_ = scan_all_ ? 0 : static_cast<uint32_t>(hashLeft(lrow_) & mask_);
       else
-        cur_ = scan_all_ ? 0 : heads_[hashLeft(lrow_.data()) & mask_];
+        cur_ = scan_all_ ? 0 : heads_[hashLeft(lrow_) & mask_];
       left_active_ = true;
     }
     if (inline_) {
       // Scan the cluster from the key's home slot to the next empty slot
       // (or, with a key unbound on the left, every slot).
       // The table is at most half full, so every cluster ends.
-      size_t nslots = slots_.size();
       for (;;) {
-        if (scan_all_ && cur_ >= nslots) break;
-        const InlineSlot& sl = slots_[cur_];
+        if (scan_all_ && cur_ >= nslots_) break;
+        const Id* sl = slot(cur_);
         uint32_t r = cur_;
-        if (sl.v[occupied_col_] == kAnyId) {
+        if (sl[occupied_col_] == kAnyId) {
           if (scan_all_) {
             ++cur_;
             continue;
@@ -480,7 +490,7 @@ bool HashJoinOp::next(Id* out) {
         cur_ = scan_all_ ? cur_ + 1 : static_cast<uint32_t>((cur_ + 1) & mask_);
         bool keys_match = true;
         for (size_t k = 0; k < key_cols_.size() && !scan_all_; ++k)
-          keys_match &= sl.v[key_cols_[k]] == lrow_[keys_[k]];
+          keys_match &= sl[key_cols_[k]] == lrow_[keys_[k]];
         if (keys_match && emit(r, out)) {
           ++actual;
           return true;

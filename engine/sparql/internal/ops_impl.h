@@ -2,6 +2,8 @@
 // Internal: declarations of the operators (ops.cpp, group.cpp); see ops.h.
 #pragma once
 
+#include "engine/core/huge_pages.h"
+
 #include <algorithm>
 #include <memory>
 #include <string>
@@ -177,7 +179,7 @@ class HashJoinOp : public Op {
   HashJoinOp(ExecContext& ctx, OpPtr l, OpPtr r, std::vector<VarId> keys,
              std::vector<VarId> right_vars, const Id* graph)
       : ctx_(ctx), left_(std::move(l)), right_(std::move(r)), keys_(std::move(keys)),
-        right_vars_(std::move(right_vars)), lrow_(ctx.nvars), graph_(graph) {
+        right_vars_(std::move(right_vars)), graph_(graph) {
     children = {left_.get(), right_.get()};
     for (VarId k : keys_)
       for (size_t i = 0; i < right_vars_.size(); ++i)
@@ -189,7 +191,7 @@ class HashJoinOp : public Op {
  private:
   void build();
   bool nextLeft();
-  static constexpr size_t kLeftBatch = 16;
+  static constexpr size_t kLeftBatch = 32;
   std::vector<Id> lbuf_;
   size_t lpos_ = 0, lcount_ = 0;
   uint64_t hashLeft(const Id* row) const;
@@ -199,20 +201,20 @@ class HashJoinOp : public Op {
   OpPtr left_, right_;
   std::vector<VarId> keys_, right_vars_;
   std::vector<size_t> key_cols_;
-  std::vector<Id> lrow_;
+  const Id* lrow_ = nullptr;  // the current left row, in lbuf_
   bool built_ = false;
   const Id* graph_;
   Id built_graph_ = kAnyId;
   std::vector<Id> vals_;          // right rows, right_vars_.size() ids each
   std::vector<uint32_t> heads_, next_;
-  // Rows of at most three columns with a key: an open-addressing table that
-  // holds the rows themselves (linear probing keeps equal keys together),
-  // so a probe touches one cache line instead of three.
-  struct InlineSlot {
-    Id v[3];
-  };
+  // Rows of at most four columns with a key: an open-addressing table that
+  // holds the rows themselves, `w` ids per slot (linear probing keeps equal
+  // keys together), so a probe touches one cache line instead of three.
+  static constexpr size_t kMaxInlineWidth = 4;
   bool inline_ = false;
-  std::vector<InlineSlot> slots_;
+  std::vector<Id, core::HugePageAllocator<Id>> slots_;  // nslots_ * width ids
+  size_t nslots_ = 0;
+  const Id* slot(size_t b) const { return slots_.data() + b * right_vars_.size(); }
   size_t occupied_col_ = 0;       // a key column: never 0 in a used slot
   uint64_t mask_ = 0;
   bool left_active_ = false;

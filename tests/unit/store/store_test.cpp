@@ -495,3 +495,64 @@ TEST(Store, BulkLoadsMergeIntoRuns) {
   }
   Store::setMinCompactionForTesting(200000);
 }
+
+// nextBatch (the fast path for scans with no delta in range, and the
+// fallback through next() otherwise) returns exactly what next() returns,
+// for every batch size, every pattern shape, and runs with and without a
+// delta of additions and deletions on top.
+TEST(Store, BatchedScansMatchSingleSteps) {
+  Store::setMinCompactionForTesting(1000);
+  auto st = Store::openMemory();
+  std::mt19937 rng(7);
+  auto quad = [&](int i) {
+    return Q("http://ex/s" + std::to_string(i % 97), "http://ex/p" + std::to_string(i % 3),
+             rdf::Term::literal(std::to_string(i % 211)), i % 5 == 0 ? "http://ex/g" : "");
+  };
+  auto check = [&](const char* stage) {
+    auto snap = st->snapshot();
+    for (int mask = 0; mask < 16; ++mask) {
+      rdf::Quad ref = quad(static_cast<int>(rng() % 3000));
+      QuadIds pat;
+      if (mask & 1) pat.s = snap->lookup(ref.s.view());
+      if (mask & 2) pat.p = snap->lookup(ref.p.view());
+      if (mask & 4) pat.o = snap->lookup(ref.o.view());
+      if (mask & 8) pat.g = snap->lookup(ref.g.view());
+      std::vector<QuadIds> want;
+      auto c = snap->scan(pat);
+      QuadIds q;
+      while (c.next(&q)) want.push_back(q);
+      for (size_t batch : {1, 2, 63, 64, 65, 1000}) {
+        std::vector<QuadIds> got(batch);
+        std::vector<QuadIds> all;
+        auto b = snap->scan(pat);
+        size_t n;
+        while ((n = b.nextBatch(got.data(), batch)) > 0) {
+          ASSERT_LE(n, batch);
+          all.insert(all.end(), got.begin(), got.begin() + static_cast<ptrdiff_t>(n));
+        }
+        ASSERT_EQ(all.size(), want.size()) << stage << " mask " << mask << " batch " << batch;
+        for (size_t i = 0; i < all.size(); ++i)
+          ASSERT_TRUE(all[i] == want[i]) << stage << " mask " << mask << " batch " << batch << " at " << i;
+      }
+    }
+  };
+  {
+    auto txn = st->begin();
+    for (int i = 0; i < 3000; ++i) ASSERT_TRUE(txn.value()->add(quad(i).view()).isOk());
+    ASSERT_TRUE(txn.value()->commit().isOk());
+  }
+  ASSERT_EQ(st->stats().delta_quads, 0u);
+  check("runs only");
+  {
+    auto txn = st->begin();
+    for (int i = 0; i < 40; ++i) {
+      ASSERT_TRUE(txn.value()->remove(quad(static_cast<int>(rng() % 3000)).view()).isOk());
+      ASSERT_TRUE(txn.value()->add(Q("http://ex/s" + std::to_string(i), "http://ex/p1",
+                                     rdf::Term::literal("new" + std::to_string(i))).view()).isOk());
+    }
+    ASSERT_TRUE(txn.value()->commit().isOk());
+  }
+  ASSERT_GT(st->stats().delta_quads, 0u);
+  check("runs and delta");
+  Store::setMinCompactionForTesting(200000);
+}
