@@ -9,6 +9,8 @@ pkgs=(
   libsqlite3-dev zlib1g-dev libcli11-dev
   libpcre2-dev                  # SPARQL REGEX / REPLACE (XPath regular expressions)
   libssl-dev                    # SPARQL MD5 / SHA* (libcrypto)
+  libxml2-dev                   # RML XML sources: XPath 1.0 (libxml2)
+  liblzma-dev                   # RML sources compressed as tar.xz
   libgtest-dev libgmock-dev
   clang-14 libclang-rt-14-dev   # libFuzzer targets (a short fuzz run is part of the tests)
   time                          # /usr/bin/time in the e2e and benchmark scripts

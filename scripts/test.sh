@@ -37,11 +37,17 @@ build/release/tests/conformance/jsonld_conformance | grep -E '(passed|skipped)' 
 for suite in sparql10-syntax sparql10-eval sparql11-query sparql11-update sparql11-results; do
   build/release/tests/conformance/sparql_conformance "$suite" | grep -E '^(suite|skipped)' || true
 done
+for suite in rml-core rml-io rml-fnml rml-legacy r2rml rml-lv; do
+  build/release/tests/conformance/rml_conformance "$suite" | grep -E '^(suite|skipped)' || true
+done
+[ -x build/release/tests/conformance/jsonpath_conformance ] &&
+  { build/release/tests/conformance/jsonpath_conformance | grep -E '^(suite|skipped)' || true; }
 
 if [ "${WEFT_SKIP_ASAN:-0}" != 1 ]; then
   echo "== 2/3 debug + ASan/UBSan build, unit tests"
   cmake --preset debug-asan >/dev/null
-  cmake --build --preset debug-asan -j"$jobs" --target unit_core unit_rdf unit_store unit_sparql unit_db
+  cmake --build --preset debug-asan -j"$jobs" --target unit_core unit_rdf unit_store unit_sparql unit_db \
+    unit_jsonpath unit_sources unit_fnml unit_map
   ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build/debug-asan --output-on-failure -j"$jobs" -L unit 2>&1 | tee "$log"
   count
 else

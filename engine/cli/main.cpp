@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "engine/cli/output.h"
+#include "engine/cli/map_cmd.h"
 #include "engine/cli/query_cmd.h"
 #include "engine/rdf/pipeline.h"
 #include "engine/rdf/syntax.h"
@@ -436,6 +437,8 @@ int main(int argc, char** argv) {
 
   cli::QueryFlags qf;
   auto* query = cli::addQueryCommand(app, qf);
+  cli::MapFlags mf;
+  auto* mapc = cli::addMapCommand(app, mf);
   cli::UpdateFlags uf;
   auto* update = cli::addUpdateCommand(app, uf);
 
@@ -453,6 +456,7 @@ int main(int argc, char** argv) {
   if (check->parsed()) return cmdCheck(store_dir);
   if (conv->parsed()) return cmdConvert(rf, to, conv_in, conv_out);
   if (query->parsed()) return cli::cmdQuery(qf);
+  if (mapc->parsed()) return cli::cmdMap(mf);
   if (update->parsed()) return cli::cmdUpdate(uf);
   return 2;
 }

@@ -412,4 +412,34 @@ bool equivalentResults(const ResultSet& expected, const ResultSet& actual, bool 
   return false;
 }
 
+namespace {
+class ResultSetWriter : public ResultWriter {
+ public:
+  explicit ResultSetWriter(ResultSet* out) : out_(out) {}
+  Status begin(const std::vector<std::string>& vars) override {
+    *out_ = ResultSet();
+    out_->vars = vars;
+    return Status::ok();
+  }
+  Status row(std::span<const rdf::Term> values) override {
+    out_->rows.emplace_back(values.begin(), values.end());
+    return Status::ok();
+  }
+  Status end() override { return Status::ok(); }
+  Status boolean(bool value) override {
+    *out_ = ResultSet();
+    out_->is_boolean = true;
+    out_->boolean = value;
+    return Status::ok();
+  }
+
+ private:
+  ResultSet* out_;
+};
+}  // namespace
+
+std::unique_ptr<ResultWriter> makeResultSetWriter(ResultSet* out) {
+  return std::make_unique<ResultSetWriter>(out);
+}
+
 }  // namespace weft::sparql

@@ -48,6 +48,9 @@ struct ResultSet {
   std::vector<std::vector<rdf::Term>> rows;  // each of vars.size(); kNone = unbound
 };
 
+// A writer that keeps the whole result in *out (tests, small results).
+std::unique_ptr<ResultWriter> makeResultSetWriter(ResultSet* out);
+
 // Parse a result document (kJson, kXml, kCsv, kTsv).
 Result<ResultSet> parseResults(std::string_view text, ResultFormat f);
 // A result set written in the rs: vocabulary

@@ -556,6 +556,8 @@ const FuzzTarget kFuzzTargets[] = {
     {"fuzz_trig", fuzzOneTriG},         {"fuzz_rdfxml", fuzzOneRdfXml}, {"fuzz_jsonld", fuzzOneJsonLd},
     {"fuzz_xsd", fuzzOneXsd},           {"fuzz_sparql_parse", fuzzOneSparqlParse},
     {"fuzz_sparql_eval", fuzzOneSparqlEval},
+    {"fuzz_mapping", fuzzOneMapping},   {"fuzz_jsonpath", fuzzOneJsonPath}, {"fuzz_csv", fuzzOneCsv},
+    {"fuzz_xml", fuzzOneXml},           {"fuzz_fnml", fuzzOneFnml},
     {nullptr, nullptr},
 };
 

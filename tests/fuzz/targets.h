@@ -22,6 +22,13 @@ int fuzzOneXsd(const uint8_t* data, size_t size);
 // SPARQL: the query / update parser, and query evaluation (naive vs planned).
 int fuzzOneSparqlParse(const uint8_t* data, size_t size);
 int fuzzOneSparqlEval(const uint8_t* data, size_t size);
+// The mapping layer: mapping documents, JSONPath, the CSV / XML sources and
+// the function library (one file each: targets_<name>.cpp).
+int fuzzOneMapping(const uint8_t* data, size_t size);
+int fuzzOneJsonPath(const uint8_t* data, size_t size);
+int fuzzOneCsv(const uint8_t* data, size_t size);
+int fuzzOneXml(const uint8_t* data, size_t size);
+int fuzzOneFnml(const uint8_t* data, size_t size);
 
 struct FuzzTarget {
   const char* name;  // executable name, also the seeds/ and regress/ folder name

@@ -1,0 +1,11 @@
+// SPDX-License-Identifier: Apache-2.0
+// libFuzzer entry for fuzz_jsonpath; the logic is weft::fuzz::fuzzOneJsonPath
+// (targets_jsonpath.cpp).
+#include <cstddef>
+#include <cstdint>
+
+#include "tests/fuzz/targets.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  return weft::fuzz::fuzzOneJsonPath(data, size);
+}
