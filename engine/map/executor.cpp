@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "engine/map/internal/dedupe.h"
 #include "engine/map/internal/functions.h"
 #include "engine/map/internal/view.h"
 #include "engine/map/loader.h"
@@ -233,7 +234,7 @@ class Evaluator {
         return true;
       }
       case TermMap::Kind::kReference: {
-        const std::vector<sources::Value>* vals;
+        const std::vector<sources::Value>* vals = nullptr;
         if (Status st = src_.values(b.refs[0], &vals); !st) return fail(tm, st.message(), err);
         for (const auto& v : *vals)
           if (!makeTerm(b, v.text, &v, out, err)) return false;
@@ -402,66 +403,10 @@ class Evaluator {
   std::string buf_;
 };
 
-// Exact duplicate elimination over the quads' N-Quads text, by 128-bit
-// fingerprints (two independent 64-bit hashes) in a flat table.
-class Deduper {
- public:
-  bool insert(const rdf::QuadView& q) {
-    key_.clear();
-    for (const rdf::TermView* t : {&q.s, &q.p, &q.o, &q.g}) {
-      key_ += static_cast<char>('0' + static_cast<int>(t->kind));
-      key_ += t->value;
-      key_ += '\x1f';
-      key_ += t->datatype;
-      key_ += '\x1f';
-      key_ += t->lang;
-      key_ += '\x1e';
-    }
-    uint64_t a = 0xcbf29ce484222325ull, b = 0x84222325cbf29ce4ull;
-    for (unsigned char c : key_) {
-      a = (a ^ c) * 0x100000001b3ull;
-      b = (b + c) * 0x9E3779B97F4A7C15ull;
-      b ^= b >> 29;
-    }
-    if (a == 0 && b == 0) a = 1;
-    if ((count_ + 1) * 2 > slots_.size()) grow();
-    size_t mask = slots_.size() - 1;
-    for (size_t i = (a ^ (b >> 7)) & mask;; i = (i + 1) & mask) {
-      auto& s = slots_[i];
-      if (s.a == 0 && s.b == 0) {
-        s = {a, b};
-        ++count_;
-        return true;
-      }
-      if (s.a == a && s.b == b) return false;
-    }
-  }
-  size_t bytes() const { return slots_.size() * sizeof(Slot); }
-
- private:
-  struct Slot {
-    uint64_t a = 0, b = 0;
-  };
-  void grow() {
-    std::vector<Slot> old(std::max<size_t>(1024, slots_.size() * 2));
-    old.swap(slots_);
-    size_t mask = slots_.size() - 1;
-    for (auto& s : old) {
-      if (s.a == 0 && s.b == 0) continue;
-      size_t i = (s.a ^ (s.b >> 7)) & mask;
-      while (slots_[i].a != 0 || slots_[i].b != 0) i = (i + 1) & mask;
-      slots_[i] = s;
-    }
-  }
-  std::vector<Slot> slots_;
-  size_t count_ = 0;
-  std::string key_;
-};
-
 class Runner {
  public:
   Runner(const Mapping& m, const RunOptions& opts, rdf::QuadSink& out, RunStats* stats)
-      : m_(m), opts_(opts), out_(out), stats_(*stats) {}
+      : m_(m), opts_(opts), out_(out), stats_(*stats), dedupe_(opts.memory_limit / 4 * 3) {}
 
   Status run() {
     if (opts_.skip_errors && !opts_.rejects_path.empty()) {
@@ -470,6 +415,9 @@ class Runner {
     }
     Status st;
     for (size_t i = 0; i < m_.maps.size() && st; ++i) st = runMap(i);
+    // Quads set aside by duplicate elimination once its table was full.
+    if (st && opts_.dedupe) st = flush();
+    if (st && opts_.dedupe) st = dedupe_.finish(out_, &stats_.duplicates, &stats_.quads);
     if (rejects_ && std::fclose(rejects_) != 0 && st) st = Status::ioError("error writing the rejects file");
     rejects_ = nullptr;
     return st;
@@ -503,14 +451,43 @@ class Runner {
     return Status::ok();
   }
 
+  // Quads wait in a small queue so duplicate elimination can fingerprint
+  // and prefetch a batch before probing its table (one memory latency per
+  // batch instead of per quad); flush() keeps their order.
   Status emit(const rdf::Term& s, const rdf::Term& p, const rdf::Term& o, const rdf::Term* g) {
-    rdf::QuadView q{s.view(), p.view(), o.view(), g ? g->view() : rdf::TermView()};
-    if (opts_.dedupe && !dedupe_.insert(q)) {
-      ++stats_.duplicates;
-      return Status::ok();
+    if (!opts_.dedupe) {
+      ++stats_.quads;
+      return out_.quad(rdf::QuadView{s.view(), p.view(), o.view(), g ? g->view() : rdf::TermView()});
     }
-    ++stats_.quads;
-    return out_.quad(q);
+    rdf::Quad& q = queue_[nqueue_++];
+    q.s = s;
+    q.p = p;
+    q.o = o;
+    if (g) q.g = *g;
+    else q.g = rdf::Term();
+    return nqueue_ == kQueue ? flush() : Status::ok();
+  }
+
+  Status flush() {
+    internal::Deduper::Fp fps[kQueue];
+    for (size_t i = 0; i < nqueue_; ++i) {
+      fps[i] = internal::Deduper::fingerprint(queue_[i].view());
+      dedupe_.prefetch(fps[i]);
+    }
+    size_t n = nqueue_;
+    nqueue_ = 0;
+    for (size_t i = 0; i < n; ++i) {
+      rdf::QuadView q = queue_[i].view();
+      auto v = dedupe_.insert(fps[i], q);
+      if (!v.isOk()) return v.status();
+      if (v.value() == internal::Deduper::Verdict::kDuplicate) {
+        ++stats_.duplicates;
+      } else if (v.value() == internal::Deduper::Verdict::kNew) {
+        ++stats_.quads;
+        if (Status st = out_.quad(q); !st) return st;
+      }
+    }
+    return Status::ok();
   }
 
   Status buildJoin(const ObjectMap& om, const std::string& key, const std::string& child_where) {
@@ -738,7 +715,10 @@ class Runner {
   RunStats& stats_;
   std::FILE* rejects_ = nullptr;
   std::map<std::string, Join> joins_;
-  Deduper dedupe_;
+  internal::Deduper dedupe_;
+  static constexpr size_t kQueue = 64;
+  rdf::Quad queue_[kQueue];
+  size_t nqueue_ = 0;
   std::vector<rdf::Quad> pending_;
   size_t npending_ = 0;
 };

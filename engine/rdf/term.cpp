@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "engine/rdf/term.h"
 
+#include <array>
+#include <cstdint>
 #include <cstdio>
 #include <tuple>
 
@@ -15,37 +17,57 @@ bool operator<(const Quad& a, const Quad& b) {
   return std::tie(a.g, a.s, a.p, a.o) < std::tie(b.g, b.s, b.p, b.o);
 }
 
+namespace {
+// Byte classes for the N-Triples writers: 1 = escaped in a string literal,
+// 2 = escaped in an IRI. Runs of other bytes are appended in one go (the
+// writers are on the hot path of every export and mapping run).
+constexpr std::array<uint8_t, 256> kEscape = [] {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[c] = 1 | 2;
+  t[0x20] = 2;
+  t[0x7f] = 1;
+  t['"'] = 1 | 2;
+  t['\\'] = 1 | 2;
+  for (char c : {'<', '>', '{', '}', '|', '^', '`'}) t[static_cast<unsigned char>(c)] = 2;
+  return t;
+}();
+
+void appendUchar(std::string& out, unsigned char c) {
+  static const char* kHex = "0123456789ABCDEF";
+  char buf[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+  out.append(buf, 6);
+}
+}  // namespace
+
 void appendEscapedString(std::string& out, std::string_view s) {
-  for (unsigned char c : s) {
+  size_t run = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (!(kEscape[c] & 1)) continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04X", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
+      default: appendUchar(out, c);
     }
   }
+  out.append(s.data() + run, s.size() - run);
 }
 
+// Characters not allowed in IRIREF are written as UCHAR escapes.
 void appendEscapedIri(std::string& out, std::string_view s) {
-  for (unsigned char c : s) {
-    // Characters not allowed in IRIREF are written as UCHAR escapes.
-    if (c <= 0x20 || c == '<' || c == '>' || c == '"' || c == '{' || c == '}' ||
-        c == '|' || c == '^' || c == '`' || c == '\\') {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04X", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
+  size_t run = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (!(kEscape[c] & 2)) continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    appendUchar(out, c);
   }
+  out.append(s.data() + run, s.size() - run);
 }
 
 void appendNTriples(std::string& out, const TermView& t) {

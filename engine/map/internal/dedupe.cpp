@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: Apache-2.0
+// Bounded-memory exact duplicate elimination (see dedupe.h).
+#include "engine/map/internal/dedupe.h"
+
+#include <cerrno>
+#include <cstring>
+#include <string_view>
+
+namespace weft::map::internal {
+
+namespace {
+
+inline uint64_t rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+inline uint64_t fmix(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdull;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ull;
+  x ^= x >> 33;
+  return x;
+}
+
+// Two 64-bit lanes over the bytes of a term, 8 at a time; lengths and term
+// kinds are mixed in so "ab"+"c" and "a"+"bc" differ.
+struct Fingerprint {
+  uint64_t a = 0x243F6A8885A308D3ull, b = 0x13198A2E03707344ull;
+  void word(uint64_t w) {
+    a = rotl((a ^ w) * 0x9E3779B97F4A7C15ull, 29);
+    b = rotl(b + w * 0xC2B2AE3D27D4EB4Full, 31) * 0x165667B19E3779F9ull;
+  }
+  void bytes(std::string_view s) {
+    size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+      uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      word(w);
+    }
+    uint64_t w = 0;
+    std::memcpy(&w, s.data() + i, s.size() - i);
+    word(w ^ (static_cast<uint64_t>(s.size()) << 56));
+  }
+  void term(const rdf::TermView& t) {
+    word(static_cast<uint64_t>(t.kind) + 0x100);
+    bytes(t.value);
+    if (t.kind == rdf::TermKind::kLiteral) {
+      bytes(t.datatype);
+      bytes(t.lang);
+    }
+  }
+  void finish() {
+    uint64_t x = fmix(a ^ rotl(b, 17)), y = fmix(b + rotl(a, 41));
+    a = x;
+    b = y;
+    if (a == 0 && b == 0) a = 1;  // (0, 0) marks an empty slot
+  }
+};
+
+void putString(std::string& out, std::string_view s) {
+  uint32_t n = static_cast<uint32_t>(s.size());
+  out.append(reinterpret_cast<const char*>(&n), 4);
+  out.append(s);
+}
+
+// Reads a spill file back in 1 MiB chunks; records are parsed in place.
+class ChunkReader {
+ public:
+  explicit ChunkReader(std::FILE* f) : f_(f), buf_(1 << 20) {}
+  // The next n bytes, or nullptr at the end of the file (or on a short read).
+  const char* take(size_t n) {
+    if (end_ - pos_ < n) {
+      std::memmove(buf_.data(), buf_.data() + pos_, end_ - pos_);
+      end_ -= pos_;
+      pos_ = 0;
+      if (buf_.size() < n) buf_.resize(n);
+      end_ += std::fread(buf_.data() + end_, 1, buf_.size() - end_, f_);
+      if (end_ < n) return nullptr;
+    }
+    const char* p = buf_.data() + pos_;
+    pos_ += n;
+    return p;
+  }
+  bool string(std::string_view* s) {
+    const char* p = take(4);
+    if (!p) return false;
+    uint32_t n;
+    std::memcpy(&n, p, 4);
+    const char* q = take(n);
+    if (!q && n > 0) return false;
+    *s = std::string_view(q ? q : "", n);
+    return true;
+  }
+
+ private:
+  std::FILE* f_;
+  std::vector<char> buf_;
+  size_t pos_ = 0, end_ = 0;
+};
+
+}  // namespace
+
+Deduper::Deduper(size_t memory_bytes) : budget_(memory_bytes) { grow(1 << 16); }
+
+Deduper::~Deduper() {
+  for (std::FILE* f : parts_)
+    if (f) std::fclose(f);
+}
+
+void Deduper::grow(size_t n) {
+  std::vector<Slot, core::HugePageAllocator<Slot>> old(n);
+  old.swap(slots_);
+  count_ = 0;
+  for (const Slot& s : old)
+    if (s.a != 0 || s.b != 0) {
+      bool found;
+      tableInsert(s.a, s.b, &found);
+    }
+}
+
+bool Deduper::tableInsert(uint64_t a, uint64_t b, bool* found) {
+  size_t mask = slots_.size() - 1;
+  for (size_t i = (a ^ (b >> 13)) & mask;; i = (i + 1) & mask) {
+    Slot& s = slots_[i];
+    if (s.a == 0 && s.b == 0) {
+      s.a = a;
+      s.b = b;
+      ++count_;
+      *found = false;
+      return true;
+    }
+    if (s.a == a && s.b == b) {
+      *found = true;
+      return true;
+    }
+  }
+}
+
+bool Deduper::tableContains(uint64_t a, uint64_t b) const {
+  size_t mask = slots_.size() - 1;
+  for (size_t i = (a ^ (b >> 13)) & mask;; i = (i + 1) & mask) {
+    const Slot& s = slots_[i];
+    if (s.a == 0 && s.b == 0) return false;
+    if (s.a == a && s.b == b) return true;
+  }
+}
+
+Deduper::Fp Deduper::fingerprint(const rdf::QuadView& q) {
+  Fingerprint fp;
+  fp.term(q.s);
+  fp.term(q.p);
+  fp.term(q.o);
+  fp.term(q.g);
+  fp.finish();
+  return Fp{fp.a, fp.b};
+}
+
+void Deduper::prefetch(const Fp& fp) const {
+  __builtin_prefetch(&slots_[(fp.a ^ (fp.b >> 13)) & (slots_.size() - 1)]);
+}
+
+Result<Deduper::Verdict> Deduper::insert(const Fp& fp, const rdf::QuadView& q) {
+  if (!full_ && (count_ + 1) * 10 > slots_.size() * 7) {
+    // Doubling holds old and new tables at once: 3x the old size.
+    size_t next = slots_.size() * 2;
+    if ((slots_.size() + next) * sizeof(Slot) <= budget_) grow(next);
+    else full_ = true;
+  }
+  if (!full_) {
+    bool found;
+    tableInsert(fp.a, fp.b, &found);
+    return found ? Verdict::kDuplicate : Verdict::kNew;
+  }
+  if (tableContains(fp.a, fp.b)) return Verdict::kDuplicate;
+  if (Status st = spill(q, fp.a, fp.b); !st) return st;
+  return Verdict::kDeferred;
+}
+
+Status Deduper::spill(const rdf::QuadView& q, uint64_t a, uint64_t b) {
+  int p = static_cast<int>(b >> 58);
+  if (!parts_[p]) {
+    parts_[p] = std::tmpfile();
+    if (!parts_[p]) return Status::ioError(std::string("cannot create a temporary file: ") + std::strerror(errno));
+  }
+  buf_.clear();
+  buf_.append(reinterpret_cast<const char*>(&a), 8);
+  buf_.append(reinterpret_cast<const char*>(&b), 8);
+  for (const rdf::TermView* t : {&q.s, &q.p, &q.o, &q.g}) {
+    buf_ += static_cast<char>(t->kind);
+    putString(buf_, t->value);
+    putString(buf_, t->datatype);
+    putString(buf_, t->lang);
+  }
+  if (std::fwrite(buf_.data(), 1, buf_.size(), parts_[p]) != buf_.size())
+    return Status::ioError(std::string("cannot write a temporary file: ") + std::strerror(errno));
+  ++deferred_;
+  return Status::ok();
+}
+
+Status Deduper::finish(rdf::QuadSink& out, uint64_t* duplicates, uint64_t* sent) {
+  // The table is no longer needed: its memory goes to the partitions.
+  std::vector<Slot, core::HugePageAllocator<Slot>>().swap(slots_);
+  full_ = false;
+  for (std::FILE*& f : parts_) {
+    if (!f) continue;
+    if (std::fflush(f) != 0 || std::fseek(f, 0, SEEK_SET) != 0)
+      return Status::ioError(std::string("cannot read back a temporary file: ") + std::strerror(errno));
+    grow(1 << 16);  // this partition's fingerprints
+    ChunkReader in(f);
+    // Views into the reader's buffer: a record is parsed whole before the
+    // next take(), but a refill may move the buffer, so copy into strings.
+    std::string vals[4][3];
+    for (;;) {
+      const char* h = in.take(16);
+      if (!h) break;
+      uint64_t a, b;
+      std::memcpy(&a, h, 8);
+      std::memcpy(&b, h + 8, 8);
+      rdf::TermKind kinds[4];
+      for (int t = 0; t < 4; ++t) {
+        const char* k = in.take(1);
+        if (!k) return Status::ioError("truncated temporary file");
+        kinds[t] = static_cast<rdf::TermKind>(*k);
+        for (int c = 0; c < 3; ++c) {
+          std::string_view sv;
+          if (!in.string(&sv)) return Status::ioError("truncated temporary file");
+          vals[t][c].assign(sv);
+        }
+      }
+      if ((count_ + 1) * 10 > slots_.size() * 7) grow(slots_.size() * 2);
+      bool found;
+      tableInsert(a, b, &found);
+      if (found) {
+        ++*duplicates;
+        continue;
+      }
+      rdf::TermView tv[4];
+      for (int t = 0; t < 4; ++t) tv[t] = rdf::TermView{kinds[t], vals[t][0], vals[t][1], vals[t][2]};
+      if (Status st = out.quad(rdf::QuadView{tv[0], tv[1], tv[2], tv[3]}); !st) return st;
+      ++*sent;
+    }
+    std::fclose(f);
+    f = nullptr;
+    std::vector<Slot, core::HugePageAllocator<Slot>>().swap(slots_);
+  }
+  return Status::ok();
+}
+
+}  // namespace weft::map::internal
