@@ -146,6 +146,15 @@ int cmdMap(const MapFlags& f) {
                  f.dry_run ? "made (dry run: nothing written)" : "written",
                  static_cast<unsigned long long>(stats.duplicates), static_cast<unsigned long long>(stats.rejects), t,
                  t > 0 ? static_cast<double>(stats.quads) / t : 0.0);
+    if (stats.spilled_quads || stats.spilled_joins)
+      std::fprintf(stderr,
+                   "weft map: over --memory-limit %s: %llu quads waited in temporary files for duplicate "
+                   "elimination, %llu joins ran partition by partition\n",
+                   f.memory_limit.c_str(), static_cast<unsigned long long>(stats.spilled_quads),
+                   static_cast<unsigned long long>(stats.spilled_joins));
+    if (stats.dropped_terms)
+      std::fprintf(stderr, "weft map: %llu terms with an invalid IRI were left out (legacy rml.io mapping)\n",
+                   static_cast<unsigned long long>(stats.dropped_terms));
   }
   return 0;
 }

@@ -15,6 +15,7 @@
 
 #include "engine/map/internal/dedupe.h"
 #include "engine/map/internal/functions.h"
+#include "engine/map/internal/join.h"
 #include "engine/map/internal/view.h"
 #include "engine/map/loader.h"
 #include "engine/rdf/iri.h"
@@ -417,6 +418,7 @@ class Runner {
     for (size_t i = 0; i < m_.maps.size() && st; ++i) st = runMap(i);
     // Quads set aside by duplicate elimination once its table was full.
     if (st && opts_.dedupe) st = flush();
+    stats_.spilled_quads = dedupe_.deferred();
     if (st && opts_.dedupe) st = dedupe_.finish(out_, &stats_.duplicates, &stats_.quads);
     if (rejects_ && std::fclose(rejects_) != 0 && st) st = Status::ioError("error writing the rejects file");
     rejects_ = nullptr;
@@ -424,10 +426,6 @@ class Runner {
   }
 
  private:
-  struct Join {
-    // Parent values (joined by \x1f) -> parent subjects.
-    std::unordered_map<std::string, std::vector<rdf::Term>> table;
-  };
 
   std::string baseOf(const TriplesMap& tm) const { return tm.base.empty() ? m_.base : tm.base; }
   // Legacy rml.io gives only SQL (R2RML) and RDF values natural datatypes.
@@ -503,7 +501,14 @@ class Runner {
       if (Status st = ps.bind(om.joins[i].parent, &keys[i]); !st)
         return Status::invalidArgument(child_where + ": parent " + st.message());
     Evaluator ev(ps, baseOf(parent), natural(parent), m_.legacy, &stats_.dropped_terms);
-    Join& j = joins_[key];
+    // The joins share a quarter of the memory budget (the rest is for
+    // duplicate elimination); a table past its share spills to disk.
+    size_t used = 0;
+    for (auto& [k, t] : joins_) used += t->bytes();
+    size_t share = opts_.memory_limit / 4;
+    auto table = std::make_unique<internal::JoinTable>(share > used + (1 << 20) ? share - used : (1 << 20));
+    internal::JoinTable& j = *table;
+    joins_[key] = std::move(table);
     TermList subjects;
     std::vector<TermList> kv(keys.size());
     for (;;) {
@@ -517,15 +522,13 @@ class Runner {
         kv[i].clear();
         ok = ev.eval(keys[i], &kv[i], &err);
       }
-      if (!ok) {
-        if (Status st = recordError(ps, parent, err); !st) return st;
-        continue;
-      }
-      if (subjects.empty()) continue;
+      // A bad parent record is reported by the parent map's own pass.
+      if (!ok || subjects.empty()) continue;
+      Status add;
       forEachKey(kv, [&](const std::string& k) {
-        auto& v = j.table[k];
-        for (size_t s = 0; s < subjects.size(); ++s) v.push_back(subjects[s]);
+        for (size_t s = 0; s < subjects.size() && add; ++s) add = j.add(k, subjects[s].view());
       });
+      if (!add) return add;
     }
     return Status::ok();
   }
@@ -637,6 +640,7 @@ class Runner {
       // the caller discards its output: a rolled-back transaction).
       const bool hold = opts_.skip_errors;
       npending_ = 0;
+      probes_.clear();
       Status sink_status;
       auto add = [&](const rdf::Term& s, const rdf::Term& p, const rdf::Term& o, const TermList& gs) {
         size_t ng = gs.empty() ? 1 : gs.size();
@@ -684,12 +688,32 @@ class Runner {
               ok = ev.eval(bo.child_keys[j], &keyvals[j], &err);
             }
             if (!ok) break;
-            const Join& jt = joins_[bo.join_key];
-            forEachKey(keyvals, [&](const std::string& k) {
-              auto it = jt.table.find(k);
-              if (it == jt.table.end()) return;
-              for (auto& t : it->second) objs.push() = t;
-            });
+            internal::JoinTable& jt = *joins_[bo.join_key];
+            if (jt.spilled()) {
+              // Answered after this pass (Grace hash join): held with the
+              // record, written once the record is known to be good.
+              forEachKey(keyvals, [&](const std::string& k) {
+                DeferredProbe& dp = probes_.emplace_back();
+                dp.join = &jt;
+                dp.key = k;
+                for (size_t x = 0; x < subjects.size(); ++x) dp.terms[0].push_back(subjects[x]);
+                for (size_t x = 0; x < preds.size(); ++x) dp.terms[1].push_back(preds[x]);
+                for (size_t x = 0; x < gs.size(); ++x) {
+                  const rdf::Term* gt = graphOf(gs[x]);
+                  dp.terms[2].push_back(gt ? *gt : rdf::Term());
+                }
+              });
+              continue;
+            }
+            matches_.clear();
+            forEachKey(keyvals, [&](const std::string& k) { jt.lookup(k, &matches_); });
+            for (const auto& t : matches_) {
+              rdf::Term& o = objs.push();
+              o.kind = t.kind;
+              o.value.assign(t.value);
+              o.datatype.clear();
+              o.lang.clear();
+            }
           }
           for (size_t s = 0; s < subjects.size(); ++s)
             for (size_t p = 0; p < preds.size(); ++p)
@@ -705,7 +729,27 @@ class Runner {
         const rdf::Quad& q = pending_[i];
         if (Status st = emit(q.s, q.p, q.o, q.g.kind == rdf::TermKind::kNone ? nullptr : &q.g); !st) return st;
       }
+      for (auto& dp : probes_) {
+        std::vector<rdf::TermView> views[3];
+        for (int k = 0; k < 3; ++k)
+          for (auto& t : dp.terms[k]) views[k].push_back(t.view());
+        if (Status st = dp.join->deferProbe(dp.key, views[0], views[1], views[2]); !st) return st;
+      }
     }
+    // Spilled joins: answer the probes set aside, then drop the tables.
+    for (auto& bp : poms)
+      for (auto& bo : bp.objs) {
+        if (bo.join_key.empty()) continue;
+        auto it = joins_.find(bo.join_key);
+        if (it == joins_.end()) continue;
+        if (it->second->spilled()) ++stats_.spilled_joins;
+        Status st = it->second->finish([this](const rdf::Term& s, const rdf::Term& p, const rdf::Term& o,
+                                              const rdf::Term* g) {
+          return emit(s, p, o, g && g->kind != rdf::TermKind::kNone ? g : nullptr);
+        });
+        if (!st) return st;
+        joins_.erase(it);
+      }
     return Status::ok();
   }
 
@@ -714,7 +758,15 @@ class Runner {
   rdf::QuadSink& out_;
   RunStats& stats_;
   std::FILE* rejects_ = nullptr;
-  std::map<std::string, Join> joins_;
+  std::map<std::string, std::unique_ptr<internal::JoinTable>> joins_;
+  // Probes of spilled joins made by the current record.
+  struct DeferredProbe {
+    internal::JoinTable* join;
+    std::string key;
+    std::vector<rdf::Term> terms[3];  // subjects, predicates, graphs (kNone: default graph)
+  };
+  std::vector<DeferredProbe> probes_;
+  std::vector<rdf::TermView> matches_;
   internal::Deduper dedupe_;
   static constexpr size_t kQueue = 64;
   rdf::Quad queue_[kQueue];

@@ -21,6 +21,8 @@ struct RunStats {
   uint64_t duplicates = 0;  // quads dropped as duplicates
   uint64_t rejects = 0;     // records skipped (--on-error skip)
   uint64_t dropped_terms = 0;  // legacy rml.io documents: terms with an invalid IRI, left out
+  uint64_t spilled_quads = 0;  // quads that waited in temporary files for duplicate elimination
+  uint64_t spilled_joins = 0;  // joins whose parent side outgrew memory (Grace hash join)
 };
 
 struct RunOptions {

@@ -11,6 +11,8 @@
 //   batches.xml     the same batches as XML (<batches><batch>...)
 //   map-json.ttl    RML: shipments joined with the JSON batches
 //   map-xml.ttl     RML: shipments joined with the XML batches
+//   map-json-legacy.ttl, map-xml-legacy.ttl: the same in the legacy rml.io
+//                   vocabulary (for RocketRML)
 // Each shipment makes 8 triples and each batch 10, so N shipments give about
 // 9N triples (N = 1,000,000: about 9 million).
 #include <cstdint>
@@ -110,6 +112,28 @@ const char* kMapping = R"(@prefix rml: <http://w3id.org/rml/> .
     [ rml:predicate dt:operator ; rml:objectMap [ rml:reference "@OP@" ] ] .
 )";
 
+// The same mapping in the legacy rml.io vocabulary (rml:/rr:/ql:), for peers
+// that read only that (RocketRML).
+std::string legacy(std::string m) {
+  auto rep = [&](const std::string& a, const std::string& b) {
+    for (size_t p = m.find(a); p != std::string::npos; p = m.find(a, p + b.size())) m.replace(p, a.size(), b);
+  };
+  rep("@prefix rml: <http://w3id.org/rml/> .",
+      "@prefix rml: <http://semweb.mmlab.be/ns/rml#> .\n@prefix rr: <http://www.w3.org/ns/r2rml#> .\n"
+      "@prefix ql: <http://semweb.mmlab.be/ns/ql#> .");
+  for (const char* l : {"TriplesMap", "subjectMap", "template", "class", "predicateObjectMap", "predicate ",
+                        "objectMap", "datatype", "parentTriplesMap", "joinCondition", "child", "parent "})
+    rep(std::string("rml:") + l, std::string("rr:") + l);
+  for (const char* f : {"CSV", "JSONPath", "XPath"}) rep(std::string("rml:") + f, std::string("ql:") + f);
+  // rml:source [ a rml:RelativePathSource ; rml:root rml:MappingDirectory ; rml:path "X" ] -> rml:source "X"
+  for (size_t p = m.find("rml:source ["); p != std::string::npos; p = m.find("rml:source [", p + 1)) {
+    size_t q = m.find("rml:path \"", p), e = m.find("\" ]", q);
+    std::string file = m.substr(q + 10, e - q - 10);
+    m.replace(p, e + 3 - p, "rml:source \"" + file + "\"");
+  }
+  return m;
+}
+
 std::string replaceAll(std::string s, const std::string& a, const std::string& b) {
   for (size_t p = s.find(a); p != std::string::npos; p = s.find(a, p + b.size())) s.replace(p, a.size(), b);
   return s;
@@ -204,7 +228,9 @@ int main(int argc, char** argv) {
                       {"@SITE@", "site"}, {"@START@", "started"}, {"@END@", "ended"}, {"@YIELD@", "yield"},
                       {"@STATUS@", "status"}, {"@OP@", "operator"}})
     mx = replaceAll(mx, k, v);
-  if (!writeFile(base + "map-json.ttl", mj) || !writeFile(base + "map-xml.ttl", mx)) return 1;
+  if (!writeFile(base + "map-json.ttl", mj) || !writeFile(base + "map-xml.ttl", mx) ||
+      !writeFile(base + "map-json-legacy.ttl", legacy(mj)) || !writeFile(base + "map-xml-legacy.ttl", legacy(mx)))
+    return 1;
   std::fprintf(stderr, "weft_gen_map: %llu shipments, %llu batches in %s\n", static_cast<unsigned long long>(n),
                static_cast<unsigned long long>(batches), dir.c_str());
   return 0;

@@ -17,7 +17,8 @@ build_dir=$(cd "$build_dir" && pwd)
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   targets=(fuzz_ntriples fuzz_nquads fuzz_turtle fuzz_trig fuzz_rdfxml fuzz_jsonld fuzz_xsd
-           fuzz_sparql_parse fuzz_sparql_eval fuzz_mapping fuzz_jsonpath fuzz_csv fuzz_xml fuzz_fnml)
+           fuzz_sparql_parse fuzz_sparql_eval fuzz_mapping fuzz_jsonpath fuzz_csv fuzz_xml fuzz_fnml
+           fuzz_json_source fuzz_sql_source)
 fi
 
 "$here/make_corpus.sh" "$build_dir" >/dev/null

@@ -557,7 +557,8 @@ const FuzzTarget kFuzzTargets[] = {
     {"fuzz_xsd", fuzzOneXsd},           {"fuzz_sparql_parse", fuzzOneSparqlParse},
     {"fuzz_sparql_eval", fuzzOneSparqlEval},
     {"fuzz_mapping", fuzzOneMapping},   {"fuzz_jsonpath", fuzzOneJsonPath}, {"fuzz_csv", fuzzOneCsv},
-    {"fuzz_xml", fuzzOneXml},           {"fuzz_fnml", fuzzOneFnml},
+    {"fuzz_xml", fuzzOneXml},           {"fuzz_fnml", fuzzOneFnml},     {"fuzz_json_source", fuzzOneJsonSource},
+    {"fuzz_sql_source", fuzzOneSqlSource},
     {nullptr, nullptr},
 };
 

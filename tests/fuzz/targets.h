@@ -29,6 +29,8 @@ int fuzzOneJsonPath(const uint8_t* data, size_t size);
 int fuzzOneCsv(const uint8_t* data, size_t size);
 int fuzzOneXml(const uint8_t* data, size_t size);
 int fuzzOneFnml(const uint8_t* data, size_t size);
+int fuzzOneJsonSource(const uint8_t* data, size_t size);
+int fuzzOneSqlSource(const uint8_t* data, size_t size);
 
 struct FuzzTarget {
   const char* name;  // executable name, also the seeds/ and regress/ folder name

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "engine/map/internal/spill.h"
+
 namespace weft::map::internal {
 
 namespace {
@@ -55,50 +57,13 @@ struct Fingerprint {
   }
 };
 
-void putString(std::string& out, std::string_view s) {
-  uint32_t n = static_cast<uint32_t>(s.size());
-  out.append(reinterpret_cast<const char*>(&n), 4);
-  out.append(s);
-}
-
-// Reads a spill file back in 1 MiB chunks; records are parsed in place.
-class ChunkReader {
- public:
-  explicit ChunkReader(std::FILE* f) : f_(f), buf_(1 << 20) {}
-  // The next n bytes, or nullptr at the end of the file (or on a short read).
-  const char* take(size_t n) {
-    if (end_ - pos_ < n) {
-      std::memmove(buf_.data(), buf_.data() + pos_, end_ - pos_);
-      end_ -= pos_;
-      pos_ = 0;
-      if (buf_.size() < n) buf_.resize(n);
-      end_ += std::fread(buf_.data() + end_, 1, buf_.size() - end_, f_);
-      if (end_ < n) return nullptr;
-    }
-    const char* p = buf_.data() + pos_;
-    pos_ += n;
-    return p;
-  }
-  bool string(std::string_view* s) {
-    const char* p = take(4);
-    if (!p) return false;
-    uint32_t n;
-    std::memcpy(&n, p, 4);
-    const char* q = take(n);
-    if (!q && n > 0) return false;
-    *s = std::string_view(q ? q : "", n);
-    return true;
-  }
-
- private:
-  std::FILE* f_;
-  std::vector<char> buf_;
-  size_t pos_ = 0, end_ = 0;
-};
-
 }  // namespace
 
-Deduper::Deduper(size_t memory_bytes) : budget_(memory_bytes) { grow(1 << 16); }
+Deduper::Deduper(size_t memory_bytes) : budget_(memory_bytes) {
+  size_t n = 1 << 16;
+  while (n > 64 && n * sizeof(Slot) * 2 > budget_) n /= 2;  // a first table within a tiny budget
+  grow(n);
+}
 
 Deduper::~Deduper() {
   for (std::FILE* f : parts_)
@@ -177,20 +142,15 @@ Result<Deduper::Verdict> Deduper::insert(const Fp& fp, const rdf::QuadView& q) {
 Status Deduper::spill(const rdf::QuadView& q, uint64_t a, uint64_t b) {
   int p = static_cast<int>(b >> 58);
   if (!parts_[p]) {
-    parts_[p] = std::tmpfile();
-    if (!parts_[p]) return Status::ioError(std::string("cannot create a temporary file: ") + std::strerror(errno));
+    auto f = openSpillFile();
+    if (!f.isOk()) return f.status();
+    parts_[p] = f.value();
   }
   buf_.clear();
   buf_.append(reinterpret_cast<const char*>(&a), 8);
   buf_.append(reinterpret_cast<const char*>(&b), 8);
-  for (const rdf::TermView* t : {&q.s, &q.p, &q.o, &q.g}) {
-    buf_ += static_cast<char>(t->kind);
-    putString(buf_, t->value);
-    putString(buf_, t->datatype);
-    putString(buf_, t->lang);
-  }
-  if (std::fwrite(buf_.data(), 1, buf_.size(), parts_[p]) != buf_.size())
-    return Status::ioError(std::string("cannot write a temporary file: ") + std::strerror(errno));
+  for (const rdf::TermView* t : {&q.s, &q.p, &q.o, &q.g}) putTerm(buf_, *t);
+  if (Status st = writeSpill(parts_[p], buf_); !st) return st;
   ++deferred_;
   return Status::ok();
 }
@@ -199,32 +159,20 @@ Status Deduper::finish(rdf::QuadSink& out, uint64_t* duplicates, uint64_t* sent)
   // The table is no longer needed: its memory goes to the partitions.
   std::vector<Slot, core::HugePageAllocator<Slot>>().swap(slots_);
   full_ = false;
+  rdf::Term terms[4];
   for (std::FILE*& f : parts_) {
     if (!f) continue;
-    if (std::fflush(f) != 0 || std::fseek(f, 0, SEEK_SET) != 0)
-      return Status::ioError(std::string("cannot read back a temporary file: ") + std::strerror(errno));
-    grow(1 << 16);  // this partition's fingerprints
     ChunkReader in(f);
-    // Views into the reader's buffer: a record is parsed whole before the
-    // next take(), but a refill may move the buffer, so copy into strings.
-    std::string vals[4][3];
+    if (Status st = in.rewind(); !st) return st;
+    grow(1 << 16);  // this partition's fingerprints
     for (;;) {
       const char* h = in.take(16);
       if (!h) break;
       uint64_t a, b;
       std::memcpy(&a, h, 8);
       std::memcpy(&b, h + 8, 8);
-      rdf::TermKind kinds[4];
-      for (int t = 0; t < 4; ++t) {
-        const char* k = in.take(1);
-        if (!k) return Status::ioError("truncated temporary file");
-        kinds[t] = static_cast<rdf::TermKind>(*k);
-        for (int c = 0; c < 3; ++c) {
-          std::string_view sv;
-          if (!in.string(&sv)) return Status::ioError("truncated temporary file");
-          vals[t][c].assign(sv);
-        }
-      }
+      for (auto& t : terms)
+        if (!in.term(&t)) return Status::ioError("truncated temporary file");
       if ((count_ + 1) * 10 > slots_.size() * 7) grow(slots_.size() * 2);
       bool found;
       tableInsert(a, b, &found);
@@ -232,9 +180,8 @@ Status Deduper::finish(rdf::QuadSink& out, uint64_t* duplicates, uint64_t* sent)
         ++*duplicates;
         continue;
       }
-      rdf::TermView tv[4];
-      for (int t = 0; t < 4; ++t) tv[t] = rdf::TermView{kinds[t], vals[t][0], vals[t][1], vals[t][2]};
-      if (Status st = out.quad(rdf::QuadView{tv[0], tv[1], tv[2], tv[3]}); !st) return st;
+      if (Status st = out.quad(rdf::QuadView{terms[0].view(), terms[1].view(), terms[2].view(), terms[3].view()}); !st)
+        return st;
       ++*sent;
     }
     std::fclose(f);

@@ -182,3 +182,38 @@ TEST_F(MapTest, LegacyAndR2rmlVocabulariesLoad) {
             "<http://xmlns.com/foaf/0.1/Person> .\n"
             "<http://example.com/10/Venus> <http://xmlns.com/foaf/0.1/name> \"Venus\" .\n");
 }
+
+// With a memory limit far too small for the join table and the duplicate
+// table, the join spills (Grace hash join) and duplicate elimination sets
+// quads aside in temporary files; the output is the same set of quads.
+TEST_F(MapTest, SpillingJoinsAndDuplicatesGiveTheSameOutput) {
+  std::string parents = "id,name\n", children = "id,parent\n";
+  for (int i = 0; i < 3000; ++i) parents += "p" + std::to_string(i) + ",Parent " + std::to_string(i) + "\n";
+  for (int i = 0; i < 20000; ++i)
+    children += "c" + std::to_string(i % 15000) + ",p" + std::to_string((i * 7) % 3500) + "\n";  // duplicates, misses
+  write("parents.csv", parents);
+  write("children.csv", children);
+  std::string mapping = std::string(kPrefixes) + R"(
+<Children> rml:logicalSource [ rml:source "children.csv" ; rml:referenceFormulation rml:CSV ] ;
+  rml:subjectMap [ rml:template "http://ex.org/c/{id}" ; rml:class ex:Child ; rml:graph ex:g1 ] ;
+  rml:predicateObjectMap [ rml:predicate ex:parent ;
+      rml:objectMap [ rml:parentTriplesMap <Parents> ; rml:joinCondition [ rml:child "parent" ; rml:parent "id" ] ] ] .
+<Parents> rml:logicalSource [ rml:source "parents.csv" ; rml:referenceFormulation rml:CSV ] ;
+  rml:subjectMap [ rml:template "http://ex.org/p/{name}" ] ;
+  rml:predicateObjectMap [ rml:predicate ex:name ; rml:objectMap [ rml:reference "name" ] ] .
+)";
+  map::RunStats big_stats, small_stats;
+  std::string big = run(mapping, {}, nullptr, &big_stats);
+  map::RunOptions small;
+  small.memory_limit = 64 << 10;  // 64 KiB: both tables spill
+  std::string spilled = run(mapping, small, nullptr, &small_stats);
+  EXPECT_EQ(spilled, big);
+  EXPECT_EQ(small_stats.quads, big_stats.quads);
+  EXPECT_EQ(small_stats.duplicates, big_stats.duplicates);
+  EXPECT_GT(big_stats.duplicates, 0u);
+  EXPECT_EQ(big_stats.spilled_quads + big_stats.spilled_joins, 0u);
+  EXPECT_GT(small_stats.spilled_quads, 0u);
+  EXPECT_EQ(small_stats.spilled_joins, 1u);
+  EXPECT_NE(big.find("<http://ex.org/c/c1> <http://example.com/parent> <http://ex.org/p/Parent%207> <http://example.com/g1>"),
+            std::string::npos);
+}

@@ -1,0 +1,1 @@
+SELECT i, s || c AS s, CONCAT(s, r) AS x FROM t WHERE i IS NOT NULL
