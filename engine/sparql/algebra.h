@@ -177,6 +177,9 @@ struct Query {
   // for the other forms, the WHERE pattern with its modifiers.
   PatternPtr pattern;
   std::vector<VarId> select_vars;      // SELECT: the projected variables in order
+  // SELECT ?x ?x: legal SPARQL (projected once); consumers that name result
+  // columns by variable (RML SPARQL sources) reject it.
+  bool select_repeats_var = false;
   std::vector<QuadPattern> construct_template;  // CONSTRUCT (g unused)
   std::vector<TermOrVar> describe;     // DESCRIBE targets (DESCRIBE * = all visible vars)
   // Dataset clauses: FROM (default graph = merge) and FROM NAMED.

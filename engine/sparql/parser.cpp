@@ -259,6 +259,7 @@ class Parser {
     if (isWord("SELECT")) {
       q.form = QueryForm::kSelect;
       if (!parseSelect(false, &q, pat, q.select_vars)) return false;
+      q.select_repeats_var = repeated_select_var_;
     } else if (isWord("CONSTRUCT")) {
       q.form = QueryForm::kConstruct;
       if (!parseConstruct(q, pat)) return false;
@@ -1489,7 +1490,9 @@ class Parser {
       if (sel.items.empty()) return fail("a variable, '(' or '*'");
     }
     if (!sub && !parseDatasetClauses(*q)) return false;
+    bool savedRepeated = repeated_select_var_;
     bool ok = parseWhereAndModifiers(out, &sel, ctx, &selectVars);
+    if (sub) repeated_select_var_ = savedRepeated;  // only the outer SELECT counts
     agg_ctx_ = savedCtx;
     agg_allowed_ = savedAllowed;
     return ok;
@@ -1752,6 +1755,7 @@ class Parser {
           scope.insert(item.var);
         }
         if (projected.insert(item.var).second) project.push_back(item.var);
+        else repeated_select_var_ = true;
       }
     }
     if (!m.having.empty()) {
@@ -2004,6 +2008,7 @@ class Parser {
   TriplesMode mode_;
   AggCtx* agg_ctx_ = nullptr;
   bool agg_allowed_ = false;
+  bool repeated_select_var_ = false;  // the SELECT being finished listed a variable twice
   bool in_aggregate_ = false;
 };
 

@@ -120,13 +120,8 @@ Result<std::unique_ptr<sources::Source>> openSparqlSource(const sources::SourceS
   {  // Every projected variable names one reference: no duplicates.
     auto parsed = sparql::parseQuery(req.text, {});
     if (!parsed.isOk()) return parsed.status();
-    const auto& q = parsed.value();
-    const auto& sel = q.select_vars;
-    for (size_t i = 0; i < sel.size(); ++i)
-      for (size_t j = i + 1; j < sel.size(); ++j)
-        if (sel[i] == sel[j])
-          return Status::invalidArgument("the SPARQL query selects ?" + q.vars[static_cast<size_t>(sel[i])] +
-                                         " twice");
+    if (parsed.value().select_repeats_var)
+      return Status::invalidArgument("the SPARQL query selects a variable twice, so its references are ambiguous");
   }
   sparql::QueryOutput out;
   if (!spec.iterator.empty()) {

@@ -10,24 +10,15 @@
 #include "engine/map/executor.h"
 #include "engine/map/loader.h"
 #include "engine/rdf/graph_compare.h"
+#include "tests/unit/map/scratch_dir.h"
 
 using namespace weft;
 namespace fs = std::filesystem;
 
 namespace {
 
-class MapTest : public ::testing::Test {
+class MapTest : public weft::testing::ScratchDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("weft-map-test-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  void write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name, std::ios::binary) << text;
-  }
   Result<map::Mapping> load(const std::string& ttl) {
     write("mapping.ttl", ttl);
     return map::loadMapping((dir_ / "mapping.ttl").string(), {});
@@ -44,7 +35,6 @@ class MapTest : public ::testing::Test {
     else EXPECT_TRUE(st.isOk()) << st.message();
     return rdf::toNQuadsText(sink.quads);
   }
-  fs::path dir_;
 };
 
 constexpr const char* kPrefixes = R"(@prefix rml: <http://w3id.org/rml/> .

@@ -11,24 +11,15 @@
 #include "engine/map/executor.h"
 #include "engine/map/loader.h"
 #include "engine/rdf/graph_compare.h"
+#include "tests/unit/map/scratch_dir.h"
 
 using namespace weft;
 namespace fs = std::filesystem;
 
 namespace {
 
-class ViewTest : public ::testing::Test {
+class ViewTest : public weft::testing::ScratchDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("weft-view-test-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  void write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name, std::ios::binary) << text;
-  }
   Result<map::Mapping> load(const std::string& ttl) {
     write("mapping.ttl", kPrefixes + ttl);
     return map::loadMapping((dir_ / "mapping.ttl").string(), {});
@@ -58,7 +49,6 @@ class ViewTest : public ::testing::Test {
   rml:source [ a rml:RelativePathSource ; rml:root rml:MappingDirectory ; rml:path "sites.csv" ] ;
   rml:referenceFormulation rml:CSV .
 )";
-  fs::path dir_;
 };
 
 constexpr const char* kOrders = R"({"orders": [
