@@ -106,9 +106,15 @@ int cmdMap(const MapFlags& f) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   };
   if (!f.quiet) {
-    ro.progress = [&](const map::RunStats& s) {
-      std::fprintf(stderr, "%sweft map: %llu records, %llu triples, %.1f s%s", tty ? "\r" : "",
-                   static_cast<unsigned long long>(s.records), static_cast<unsigned long long>(s.quads), secs(),
+    // At most once a second on a terminal (one line, redrawn), every 10 s
+    // into a log.
+    double last = 0;
+    ro.progress = [&, last](const map::RunStats& s) mutable {
+      double t = secs();
+      if (t - last < (tty ? 1.0 : 10.0)) return;
+      last = t;
+      std::fprintf(stderr, "%sweft map: %llu records, %llu triples, %.0f s%s", tty ? "\r" : "",
+                   static_cast<unsigned long long>(s.records), static_cast<unsigned long long>(s.quads), t,
                    tty ? "" : "\n");
     };
   }

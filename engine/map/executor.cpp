@@ -407,7 +407,7 @@ class Evaluator {
 class Runner {
  public:
   Runner(const Mapping& m, const RunOptions& opts, rdf::QuadSink& out, RunStats* stats)
-      : m_(m), opts_(opts), out_(out), stats_(*stats), dedupe_(opts.memory_limit / 4 * 3) {}
+      : m_(m), opts_(opts), out_(out), stats_(*stats), dedupe_(opts.memory_limit / 3 * 2) {}
 
   Status run() {
     if (opts_.skip_errors && !opts_.rejects_path.empty()) {

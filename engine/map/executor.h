@@ -28,8 +28,8 @@ struct RunStats {
 struct RunOptions {
   bool skip_errors = false;   // false: the first bad record stops the run
   std::string rejects_path;   // skip_errors: one line per rejected record
-  // Memory for join tables and duplicate elimination, in bytes (three
-  // quarters for the duplicate table; beyond it, quads wait in temporary
+  // Memory for join tables and duplicate elimination, in bytes (two thirds
+  // for the duplicate table, a quarter for joins; beyond them, quads wait in temporary
   // files, see internal/dedupe.h).
   size_t memory_limit = size_t{256} << 20;
   bool dedupe = true;

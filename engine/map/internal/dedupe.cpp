@@ -3,6 +3,7 @@
 #include "engine/map/internal/dedupe.h"
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <string_view>
 
@@ -53,7 +54,7 @@ struct Fingerprint {
     uint64_t x = fmix(a ^ rotl(b, 17)), y = fmix(b + rotl(a, 41));
     a = x;
     b = y;
-    if (a == 0 && b == 0) a = 1;  // (0, 0) marks an empty slot
+    if (a == 0 && (b >> 32) == 0) a = 1;  // a slot of zeros is empty
   }
 };
 
@@ -62,7 +63,7 @@ struct Fingerprint {
 Deduper::Deduper(size_t memory_bytes) : budget_(memory_bytes) {
   size_t n = 1 << 16;
   while (n > 64 && n * sizeof(Slot) * 2 > budget_) n /= 2;  // a first table within a tiny budget
-  grow(n);
+  slots_.resize(n);
 }
 
 Deduper::~Deduper() {
@@ -70,29 +71,60 @@ Deduper::~Deduper() {
     if (f) std::fclose(f);
 }
 
-void Deduper::grow(size_t n) {
-  std::vector<Slot, core::HugePageAllocator<Slot>> old(n);
+Status Deduper::grow(size_t n) {
+  std::vector<Slot, core::HugePageAllocator<Slot>> old;
   old.swap(slots_);
   count_ = 0;
+  std::FILE* tmp = nullptr;
+  if ((old.size() + n) * sizeof(Slot) > budget_) {
+    // Old and new together would pass the budget: park the old entries.
+    auto f = openSpillFile();
+    if (!f.isOk()) return f.status();
+    tmp = f.value();
+    for (const Slot& s : old)
+      if (!s.empty() && std::fwrite(&s, sizeof s, 1, tmp) != 1) {
+        std::fclose(tmp);
+        return Status::ioError(std::string("cannot write a temporary file: ") + std::strerror(errno));
+      }
+    std::vector<Slot, core::HugePageAllocator<Slot>>().swap(old);
+  }
+  slots_.resize(n);
+  auto put = [&](const Slot& s) {
+    size_t i = static_cast<size_t>((static_cast<unsigned __int128>(static_cast<uint64_t>(s.w[1]) << 32 | s.w[0]) *
+                                    slots_.size()) >> 64);
+    while (!slots_[i].empty()) i = i + 1 == slots_.size() ? 0 : i + 1;
+    slots_[i] = s;
+    ++count_;
+  };
   for (const Slot& s : old)
-    if (s.a != 0 || s.b != 0) {
-      bool found;
-      tableInsert(s.a, s.b, &found);
+    if (!s.empty()) put(s);
+  if (tmp) {
+    ChunkReader in(tmp);
+    Status st = in.rewind();
+    while (st) {
+      const char* p = in.take(sizeof(Slot));
+      if (!p) break;
+      Slot s;
+      std::memcpy(&s, p, sizeof s);
+      put(s);
     }
+    std::fclose(tmp);
+    if (!st) return st;
+  }
+  return Status::ok();
 }
 
 bool Deduper::tableInsert(uint64_t a, uint64_t b, bool* found) {
-  size_t mask = slots_.size() - 1;
-  for (size_t i = (a ^ (b >> 13)) & mask;; i = (i + 1) & mask) {
+  size_t n = slots_.size();
+  for (size_t i = home(a);; i = i + 1 == n ? 0 : i + 1) {
     Slot& s = slots_[i];
-    if (s.a == 0 && s.b == 0) {
-      s.a = a;
-      s.b = b;
+    if (s.empty()) {
+      s.set(a, b);
       ++count_;
       *found = false;
       return true;
     }
-    if (s.a == a && s.b == b) {
+    if (s.is(a, b)) {
       *found = true;
       return true;
     }
@@ -100,11 +132,11 @@ bool Deduper::tableInsert(uint64_t a, uint64_t b, bool* found) {
 }
 
 bool Deduper::tableContains(uint64_t a, uint64_t b) const {
-  size_t mask = slots_.size() - 1;
-  for (size_t i = (a ^ (b >> 13)) & mask;; i = (i + 1) & mask) {
+  size_t n = slots_.size();
+  for (size_t i = home(a);; i = i + 1 == n ? 0 : i + 1) {
     const Slot& s = slots_[i];
-    if (s.a == 0 && s.b == 0) return false;
-    if (s.a == a && s.b == b) return true;
+    if (s.empty()) return false;
+    if (s.is(a, b)) return true;
   }
 }
 
@@ -118,16 +150,17 @@ Deduper::Fp Deduper::fingerprint(const rdf::QuadView& q) {
   return Fp{fp.a, fp.b};
 }
 
-void Deduper::prefetch(const Fp& fp) const {
-  __builtin_prefetch(&slots_[(fp.a ^ (fp.b >> 13)) & (slots_.size() - 1)]);
-}
+void Deduper::prefetch(const Fp& fp) const { __builtin_prefetch(&slots_[home(fp.a)]); }
 
 Result<Deduper::Verdict> Deduper::insert(const Fp& fp, const rdf::QuadView& q) {
   if (!full_ && (count_ + 1) * 10 > slots_.size() * 7) {
-    // Doubling holds old and new tables at once: 3x the old size.
-    size_t next = slots_.size() * 2;
-    if ((slots_.size() + next) * sizeof(Slot) <= budget_) grow(next);
-    else full_ = true;
+    size_t most = std::max<size_t>(64, budget_ / sizeof(Slot));
+    size_t next = std::min(slots_.size() * 2, most);
+    if (next > slots_.size()) {
+      if (Status st = grow(next); !st) return st;
+    } else {
+      full_ = true;
+    }
   }
   if (!full_) {
     bool found;
@@ -164,7 +197,8 @@ Status Deduper::finish(rdf::QuadSink& out, uint64_t* duplicates, uint64_t* sent)
     if (!f) continue;
     ChunkReader in(f);
     if (Status st = in.rewind(); !st) return st;
-    grow(1 << 16);  // this partition's fingerprints
+    std::vector<Slot, core::HugePageAllocator<Slot>>(1 << 16).swap(slots_);  // this partition's
+    count_ = 0;
     for (;;) {
       const char* h = in.take(16);
       if (!h) break;
@@ -173,7 +207,8 @@ Status Deduper::finish(rdf::QuadSink& out, uint64_t* duplicates, uint64_t* sent)
       std::memcpy(&b, h + 8, 8);
       for (auto& t : terms)
         if (!in.term(&t)) return Status::ioError("truncated temporary file");
-      if ((count_ + 1) * 10 > slots_.size() * 7) grow(slots_.size() * 2);
+      if ((count_ + 1) * 10 > slots_.size() * 7)
+        if (Status st = grow(slots_.size() * 2); !st) return st;
       bool found;
       tableInsert(a, b, &found);
       if (found) {
