@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/cli/output.h"
 #include "engine/cli/map_cmd.h"
+#include "engine/cli/output.h"
 #include "engine/cli/query_cmd.h"
 #include "engine/rdf/pipeline.h"
 #include "engine/rdf/syntax.h"
@@ -399,7 +399,7 @@ int main(int argc, char** argv) {
   // before trimming, lets the next query reuse them.
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 512 << 20);
-  CLI::App app{"weft: supply-network knowledge graphs (RDF store, syntaxes, and more to come)"};
+  CLI::App app{"weft: supply-network knowledge graphs (RDF store and syntaxes, SPARQL, RML mapping; more to come)"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "weft 0.1.0");
 
