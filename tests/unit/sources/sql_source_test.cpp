@@ -20,9 +20,11 @@ namespace {
 class SqlSourceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char dir_template[] = "/tmp/weft_sql_test_XXXXXX";
-    ASSERT_NE(mkdtemp(dir_template), nullptr);
-    dir_ = dir_template;
+    std::string tmpl = ::testing::TempDir() + "weft_sql_test_XXXXXX";
+    std::vector<char> dir_template(tmpl.begin(), tmpl.end());
+    dir_template.push_back('\0');
+    ASSERT_NE(mkdtemp(dir_template.data()), nullptr);
+    dir_ = dir_template.data();
     path_ = dir_ + "/test.sqlite";
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);

@@ -292,9 +292,11 @@ TEST(XmlSource, EntityExpansionIsBounded) {
 }
 
 TEST(XmlSource, OpensFilesThroughTheInputLayer) {
-  char dir_template[] = "/tmp/weft_xml_test_XXXXXX";
-  ASSERT_NE(mkdtemp(dir_template), nullptr);
-  std::string path = std::string(dir_template) + "/students.xml";
+  std::string tmpl = ::testing::TempDir() + "weft_xml_test_XXXXXX";
+  std::vector<char> dir_template(tmpl.begin(), tmpl.end());
+  dir_template.push_back('\0');
+  ASSERT_NE(mkdtemp(dir_template.data()), nullptr);
+  std::string path = std::string(dir_template.data()) + "/students.xml";
   {
     std::ofstream f(path, std::ios::binary);
     f << kStudents;
@@ -308,11 +310,11 @@ TEST(XmlSource, OpensFilesThroughTheInputLayer) {
   EXPECT_EQ(rows, (std::vector<std::string>{"10", "20", "30"}));
   EXPECT_EQ(pos[1], "students.xml /students/student[2]");
 
-  s.path = std::string(dir_template) + "/missing.xml";
+  s.path = std::string(dir_template.data()) + "/missing.xml";
   auto missing = openXml(s);
   EXPECT_FALSE(missing.isOk());
   std::remove(path.c_str());
-  rmdir(dir_template);
+  rmdir(dir_template.data());
 }
 
 TEST(XmlSource, ManyRecordsStream) {
