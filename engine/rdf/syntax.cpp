@@ -9,17 +9,11 @@
 #include <filesystem>
 #include <string>
 
+#include "engine/core/ascii.h"
 #include "engine/rdf/internal/readers.h"
 
 namespace weft::rdf {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 bool endsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
@@ -54,7 +48,7 @@ std::string fileIri(const std::string& path) {
 }
 
 Format formatFromName(std::string_view name) {
-  std::string n = lower(name);
+  std::string n = core::asciiLower(name);
   if (!n.empty() && n.front() == '.') n.erase(0, 1);
   if (n == "nt" || n == "ntriples" || n == "n-triples" || n == "application/n-triples")
     return Format::kNTriples;
@@ -71,7 +65,7 @@ Format formatFromName(std::string_view name) {
 }
 
 Format formatFromPath(std::string_view path) {
-  std::string p = lower(path);
+  std::string p = core::asciiLower(path);
   if (endsWith(p, ".gz")) p.resize(p.size() - 3);
   size_t slash = p.find_last_of('/');
   size_t dot = p.find_last_of('.');

@@ -49,11 +49,6 @@ namespace weft::sources {
 namespace internal {
 namespace {
 
-std::string baseName(const std::string& path) {
-  size_t cut = path.find_last_of('/');
-  return cut == std::string::npos ? path : path.substr(cut + 1);
-}
-
 class CsvSource : public Source {
  public:
   CsvSource(const SourceSpec& spec, std::unique_ptr<InputStream> in, std::string name, const CsvOptions& opt)

@@ -31,6 +31,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/core/ascii.h"
 #include "engine/sources/input.h"
 #include "engine/sources/internal/input_stream.h"
 
@@ -42,14 +43,6 @@ namespace {
 std::string_view localName(std::string_view s) {
   size_t cut = s.find_last_of("/#");
   return cut == std::string_view::npos ? s : s.substr(cut + 1);
-}
-
-std::string lower(std::string_view s) {
-  std::string r(s);
-  for (char& c : r) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return r;
 }
 
 // ---- Byte readers ---------------------------------------------------------
@@ -543,7 +536,7 @@ std::unique_ptr<ByteReader> memoryByteReader(std::string_view data) {
 }
 
 Result<std::unique_ptr<ByteReader>> openByteReader(const std::string& path, std::string_view compression) {
-  std::string comp = lower(localName(compression));
+  std::string comp = core::asciiLower(localName(compression));
   if (comp == "targz" || comp == "tgz") comp = "tar.gz";
   if (comp == "tarxz" || comp == "txz") comp = "tar.xz";
   if (!comp.empty() && comp != "none" && comp != "gzip" && comp != "zip" && comp != "tar.gz" && comp != "tar.xz") {
@@ -599,7 +592,7 @@ Result<std::unique_ptr<InputStream>> decodeInput(std::unique_ptr<ByteReader> byt
   auto u = [&](size_t i) { return i < head.size() ? static_cast<unsigned char>(head[i]) : 0u; };
 
   std::string enc(localName(encoding));
-  std::string low = lower(enc);
+  std::string low = core::asciiLower(enc);
   size_t skip = 0;
   bool utf32 = low.rfind("utf-32", 0) == 0 || low.rfind("utf32", 0) == 0 || low.rfind("ucs-4", 0) == 0;
   if (u(0) == 0xEF && u(1) == 0xBB && u(2) == 0xBF) {
@@ -612,7 +605,7 @@ Result<std::unique_ptr<InputStream>> decodeInput(std::unique_ptr<ByteReader> byt
     enc = "UTF-16BE";
     skip = 2;
   }
-  low = lower(enc);
+  low = core::asciiLower(enc);
   if (low.empty() || low == "utf-8" || low == "utf8") {
     return std::unique_ptr<InputStream>(
         std::make_unique<Utf8Stream>(std::move(bytes), std::move(name), head.substr(skip), skip, in_eof));

@@ -22,6 +22,8 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/core/ascii.h"
+#include "engine/sources/internal/input_stream.h"
 #include "engine/sources/source.h"
 
 namespace weft::sources {
@@ -32,28 +34,9 @@ constexpr std::string_view kXsd = "http://www.w3.org/2001/XMLSchema#";
 // What the declared type adds to the storage class.
 enum class Declared : uint8_t { kOther, kBoolean, kDecimal, kDate, kDateTime, kTime };
 
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
-}
-
-bool equalsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 Declared classify(const char* decltype_text) {
   if (decltype_text == nullptr) return Declared::kOther;
-  std::string t = upper(decltype_text);
+  std::string t = core::asciiUpper(decltype_text);
   auto starts = [&](std::string_view p) { return t.compare(0, p.size(), p) == 0; };
   if (t.find("BOOL") != std::string::npos) return Declared::kBoolean;
   if (starts("DECIMAL") || starts("NUMERIC") || starts("DEC(") || t == "DEC") {
@@ -69,7 +52,7 @@ Declared classify(const char* decltype_text) {
 // (R2RML test 0018a expects the padding); SQLite stores them as written.
 size_t fixedCharWidth(const char* decltype_text) {
   if (decltype_text == nullptr) return 0;
-  std::string t = upper(decltype_text);
+  std::string t = core::asciiUpper(decltype_text);
   size_t open = t.find('(');
   std::string head = t.substr(0, open);
   while (!head.empty() && head.back() == ' ') head.pop_back();
@@ -211,14 +194,9 @@ bool unquote(std::string_view s, std::string* out) {
   return true;
 }
 
-std::string baseName(const std::string& path) {
-  size_t slash = path.find_last_of('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
 class SqlSource : public Source {
  public:
-  explicit SqlSource(const SourceSpec& spec) : spec_(spec), name_(baseName(spec.path)) {}
+  explicit SqlSource(const SourceSpec& spec) : spec_(spec), name_(internal::baseName(spec.path)) {}
   ~SqlSource() override {
     if (stmt_ != nullptr) sqlite3_finalize(stmt_);
     if (db_ != nullptr) sqlite3_close_v2(db_);
@@ -309,7 +287,7 @@ Status SqlSource::compile(std::string_view reference, RefId* id) {
     }
     if (fold) {
       for (size_t i = 0; i < columns_.size(); ++i) {
-        if (equalsNoCase(columns_[i], name)) return static_cast<int>(i);
+        if (core::equalsIgnoreAsciiCase(columns_[i], name)) return static_cast<int>(i);
       }
     }
     return -1;
@@ -397,9 +375,9 @@ Status SqlSource::values(RefId id, std::vector<Value>* out) {
       if (char_width_[col] > v.text.size()) v.text.append(char_width_[col] - v.text.size(), ' ');
       switch (decl) {
         case Declared::kBoolean:
-          if (equalsNoCase(v.text, "true") || equalsNoCase(v.text, "false")) {
+          if (core::equalsIgnoreAsciiCase(v.text, "true") || core::equalsIgnoreAsciiCase(v.text, "false")) {
             v.kind = ValueKind::kBoolean;
-            v.text = equalsNoCase(v.text, "true") ? "true" : "false";
+            v.text = core::equalsIgnoreAsciiCase(v.text, "true") ? "true" : "false";
           }
           break;
         case Declared::kDate:

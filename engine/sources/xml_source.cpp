@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "engine/sources/input.h"
+#include "engine/sources/internal/input_stream.h"
 #include "engine/sources/internal/xml_source.h"
 #include "engine/sources/source.h"
 
@@ -137,11 +138,6 @@ std::string_view trim(std::string_view s) {
     s.remove_suffix(1);
   }
   return s;
-}
-
-std::string baseName(const std::string& path) {
-  size_t slash = path.find_last_of('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
 // XML 1.0 NameStartChar / NameChar restricted to what a QName part may hold;

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <ctime>
 
+#include "engine/core/ascii.h"
 #include "engine/rdf/iri.h"
 #include "engine/sparql/internal/functions_util.h"
 
@@ -52,7 +53,7 @@ bool sameTerm(const rdf::Term& a, const rdf::Term& b) {
   if (a.kind != b.kind || a.value != b.value) return false;
   if (a.kind != TermKind::kLiteral) return true;
   return normalizedDatatype(a) == normalizedDatatype(b) &&
-         fn::equalsIgnoreCase(a.lang, b.lang);
+         core::equalsIgnoreAsciiCase(a.lang, b.lang);
 }
 
 bool isNaN(const Value& v) {

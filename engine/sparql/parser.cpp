@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/core/ascii.h"
 #include "engine/rdf/iri.h"
 #include "engine/sparql/internal/lexer.h"
 
@@ -34,12 +35,6 @@ constexpr const char* kRdfType = "http://www.w3.org/1999/02/22-rdf-syntax-ns#typ
 constexpr const char* kRdfFirst = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first";
 constexpr const char* kRdfRest = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest";
 constexpr const char* kRdfNil = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil";
-
-std::string upper(std::string_view s) {
-  std::string r(s);
-  for (char& c : r) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return r;
-}
 
 PatternPtr mk(PatternKind k) {
   auto p = std::make_shared<Pattern>();
@@ -1365,7 +1360,7 @@ class Parser {
 
   bool parseBuiltinCall(Expr& out) {
     size_t at = tok().begin;
-    std::string up = upper(tok().value);
+    std::string up = core::asciiUpper(tok().value);
     AggregateKind ak;
     if (aggregateKind(up, &ak)) return parseAggregate(ak, out);
     if (up == "EXISTS" || up == "NOT") {
@@ -1408,7 +1403,7 @@ class Parser {
     size_t at = tok().begin;
     if (in_aggregate_) return failAt(at, "aggregates cannot be nested");
     if (!agg_allowed_ || !agg_ctx_)
-      return failAt(at, "aggregate " + upper(tok().value) +
+      return failAt(at, "aggregate " + core::asciiUpper(tok().value) +
                             " is only allowed in SELECT, HAVING and ORDER BY");
     advance();
     Expr agg;

@@ -22,6 +22,13 @@ class ByteReader {
   virtual Status read(char* buf, size_t cap, size_t* got) = 0;
 };
 
+// The file name of a source's path, as record positions show it
+// ("lots.csv row 3", "lots.xml /lots/lot[3]").
+inline std::string baseName(const std::string& path) {
+  size_t cut = path.find_last_of('/');
+  return cut == std::string::npos ? path : path.substr(cut + 1);
+}
+
 // The bytes of `data`, which must outlive the reader.
 std::unique_ptr<ByteReader> memoryByteReader(std::string_view data);
 

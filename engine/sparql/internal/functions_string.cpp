@@ -13,6 +13,7 @@
 
 #include <openssl/evp.h>
 
+#include "engine/core/ascii.h"
 #include "engine/rdf/iri.h"
 #include "engine/sparql/internal/functions_util.h"
 
@@ -116,7 +117,7 @@ OptTerm concat(std::span<const rdf::Term> args) {
   for (const rdf::Term& a : args) {
     if (!isStringLiteral(a)) return std::nullopt;
     out += a.value;
-    if (!hasLang(a) || !equalsIgnoreCase(a.lang, args[0].lang)) same_lang = false;
+    if (!hasLang(a) || !core::equalsIgnoreAsciiCase(a.lang, args[0].lang)) same_lang = false;
   }
   if (same_lang) return rdf::Term::literal(out, rdf::kRdfLangString, args[0].lang);
   return simpleLiteral(out);
@@ -128,7 +129,7 @@ OptTerm langMatches(const rdf::Term& tag, const rdf::Term& range) {
   std::string_view t = tag.value, r = range.value;
   if (r == "*") return booleanLiteral(!t.empty());
   if (t.size() < r.size() || r.empty()) return booleanLiteral(false);
-  bool prefix = equalsIgnoreCase(t.substr(0, r.size()), r);
+  bool prefix = core::equalsIgnoreAsciiCase(t.substr(0, r.size()), r);
   return booleanLiteral(prefix && (t.size() == r.size() || t[r.size()] == '-'));
 }
 

@@ -5,25 +5,16 @@
 // point handling (RFC 3629).
 #include "engine/sparql/internal/functions_util.h"
 
+#include "engine/core/ascii.h"
 #include "engine/core/utf8.h"
 
 namespace weft::sparql::internal::fn {
 
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 bool argumentsCompatible(const rdf::Term& a, const rdf::Term& b) {
   if (!isStringLiteral(a) || !isStringLiteral(b)) return false;
   if (isSimpleString(b)) return true;  // both simple, or a tagged and b simple
-  return hasLang(a) && equalsIgnoreCase(a.lang, b.lang);
+  return hasLang(a) && core::equalsIgnoreAsciiCase(a.lang, b.lang);
 }
 
 rdf::Term simpleLiteral(std::string_view s) { return rdf::Term::literal(s); }

@@ -33,8 +33,6 @@ inline bool isStringLiteral(const rdf::Term& t) { return isSimpleString(t) || ha
 // Argument compatibility of 17.4.3.1.4 (both simple/xsd:string, both with the
 // same language tag, or arg1 tagged and arg2 simple/xsd:string).
 bool argumentsCompatible(const rdf::Term& a, const rdf::Term& b);
-// ASCII case-insensitive equality (language tags, RFC 5646 2.1.1).
-bool equalsIgnoreCase(std::string_view a, std::string_view b);
 
 // ---- result terms ----
 rdf::Term simpleLiteral(std::string_view s);
