@@ -21,7 +21,6 @@ namespace {
 
 constexpr std::string_view G = kGrel;
 
-#define WEFT_FN(name) Status name(const Function&, const Args& a, size_t, std::vector<Value>* out)
 
 Parameter pValue() { return param(G, "valueParam", "valueParameter"); }
 Parameter pFrom() { return param(G, "p_int_i_from", "param_int_i_from"); }
@@ -295,13 +294,7 @@ WEFT_FN(match) {
 // ---- arrays (list parameter param_a) ----
 
 WEFT_FN(join) {
-  std::string r;
-  const auto& items = a.all(0);
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i) r.append(a.text(1));
-    r.append(items[i].text);
-  }
-  emit(out, std::move(r));
+  emit(out, joinTexts(a.all(0), a.text(1)));
   return Status::ok();
 }
 
@@ -422,8 +415,8 @@ void appendHex4(std::string* r, unsigned v) {
 
 Status escapeText(std::string_view s, std::string_view mode, std::string* r) {
   r->clear();
-  if (iequals(mode, "html") || iequals(mode, "xml")) {
-    bool xml = iequals(mode, "xml");
+  if (core::equalsIgnoreAsciiCase(mode, "html") || core::equalsIgnoreAsciiCase(mode, "xml")) {
+    bool xml = core::equalsIgnoreAsciiCase(mode, "xml");
     for (char c : s) {
       switch (c) {
         case '&': *r += "&amp;"; break;
@@ -440,7 +433,7 @@ Status escapeText(std::string_view s, std::string_view mode, std::string* r) {
         default: r->push_back(c);
       }
     }
-  } else if (iequals(mode, "url")) {  // application/x-www-form-urlencoded (Java URLEncoder)
+  } else if (core::equalsIgnoreAsciiCase(mode, "url")) {  // application/x-www-form-urlencoded (Java URLEncoder)
     static const char* kHex = "0123456789ABCDEF";
     for (char ch : s) {
       unsigned char c = static_cast<unsigned char>(ch);
@@ -455,7 +448,7 @@ Status escapeText(std::string_view s, std::string_view mode, std::string* r) {
         r->push_back(kHex[c & 15]);
       }
     }
-  } else if (iequals(mode, "csv")) {
+  } else if (core::equalsIgnoreAsciiCase(mode, "csv")) {
     if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
       r->assign(s);
     } else {
@@ -466,7 +459,7 @@ Status escapeText(std::string_view s, std::string_view mode, std::string* r) {
       }
       r->push_back('"');
     }
-  } else if (iequals(mode, "javascript")) {
+  } else if (core::equalsIgnoreAsciiCase(mode, "javascript")) {
     for (char ch : s) {
       unsigned char c = static_cast<unsigned char>(ch);
       switch (ch) {
@@ -495,7 +488,7 @@ Status escapeText(std::string_view s, std::string_view mode, std::string* r) {
 
 Status unescapeText(std::string_view s, std::string_view mode, std::string* r) {
   r->clear();
-  if (iequals(mode, "html") || iequals(mode, "xml")) {
+  if (core::equalsIgnoreAsciiCase(mode, "html") || core::equalsIgnoreAsciiCase(mode, "xml")) {
     for (size_t i = 0; i < s.size(); ++i) {
       if (s[i] != '&') {
         r->push_back(s[i]);
@@ -528,7 +521,7 @@ Status unescapeText(std::string_view s, std::string_view mode, std::string* r) {
       appendUtf8(r, cp);
       i = semi;
     }
-  } else if (iequals(mode, "url")) {
+  } else if (core::equalsIgnoreAsciiCase(mode, "url")) {
     for (size_t i = 0; i < s.size(); ++i) {
       if (s[i] == '+') {
         r->push_back(' ');
@@ -541,7 +534,7 @@ Status unescapeText(std::string_view s, std::string_view mode, std::string* r) {
         r->push_back(s[i]);
       }
     }
-  } else if (iequals(mode, "csv")) {
+  } else if (core::equalsIgnoreAsciiCase(mode, "csv")) {
     if (s.size() >= 2 && s.front() == '"' && s.back() == '"') {
       std::string_view in = s.substr(1, s.size() - 2);
       for (size_t i = 0; i < in.size(); ++i) {
@@ -551,7 +544,7 @@ Status unescapeText(std::string_view s, std::string_view mode, std::string* r) {
     } else {
       r->assign(s);
     }
-  } else if (iequals(mode, "javascript")) {
+  } else if (core::equalsIgnoreAsciiCase(mode, "javascript")) {
     for (size_t i = 0; i < s.size(); ++i) {
       if (s[i] != '\\' || i + 1 >= s.size()) {
         r->push_back(s[i]);
@@ -799,7 +792,6 @@ WEFT_FN(toDate) {
   return Status::ok();
 }
 
-#undef WEFT_FN
 
 }  // namespace
 

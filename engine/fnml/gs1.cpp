@@ -146,7 +146,7 @@ Status gtinFromEpc(std::string_view urn, std::string_view cp, std::string_view i
 }
 
 bool startsWithIgnoreCase(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+  return s.size() >= prefix.size() && core::equalsIgnoreAsciiCase(s.substr(0, prefix.size()), prefix);
 }
 
 }  // namespace
@@ -224,10 +224,8 @@ namespace {
 
 constexpr std::string_view W = kWeftFn;
 
-#define WEFT_FN(name) Status name(const Function&, const Args& a, size_t, std::vector<Value>* out)
-
-Parameter p(std::string_view local, bool required = true) { return param(W, local, local, required); }
-Output o(std::string_view local) { return output(W, local, local); }
+Parameter p(std::string_view local, bool required = true) { return weftParam(local, required); }
+Output o(std::string_view local) { return weftOutput(local); }
 
 WEFT_FN(gtinValid) {
   std::string g;
@@ -300,7 +298,6 @@ WEFT_FN(epcToDigitalLinkFn) {
   return Status::ok();
 }
 
-#undef WEFT_FN
 
 }  // namespace
 

@@ -20,7 +20,6 @@ namespace {
 constexpr std::string_view kIdlabOld = "http://example.com/idlab/function/";
 constexpr std::string_view G = kGrel;
 
-#define WEFT_FN(name) Status name(const Function&, const Args& a, size_t, std::vector<Value>* out)
 
 Parameter pValue() { return param(G, "valueParam", "valueParameter"); }
 Parameter pValue2() { return param(G, "valueParam2", "valueParameter2"); }
@@ -74,18 +73,12 @@ WEFT_FN(concat) {
 }
 
 WEFT_FN(concatSequence) {
-  std::string r;
-  const auto& items = a.all(0);
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i) r.append(a.text(1));
-    r.append(items[i].text);
-  }
-  emit(out, std::move(r));
+  emit(out, joinTexts(a.all(0), a.text(1)));
   return Status::ok();
 }
 
 WEFT_FN(trueCondition) {
-  if (iequals(a.text(0), "true")) out->push_back(*a.value(1));
+  if (core::equalsIgnoreAsciiCase(a.text(0), "true")) out->push_back(*a.value(1));
   return Status::ok();
 }
 
@@ -276,7 +269,6 @@ Status parseUrl(const Function&, const Args& a, size_t output, std::vector<Value
   return Status::ok();
 }
 
-#undef WEFT_FN
 
 }  // namespace
 

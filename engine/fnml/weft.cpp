@@ -15,10 +15,8 @@ namespace {
 
 constexpr std::string_view W = kWeftFn;
 
-#define WEFT_FN(name) Status name(const Function&, const Args& a, size_t, std::vector<Value>* out)
-
-Parameter p(std::string_view local, bool required = true) { return param(W, local, local, required); }
-Output o(std::string_view local) { return output(W, local, local); }
+Parameter p(std::string_view local, bool required = true) { return weftParam(local, required); }
+Output o(std::string_view local) { return weftOutput(local); }
 
 // ---- dates ----
 
@@ -182,7 +180,7 @@ const Unit* findUnit(std::string_view name) {
       while (!names.empty()) {
         size_t bar = names.find('|');
         std::string_view n = names.substr(0, bar);
-        if (pass == 0 ? n == name : iequals(n, name)) return &u;
+        if (pass == 0 ? n == name : core::equalsIgnoreAsciiCase(n, name)) return &u;
         if (bar == std::string_view::npos) break;
         names.remove_prefix(bar + 1);
       }
@@ -212,7 +210,6 @@ WEFT_FN(convertUnit) {
   return Status::ok();
 }
 
-#undef WEFT_FN
 
 }  // namespace
 

@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <unordered_map>
 
+
 namespace weft::fnml::internal {
 
 Parameter param(std::string_view ns, std::string_view local, std::string_view predicate_local,
@@ -134,11 +135,11 @@ bool parseDouble(std::string_view s, double* v) {
 
 bool parseBool(std::string_view s, bool* v) {
   s = trimAsciiSpace(s);
-  if (iequals(s, "true") || s == "1") {
+  if (core::equalsIgnoreAsciiCase(s, "true") || s == "1") {
     *v = true;
     return true;
   }
-  if (iequals(s, "false") || s == "0") {
+  if (core::equalsIgnoreAsciiCase(s, "false") || s == "0") {
     *v = false;
     return true;
   }
@@ -276,15 +277,13 @@ static std::string mapCase(std::string_view s, char32_t (*f)(char32_t)) {
 std::string toUpper(std::string_view s) { return mapCase(s, upperCp); }
 std::string toLower(std::string_view s) { return mapCase(s, lowerCp); }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y + 32);
-    if (x != y) return false;
+std::string joinTexts(const std::vector<Value>& items, std::string_view sep) {
+  std::string r;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) r.append(sep);
+    r.append(items[i].text);
   }
-  return true;
+  return r;
 }
 
 // ---- escapes ----

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/core/ascii.h"
 #include "engine/fnml/functions.h"
 
 namespace weft::fnml::internal {
@@ -21,6 +22,14 @@ using sources::ValueKind;
 Parameter param(std::string_view ns, std::string_view local, std::string_view predicate_local,
                 bool required = true, bool list = false);
 Output output(std::string_view ns, std::string_view local, std::string_view predicate_local);
+// weft-fn: parameters and outputs, whose predicate has the same local name.
+inline Parameter weftParam(std::string_view local, bool required = true) {
+  return param(kWeftFn, local, local, required);
+}
+inline Output weftOutput(std::string_view local) { return output(kWeftFn, local, local); }
+
+// The signature every built-in function implementation has (see Impl).
+#define WEFT_FN(name) Status name(const Function&, const Args& a, size_t, std::vector<Value>* out)
 Function fn(std::string_view ns, std::string_view local, std::vector<Parameter> params,
             std::vector<Output> outputs, Impl impl);
 
@@ -65,11 +74,12 @@ char32_t upperCp(char32_t c);
 char32_t lowerCp(char32_t c);
 bool isSpaceCp(char32_t c);
 bool isAlnumCp(char32_t c);
-// ASCII case-insensitive equality.
-bool iequals(std::string_view a, std::string_view b);
 
 // ---- escapes ----
 // Percent-encodes every byte outside RFC 3986 unreserved (A-Z a-z 0-9 - . _ ~).
+// The values' texts joined by `sep` (GREL array_join, IDLab concatSequence).
+std::string joinTexts(const std::vector<Value>& items, std::string_view sep);
+
 std::string percentEncode(std::string_view s);
 // Decodes %XX escapes; false on a malformed escape.
 bool percentDecode(std::string_view s, std::string* out);

@@ -120,7 +120,7 @@ Status namesFor(std::string_view lang, const Names** out) {
   std::string_view base = lang.substr(0, lang.find_first_of("-_"));
   if (base.empty()) base = "en";
   for (const Names& n : kNames) {
-    if (iequals(n.lang, base)) {
+    if (core::equalsIgnoreAsciiCase(n.lang, base)) {
       *out = &n;
       return Status::ok();
     }
@@ -384,9 +384,9 @@ Status parseDateTime(std::string_view text, std::string_view pattern, std::strin
       }
       case 'a': {
         std::string_view rest = text.substr(pos, 2);
-        if (iequals(rest, "AM")) {
+        if (core::equalsIgnoreAsciiCase(rest, "AM")) {
           ampm = 0;
-        } else if (iequals(rest, "PM")) {
+        } else if (core::equalsIgnoreAsciiCase(rest, "PM")) {
           ampm = 1;
         } else {
           return fail("expected AM or PM at position " + std::to_string(pos + 1));
