@@ -108,25 +108,6 @@ class CaptureQuads : public rdf::QuadSink {
 
 // Loads --data files into a fresh in-memory store, one blank node scope per
 // file; quad syntaxes keep their named graphs.
-Result<std::unique_ptr<store::Store>> loadData(const std::vector<std::string>& files) {
-  auto st = store::Store::openMemory();
-  auto txn = st->begin();
-  if (!txn) return txn.status();
-  store::Loader loader(txn.value().get());
-  for (const auto& file : files) {
-    rdf::ReadOptions opts;
-    opts.format = rdf::formatFromPath(file);
-    if (opts.format == rdf::Format::kUnknown) {
-      return Status::invalidArgument("cannot tell the syntax of '" + file +
-                                     "' from its name (use .nt, .nq, .ttl, .trig, .rdf or .jsonld)");
-    }
-    loader.startDocument();
-    WEFT_TRY(rdf::readFile(file, opts, loader));
-  }
-  WEFT_TRY(txn.value()->commit());
-  return st;
-}
-
 // "query:3:7: unexpected ..." from the parser's "3:7: unexpected ...".
 std::string located(const std::string& source, const Status& s) { return source + ":" + s.message(); }
 
@@ -239,7 +220,7 @@ int cmdQuery(const QueryFlags& f) {
     if (!r) return fail(r.status());
     st = std::move(r.value());
   } else {
-    auto r = loadData(f.data);
+    auto r = db::loadFilesInMemory(f.data);
     if (!r) return fail(r.status());
     st = std::move(r.value());
   }

@@ -4,9 +4,11 @@
 // applied atomically) takes the store's writer lock, runs every operation
 // against an OverlayDataset on the snapshot of that moment, and commits the
 // net changes as one store transaction; any error rolls everything back.
+// loadFilesInMemory reads RDF files into a new in-memory store.
 #include "engine/db/database.h"
 
 #include "engine/db/overlay.h"
+#include "engine/rdf/syntax.h"
 
 namespace weft::db {
 
@@ -42,6 +44,25 @@ Status runUpdateCounted(store::Store& s, const QueryRequest& req, sparql::Update
 
 Status runUpdate(store::Store& s, const QueryRequest& req, sparql::UpdateStats* stats) {
   return runUpdateCounted(s, req, stats, nullptr);
+}
+
+Result<std::unique_ptr<store::Store>> loadFilesInMemory(const std::vector<std::string>& files) {
+  auto st = store::Store::openMemory();
+  auto txn = st->begin();
+  if (!txn) return txn.status();
+  store::Loader loader(txn.value().get());
+  for (const auto& file : files) {
+    rdf::ReadOptions opts;
+    opts.format = rdf::formatFromPath(file);
+    if (opts.format == rdf::Format::kUnknown) {
+      return Status::invalidArgument("cannot tell the syntax of '" + file +
+                                     "' from its name (use .nt, .nq, .ttl, .trig, .rdf or .jsonld)");
+    }
+    loader.startDocument();
+    WEFT_TRY(rdf::readFile(file, opts, loader));
+  }
+  WEFT_TRY(txn.value()->commit());
+  return st;
 }
 
 }  // namespace weft::db

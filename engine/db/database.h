@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/core/status.h"
 #include "engine/sparql/dataset.h"
@@ -47,6 +48,11 @@ struct QueryRequest {
 
 // Parse and run a query on the store's current snapshot.
 Status runQuery(const store::Store& s, const QueryRequest& req, sparql::QueryOutput& out);
+// RDF files (syntax from each name: .nt, .nq, .ttl, .trig, .rdf, .jsonld)
+// loaded into a new in-memory store in one transaction, blank nodes scoped
+// per file (`weft query --data`, SPARQL logical sources of mappings).
+Result<std::unique_ptr<store::Store>> loadFilesInMemory(const std::vector<std::string>& files);
+
 // Parse and run an update as one transaction.
 Status runUpdate(store::Store& s, const QueryRequest& req, sparql::UpdateStats* stats = nullptr);
 

@@ -24,7 +24,6 @@ namespace weft::map {
 
 namespace {
 
-constexpr std::string_view kRdfType = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 constexpr std::string_view kDefaultGraph = "http://w3id.org/rml/defaultGraph";
 constexpr std::string_view kXsdInteger = "http://www.w3.org/2001/XMLSchema#integer";
 constexpr std::string_view kXsdDouble = "http://www.w3.org/2001/XMLSchema#double";
@@ -72,6 +71,16 @@ void toHex(std::string* s) {
     out += kHex[c & 15];
   }
   *s = std::move(out);
+}
+
+// Copies a quad into a reused slot (its strings keep their capacity); no
+// graph = the default graph.
+void setQuad(rdf::Quad* q, const rdf::Term& s, const rdf::Term& p, const rdf::Term& o, const rdf::Term* g) {
+  q->s = s;
+  q->p = p;
+  q->o = o;
+  if (g) q->g = *g;
+  else q->g = rdf::Term();
 }
 
 // One open logical source plus its per-record value cache.
@@ -457,12 +466,7 @@ class Runner {
       ++stats_.quads;
       return out_.quad(rdf::QuadView{s.view(), p.view(), o.view(), g ? g->view() : rdf::TermView()});
     }
-    rdf::Quad& q = queue_[nqueue_++];
-    q.s = s;
-    q.p = p;
-    q.o = o;
-    if (g) q.g = *g;
-    else q.g = rdf::Term();
+    setQuad(&queue_[nqueue_++], s, p, o, g);
     return nqueue_ == kQueue ? flush() : Status::ok();
   }
 
@@ -610,7 +614,7 @@ class Runner {
     }
     Evaluator ev(src, baseOf(tm), natural(tm), m_.legacy, &stats_.dropped_terms);
     TermList subjects, graphs, pgraphs, preds, objs;
-    rdf::Term type_pred = rdf::Term::iri(kRdfType);
+    rdf::Term type_pred = rdf::Term::iri(internal::kRdfType);
     std::vector<rdf::Term> class_terms;
     for (auto& c : tm.classes) class_terms.push_back(rdf::Term::iri(c));
     std::vector<TermList> keyvals;
@@ -651,12 +655,7 @@ class Runner {
             continue;
           }
           if (npending_ == pending_.size()) pending_.emplace_back();
-          rdf::Quad& q = pending_[npending_++];
-          q.s = s;
-          q.p = p;
-          q.o = o;
-          if (gt) q.g = *gt;
-          else q.g = rdf::Term();
+          setQuad(&pending_[npending_++], s, p, o, gt);
         }
       };
       for (size_t s = 0; s < subjects.size(); ++s)

@@ -415,32 +415,25 @@ Status Loader::objectMap(const rdf::Term& node, const std::string& where, Object
     std::string w = where + " join condition";
     std::vector<TermMap> child, par;
     // rml:child / rml:parent are reference shortcuts; childMap/parentMap full maps.
-    for (const rdf::Term* c : doc_.objects(*jc, rml("child"))) {
-      TermMap m;
-      m.where = w;
-      m.kind = TermMap::Kind::kReference;
-      m.reference = c->value;
-      m.term_type = TermType::kLiteral;
-      child.push_back(m);
-    }
-    for (const rdf::Term* c : doc_.objects(*jc, rml("parent"))) {
-      TermMap m;
-      m.where = w;
-      m.kind = TermMap::Kind::kReference;
-      m.reference = c->value;
-      m.term_type = TermType::kLiteral;
-      par.push_back(m);
-    }
-    for (const rdf::Term* c : doc_.objects(*jc, rml("childMap"))) {
-      TermMap m;
-      if (Status st = termMap(*c, w + " child map", kOther, &m); !st) return st;
-      child.push_back(m);
-    }
-    for (const rdf::Term* c : doc_.objects(*jc, rml("parentMap"))) {
-      TermMap m;
-      if (Status st = termMap(*c, w + " parent map", kOther, &m); !st) return st;
-      par.push_back(m);
-    }
+    auto side = [&](std::string_view shortcut, std::string_view map_pred, const std::string& what,
+                    std::vector<TermMap>* out) -> Status {
+      for (const rdf::Term* c : doc_.objects(*jc, shortcut)) {
+        TermMap m;
+        m.where = w;
+        m.kind = TermMap::Kind::kReference;
+        m.reference = c->value;
+        m.term_type = TermType::kLiteral;
+        out->push_back(std::move(m));
+      }
+      for (const rdf::Term* c : doc_.objects(*jc, map_pred)) {
+        TermMap m;
+        if (Status st = termMap(*c, w + " " + what, kOther, &m); !st) return st;
+        out->push_back(std::move(m));
+      }
+      return Status::ok();
+    };
+    if (Status st = side(rml("child"), rml("childMap"), "child map", &child); !st) return st;
+    if (Status st = side(rml("parent"), rml("parentMap"), "parent map", &par); !st) return st;
     if (child.size() != 1 || par.size() != 1) return error(w, "needs exactly one child and one parent");
     j.child = std::move(child[0]);
     j.parent = std::move(par[0]);

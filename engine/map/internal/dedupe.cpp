@@ -2,11 +2,12 @@
 // Bounded-memory exact duplicate elimination (see dedupe.h).
 #include "engine/map/internal/dedupe.h"
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <string_view>
 
+#include "engine/core/bytes.h"
 #include "engine/map/internal/spill.h"
 
 namespace weft::map::internal {
@@ -14,14 +15,6 @@ namespace weft::map::internal {
 namespace {
 
 inline uint64_t rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
-inline uint64_t fmix(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdull;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ull;
-  x ^= x >> 33;
-  return x;
-}
 
 // Two 64-bit lanes over the bytes of a term, 8 at a time; lengths and term
 // kinds are mixed in so "ab"+"c" and "a"+"bc" differ.
@@ -51,7 +44,7 @@ struct Fingerprint {
     }
   }
   void finish() {
-    uint64_t x = fmix(a ^ rotl(b, 17)), y = fmix(b + rotl(a, 41));
+    uint64_t x = mix64(a ^ rotl(b, 17)), y = mix64(b + rotl(a, 41));
     a = x;
     b = y;
     if (a == 0 && (b >> 32) == 0) a = 1;  // a slot of zeros is empty

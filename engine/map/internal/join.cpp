@@ -4,27 +4,12 @@
 
 #include <cstring>
 
+#include "engine/core/bytes.h"
 #include "engine/map/internal/spill.h"
 
 namespace weft::map::internal {
 
 namespace {
-
-uint64_t hashKey(std::string_view k) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  size_t i = 0;
-  for (; i + 8 <= k.size(); i += 8) {
-    uint64_t w;
-    std::memcpy(&w, k.data() + i, 8);
-    h = (h ^ w) * 0x9E3779B97F4A7C15ull;
-    h ^= h >> 31;
-  }
-  uint64_t w = 0;
-  std::memcpy(&w, k.data() + i, k.size() - i);
-  h = (h ^ w ^ (static_cast<uint64_t>(k.size()) << 56)) * 0xff51afd7ed558ccdull;
-  h ^= h >> 33;
-  return h == 0 ? 1 : h;
-}
 
 // Entry layout accessors.
 const char* entryNext(const char* e) {
@@ -120,13 +105,13 @@ Status JoinTable::add(std::string_view key, const rdf::TermView& subject) {
   if (spilled_) return spillEntry(key, subject);
   if ((used_slots_ + 1) * 2 > slots_.size()) growIndex();
   const char* e = newEntry(key, subject);
-  insertEntry(hashKey(key), e);
+  insertEntry(hashBytes(key), e);
   if (bytes() > budget_) return spillAll();
   return Status::ok();
 }
 
 void JoinTable::lookup(std::string_view key, std::vector<rdf::TermView>* out) const {
-  uint64_t h = hashKey(key);
+  uint64_t h = hashBytes(key);
   size_t mask = slots_.size() - 1;
   for (size_t i = h & mask;; i = (i + 1) & mask) {
     const Slot& s = slots_[i];
@@ -139,7 +124,7 @@ void JoinTable::lookup(std::string_view key, std::vector<rdf::TermView>* out) co
 }
 
 Status JoinTable::spillEntry(std::string_view key, const rdf::TermView& subject) {
-  int p = static_cast<int>(hashKey(key) >> 59);
+  int p = static_cast<int>(hashBytes(key) >> 59);
   if (!parents_[p]) {
     auto f = openSpillFile();
     if (!f.isOk()) return f.status();
@@ -170,7 +155,7 @@ Status JoinTable::spillAll() {
 
 Status JoinTable::deferProbe(std::string_view key, const std::vector<rdf::TermView>& subjects,
                              const std::vector<rdf::TermView>& predicates, const std::vector<rdf::TermView>& graphs) {
-  int p = static_cast<int>(hashKey(key) >> 59);
+  int p = static_cast<int>(hashBytes(key) >> 59);
   if (!probes_[p]) {
     auto f = openSpillFile();
     if (!f.isOk()) return f.status();
@@ -201,7 +186,7 @@ Status JoinTable::finish(const EmitFn& emit) {
     while (pin.string(&key)) {
       if (!pin.term(&subject)) return Status::ioError("truncated temporary file");
       if ((used_slots_ + 1) * 2 > slots_.size()) growIndex();
-      insertEntry(hashKey(key), newEntry(key, subject.view()));
+      insertEntry(hashBytes(key), newEntry(key, subject.view()));
     }
     ChunkReader in(probes_[p]);
     if (Status st = in.rewind(); !st) return st;

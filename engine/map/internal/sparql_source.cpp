@@ -8,7 +8,6 @@
 
 #include "engine/db/database.h"
 #include "engine/map/internal/functions.h"
-#include "engine/rdf/syntax.h"
 #include "engine/sparql/parser.h"
 #include "engine/sparql/results.h"
 
@@ -17,15 +16,6 @@ namespace weft::map::internal {
 namespace {
 
 int temp_counter = 0;
-
-class TxnSink : public rdf::QuadSink {
- public:
-  explicit TxnSink(store::Transaction& t) : t_(t) {}
-  Status quad(const rdf::QuadView& q) override { return t_.add(q); }
-
- private:
-  store::Transaction& t_;
-};
 
 // A source over a temporary file, removed with the source.
 class TempFileSource : public sources::Source {
@@ -107,13 +97,9 @@ Result<std::unique_ptr<sources::Source>> openSparqlSource(const sources::SourceS
     if (!opened.isOk()) return opened.status();
     st = std::move(opened.value());
   } else {
-    st = store::Store::openMemory();
-    auto txn = st->begin();
-    if (!txn.isOk()) return txn.status();
-    TxnSink sink(*txn.value());
-    rdf::ReadOptions ro;
-    if (Status s = rdf::readFile(spec.path, ro, sink); !s) return s;
-    if (Status s = txn.value()->commit(); !s) return s;
+    auto loaded = db::loadFilesInMemory({spec.path});
+    if (!loaded.isOk()) return loaded.status();
+    st = std::move(loaded.value());
   }
   db::QueryRequest req;
   req.text = spec.query;
