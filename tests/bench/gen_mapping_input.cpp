@@ -21,33 +21,12 @@
 #include <cstring>
 #include <string>
 
+#include "gen_common.h"
+
 namespace {
 
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : s_(seed ^ 0x9E3779B97F4A7C15ull) {}
-  uint64_t next() {
-    uint64_t z = (s_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  uint64_t below(uint64_t n) { return next() % n; }
-
- private:
-  uint64_t s_;
-};
-
-// GS1 mod-10 check digit over the digits of `body`.
-char checkDigit(const std::string& body) {
-  int sum = 0;
-  bool three = true;
-  for (size_t i = body.size(); i-- > 0;) {
-    sum += (body[i] - '0') * (three ? 3 : 1);
-    three = !three;
-  }
-  return static_cast<char>('0' + (10 - sum % 10) % 10);
-}
+using weft::bench::Rng;
+using weft::bench::withCheckDigit;
 
 std::string digits(uint64_t v, int width) {
   std::string s = std::to_string(v);
@@ -57,15 +36,15 @@ std::string digits(uint64_t v, int width) {
 
 std::string gtin(uint64_t product) {
   std::string body = "0" + digits(9506000, 7) + digits(product, 5);
-  return body + checkDigit(body);
+  return withCheckDigit(body);
 }
 std::string gln(uint64_t site) {
   std::string body = digits(9506000, 7) + digits(site, 5);
-  return body + checkDigit(body);
+  return withCheckDigit(body);
 }
 std::string sscc(uint64_t n) {
   std::string body = "0" + digits(9506000, 7) + digits(n, 9);
-  return body + checkDigit(body);
+  return withCheckDigit(body);
 }
 
 std::string timeOf(uint64_t minutes) {  // minutes after 2026-01-01T00:00Z, within the year

@@ -31,8 +31,8 @@
 // file gives exactly the lines of the N-Triples file. Blank node labels never
 // start with "b" followed by a digit (serd renames those).
 //
-// No dependencies; its own PRNG (splitmix64), so output is identical on every
-// platform and compiler.
+// No dependencies; its own PRNG (splitmix64, gen_common.h), so output is
+// identical on every platform and compiler.
 
 #include <algorithm>
 #include <cstdint>
@@ -43,28 +43,11 @@
 #include <string_view>
 #include <vector>
 
+#include "gen_common.h"
+
 namespace {
 
-// ---------------------------------------------------------------- PRNG
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : s_(seed ^ 0x9E3779B97F4A7C15ull) {}
-  uint64_t next() {
-    uint64_t z = (s_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  // Uniform in [0, n) (n > 0); the modulo bias is irrelevant here.
-  uint64_t below(uint64_t n) { return next() % n; }
-  int64_t range(int64_t lo, int64_t hi) { return lo + static_cast<int64_t>(below(static_cast<uint64_t>(hi - lo + 1))); }
-  bool chance(unsigned percent) { return below(100) < percent; }
-  template <class T, size_t K>
-  const T& pick(const T (&a)[K]) { return a[below(K)]; }
-
- private:
-  uint64_t s_;
-};
+using weft::bench::Rng;
 
 // ---------------------------------------------------------------- terms
 enum class Kind : uint8_t { Iri, Blank, Plain, Lang, Typed, Integer, Decimal, Double };
@@ -343,17 +326,7 @@ class Writer {
 #define SC "https://example.org/supply/"
 
 // ---------------------------------------------------------------- GS1 keys
-// Appends the GS1 mod-10 check digit to a string of digits.
-std::string withCheckDigit(std::string digits) {
-  int sum = 0;
-  int w = 3;
-  for (size_t i = digits.size(); i-- > 0;) {
-    sum += (digits[i] - '0') * w;
-    w = 4 - w;
-  }
-  digits += static_cast<char>('0' + (10 - sum % 10) % 10);
-  return digits;
-}
+using weft::bench::withCheckDigit;
 
 std::string digitsOf(uint64_t v, int width) {
   char b[32];

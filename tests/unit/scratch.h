@@ -1,16 +1,35 @@
 // SPDX-License-Identifier: Apache-2.0
-// A test fixture with a scratch folder of its own (mapping documents and
-// their input files are written there, and removed after the test).
+// Scratch files for tests: a folder per test process under gtest's TempDir
+// (tempPath / writeFile), and a fixture with a folder of its own per test
+// (ScratchDirTest: mapping documents and their inputs), removed afterwards.
 #pragma once
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
 
-namespace weft::testing {
+namespace weft::testutil {
+
+// A path in this process's scratch folder.
+inline std::string tempPath(const std::string& name) {
+  static const std::string dir = [] {
+    std::string t = ::testing::TempDir() + "weft_test_XXXXXX";
+    char* d = mkdtemp(t.data());
+    return std::string(d ? d : ::testing::TempDir());
+  }();
+  return dir + "/" + name;
+}
+
+// Writes `bytes` to tempPath(name) and returns the path.
+inline std::string writeFile(const std::string& name, const std::string& bytes) {
+  std::string path = tempPath(name);
+  std::ofstream(path, std::ios::binary) << bytes;
+  return path;
+}
 
 class ScratchDirTest : public ::testing::Test {
  protected:
@@ -28,4 +47,4 @@ class ScratchDirTest : public ::testing::Test {
   std::filesystem::path dir_;
 };
 
-}  // namespace weft::testing
+}  // namespace weft::testutil

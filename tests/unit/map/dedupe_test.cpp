@@ -62,6 +62,8 @@ TEST(Dedupe, ExactUnderAnyBudget) {
     Counts small = runDedupe(budget, n, 3);
     EXPECT_EQ(small.out, big.out) << "budget " << budget;
     EXPECT_EQ(small.duplicates, big.duplicates) << "budget " << budget;
-    if (budget < (size_t{64} << 10)) EXPECT_GT(small.deferred, 0u) << "budget " << budget;
+    if (budget < (size_t{64} << 10)) {
+      EXPECT_GT(small.deferred, 0u) << "budget " << budget;
+    }
   }
 }

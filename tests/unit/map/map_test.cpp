@@ -10,14 +10,14 @@
 #include "engine/map/executor.h"
 #include "engine/map/loader.h"
 #include "engine/rdf/graph_compare.h"
-#include "tests/unit/map/scratch_dir.h"
+#include "tests/unit/scratch.h"
 
 using namespace weft;
 namespace fs = std::filesystem;
 
 namespace {
 
-class MapTest : public weft::testing::ScratchDirTest {
+class MapTest : public weft::testutil::ScratchDirTest {
  protected:
   Result<map::Mapping> load(const std::string& ttl) {
     write("mapping.ttl", ttl);

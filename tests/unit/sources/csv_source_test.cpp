@@ -12,6 +12,7 @@
 
 #include "engine/sources/internal/csv_reader.h"
 #include "engine/sources/source.h"
+#include "tests/unit/scratch.h"
 
 using namespace weft;
 using namespace weft::sources;
@@ -21,20 +22,8 @@ namespace {
 using Rows = std::vector<std::vector<std::string>>;
 constexpr const char* kNull = "<null>";
 
-std::string tempPath(const std::string& name) {
-  static const std::string dir = [] {
-    std::string t = testing::TempDir() + "weft_csv_XXXXXX";
-    char* d = mkdtemp(t.data());
-    return std::string(d ? d : "/tmp");
-  }();
-  return dir + "/" + name;
-}
-
-std::string writeFile(const std::string& name, const std::string& bytes) {
-  std::string path = tempPath(name);
-  std::ofstream(path, std::ios::binary) << bytes;
-  return path;
-}
+using weft::testutil::tempPath;
+using weft::testutil::writeFile;
 
 // Reads every record, asking for each of `columns`; null values as kNull.
 Result<Rows> readSource(Source& src, const std::vector<std::string>& columns) {

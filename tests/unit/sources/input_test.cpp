@@ -13,26 +13,15 @@
 
 #include "engine/sources/input.h"
 #include "engine/sources/internal/input_stream.h"
+#include "tests/unit/scratch.h"
 
 using namespace weft;
 using namespace weft::sources;
 
 namespace {
 
-std::string tempPath(const std::string& name) {
-  static const std::string dir = [] {
-    std::string t = testing::TempDir() + "weft_input_XXXXXX";
-    char* d = mkdtemp(t.data());
-    return std::string(d ? d : "/tmp");
-  }();
-  return dir + "/" + name;
-}
-
-std::string writeFile(const std::string& name, const std::string& bytes) {
-  std::string path = tempPath(name);
-  std::ofstream(path, std::ios::binary) << bytes;
-  return path;
-}
+using weft::testutil::tempPath;
+using weft::testutil::writeFile;
 
 std::string writeGz(const std::string& name, const std::string& bytes) {
   std::string path = tempPath(name);
