@@ -7,6 +7,7 @@ pkgs=(
   build-essential cmake pkg-config git ca-certificates
   libserd-dev libsord-dev libraptor2-dev rapidjson-dev libeigen3-dev
   libsqlite3-dev zlib1g-dev libcli11-dev
+  sqlite3                       # e2e tests build small SQLite fixtures (ERP database, historian table checks)
   libpcre2-dev                  # SPARQL REGEX / REPLACE (XPath regular expressions)
   libssl-dev                    # SPARQL MD5 / SHA* (libcrypto)
   libxml2-dev                   # RML XML sources: XPath 1.0 (libxml2)

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/cli/ingest_cmd.h"
 #include "engine/cli/map_cmd.h"
 #include "engine/cli/output.h"
 #include "engine/cli/query_cmd.h"
@@ -399,7 +400,7 @@ int main(int argc, char** argv) {
   // before trimming, lets the next query reuse them.
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 512 << 20);
-  CLI::App app{"weft: supply-network knowledge graphs (RDF store and syntaxes, SPARQL, RML mapping; more to come)"};
+  CLI::App app{"weft: supply-network knowledge graphs (RDF store and syntaxes, SPARQL, RML mapping, connectors; more to come)"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "weft 0.1.0");
 
@@ -441,6 +442,8 @@ int main(int argc, char** argv) {
   auto* mapc = cli::addMapCommand(app, mf);
   cli::UpdateFlags uf;
   auto* update = cli::addUpdateCommand(app, uf);
+  cli::IngestFlags inf;
+  auto* ingest = cli::addIngestCommand(app, inf);
 
   CLI11_PARSE(app, argc, argv);
 
@@ -458,5 +461,6 @@ int main(int argc, char** argv) {
   if (query->parsed()) return cli::cmdQuery(qf);
   if (mapc->parsed()) return cli::cmdMap(mf);
   if (update->parsed()) return cli::cmdUpdate(uf);
+  if (ingest->parsed()) return cli::cmdIngest(inf);
   return 2;
 }

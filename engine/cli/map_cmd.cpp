@@ -29,22 +29,6 @@ int usage(const std::string& msg) {
   return kExitUsage;
 }
 
-// "256M", "1G", "500000K", "1048576" -> bytes.
-bool parseSize(const std::string& s, size_t* out) {
-  if (s.empty()) return false;
-  char* end = nullptr;
-  double v = std::strtod(s.c_str(), &end);
-  if (end == s.c_str() || v < 0) return false;
-  std::string unit(end);
-  double mult = 1;
-  if (unit == "K" || unit == "k" || unit == "KiB") mult = 1024.0;
-  else if (unit == "M" || unit == "m" || unit == "MiB") mult = 1024.0 * 1024;
-  else if (unit == "G" || unit == "g" || unit == "GiB") mult = 1024.0 * 1024 * 1024;
-  else if (!unit.empty()) return false;
-  *out = static_cast<size_t>(v * mult);
-  return true;
-}
-
 class TxnSink : public rdf::QuadSink {
  public:
   explicit TxnSink(store::Transaction& t) : t_(t) {}
@@ -61,6 +45,22 @@ class NullSink : public rdf::QuadSink {
 
 }  // namespace
 
+// "256M", "1G", "500000K", "1048576" -> bytes.
+bool parseSize(const std::string& s, size_t* out) {
+  if (s.empty()) return false;
+  char* end = nullptr;
+  double v = std::strtod(s.c_str(), &end);
+  if (end == s.c_str() || v < 0) return false;
+  std::string unit(end);
+  double mult = 1;
+  if (unit == "K" || unit == "k" || unit == "KiB") mult = 1024.0;
+  else if (unit == "M" || unit == "m" || unit == "MiB") mult = 1024.0 * 1024;
+  else if (unit == "G" || unit == "g" || unit == "GiB") mult = 1024.0 * 1024 * 1024;
+  else if (!unit.empty()) return false;
+  *out = static_cast<size_t>(v * mult);
+  return true;
+}
+
 CLI::App* addMapCommand(CLI::App& app, MapFlags& f) {
   auto* c = app.add_subcommand("map", "Run an RML or R2RML mapping into a store or an RDF file");
   c->add_option("mapping", f.mapping, "Mapping document (Turtle; RML, legacy rml.io or R2RML)")->required();
@@ -73,6 +73,9 @@ CLI::App* addMapCommand(CLI::App& app, MapFlags& f) {
   c->add_option("--rejects", f.rejects, "With --on-error skip: write each rejected record's position and reason here");
   c->add_option("--memory-limit", f.memory_limit, "Memory for join tables and duplicate elimination (e.g. 256M, 1G)");
   c->add_option("--sql-db", f.sql_db, "SQLite database for R2RML logical tables and D2RQ sources");
+  c->add_option("--input", f.input,
+                 "The document a connector mapping reads: replaces its rml:path \"INPUT\" (sibling paths "
+                 "resolve against its folder; for R2RML, the SQLite database)");
   c->add_flag("--dry-run", f.dry_run, "Check the mapping and run it without writing anything");
   c->add_flag("-q,--quiet", f.quiet, "No progress line or summary");
   return c;
@@ -91,6 +94,7 @@ int cmdMap(const MapFlags& f) {
   map::LoadOptions lo;
   lo.base = f.base;
   lo.sql_db = f.sql_db;
+  lo.input = f.input;
   auto mapping = map::loadMapping(f.mapping, lo);
   if (!mapping.isOk()) {
     std::fprintf(stderr, "weft: error: %s: %s\n", f.mapping.c_str(), mapping.status().message().c_str());

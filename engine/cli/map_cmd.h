@@ -19,9 +19,13 @@ struct MapFlags {
   std::string rejects;
   std::string memory_limit = "256M";
   std::string sql_db;
+  std::string input;
   bool dry_run = false;
   bool quiet = false;
 };
+
+// "256M", "1G", "500000K", "1048576" -> bytes; false if it is not a size.
+bool parseSize(const std::string& s, size_t* out);
 
 CLI::App* addMapCommand(CLI::App& app, MapFlags& f);
 int cmdMap(const MapFlags& f);

@@ -153,6 +153,9 @@ CLI::App* addQueryCommand(CLI::App& app, QueryFlags& f) {
       ->check(CLI::PositiveNumber);
   q->add_option("--max-rows", f.max_rows, "Stop when the result has more rows (or triples) than this (exit code 3)");
   q->add_flag("--explain", f.explain, "Print the query plan with row counts to standard error after the results");
+  q->add_flag("--union", f.union_graph,
+              "Without FROM, the default graph is the union of all graphs (a store of one graph per ingested "
+              "document queried as one graph); GRAPH still names each document's graph");
   q->add_option("--repeat", f.repeat, "Run the query K times (benchmarking); print each run's time to standard error")
       ->check(CLI::Range(1, 1000000));
   q->add_option("-o,--output", f.out, "Output file (default: standard output)");
@@ -187,6 +190,7 @@ int cmdQuery(const QueryFlags& f) {
   req.text = std::move(text.value());
   req.parse.base_iri = f.base;
   req.exec.max_rows = f.max_rows;
+  req.exec.union_default_graph = f.union_graph;
   // Parse once here: syntax errors are usage errors, and the query form
   // decides the output format.
   auto parsed = sparql::parseQuery(req.text, req.parse);

@@ -19,6 +19,7 @@ struct QueryFlags {
   double timeout = 0;  // seconds; 0 = none
   uint64_t max_rows = 0;
   bool explain = false;
+  bool union_graph = false;
   int repeat = 1;
   std::string out;
   std::string text;

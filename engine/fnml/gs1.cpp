@@ -7,6 +7,11 @@
 // company prefix and the item / serial reference are split by '.', and the
 // first digit of the second field is the indicator or extension digit that
 // leads the key).
+// Key extraction for mappings that read mixed EPC lists: epcToGtin (the
+// GTIN-14 of an SGTIN / LGTIN URN or of a Digital Link /01/{gtin}) and
+// epcToGln (the GLN of an SGLN / PGLN URN or of a Digital Link /414/{gln} or
+// /417/{gln}) give no value, not an error, for any other identifier, so one
+// multi-valued input yields one value per matching EPC.
 #include "engine/fnml/internal/gs1.h"
 
 #include "engine/fnml/internal/common.h"
@@ -222,6 +227,96 @@ Status epcToDigitalLink(std::string_view urn, std::string_view base, std::string
 
 namespace {
 
+// The primary key (AI and value) of a GS1 Digital Link IRI
+// (http(s)://host[/path prefix]/{AI}/{value}[/{AI}/{value}...][?...]): the
+// first path segment that is a primary-key AI and has a segment after it.
+bool digitalLinkPrimaryKey(std::string_view iri, std::string_view* ai, std::string_view* value) {
+  iri = trimmed(iri);
+  size_t scheme = startsWithIgnoreCase(iri, "https://") ? 8 : startsWithIgnoreCase(iri, "http://") ? 7 : 0;
+  if (scheme == 0) return false;
+  std::string_view rest = iri.substr(scheme);
+  size_t end = rest.find_first_of("?#");
+  if (end != std::string_view::npos) rest = rest.substr(0, end);
+  size_t slash = rest.find('/');
+  if (slash == std::string_view::npos || slash == 0) return false;
+  rest.remove_prefix(slash + 1);
+  static constexpr std::string_view kPrimary[] = {"00",   "01",   "253",  "255",  "414",  "417",
+                                                  "8003", "8004", "8006", "8010", "8017", "8018"};
+  while (!rest.empty()) {
+    size_t s1 = rest.find('/');
+    if (s1 == std::string_view::npos) return false;
+    std::string_view seg = rest.substr(0, s1);
+    std::string_view after = rest.substr(s1 + 1);
+    for (std::string_view p : kPrimary) {
+      if (seg == p) {
+        std::string_view v = after.substr(0, after.find('/'));
+        if (v.empty()) return false;
+        *ai = seg;
+        *value = v;
+        return true;
+      }
+    }
+    rest = after;
+  }
+  return false;
+}
+
+}  // namespace
+
+Status epcToGtin(std::string_view epc, std::string* gtin, bool* found) {
+  epc = trimmed(epc);
+  *found = false;
+  std::string_view f[3];
+  if (startsWithIgnoreCase(epc, "urn:epc:id:sgtin:") || startsWithIgnoreCase(epc, "urn:epc:class:lgtin:")) {
+    bool sgtin = startsWithIgnoreCase(epc, "urn:epc:id:sgtin:");
+    if (!splitFields(epc.substr(sgtin ? 17 : 20), 3, f)) {
+      return bad("EPC URN \"" + std::string(epc) + "\": expected CompanyPrefix.ItemRef." + (sgtin ? "Serial" : "Lot"));
+    }
+    WEFT_TRY(gtinFromEpc(epc, f[0], f[1], gtin));
+    *found = true;
+    return Status::ok();
+  }
+  std::string_view ai, value;
+  if (digitalLinkPrimaryKey(epc, &ai, &value) && ai == "01") {
+    Status st = normalizeGtin(value, gtin);
+    if (!st) return bad("Digital Link \"" + std::string(epc) + "\": " + st.message());
+    *found = true;
+  }
+  return Status::ok();
+}
+
+Status epcToGln(std::string_view epc, std::string* gln, bool* found) {
+  epc = trimmed(epc);
+  *found = false;
+  std::string_view f[3];
+  bool sgln = startsWithIgnoreCase(epc, "urn:epc:id:sgln:");
+  if (sgln || startsWithIgnoreCase(epc, "urn:epc:id:pgln:")) {
+    if (!splitFields(epc.substr(16), sgln ? 3 : 2, f)) {
+      return bad("EPC URN \"" + std::string(epc) + "\": expected CompanyPrefix." +
+                 (sgln ? "LocationRef.Extension" : "PartyRef"));
+    }
+    WEFT_TRY(companyPrefixOk(epc, f[0]));
+    if ((!f[1].empty() && !allDigits(f[1])) || f[0].size() + f[1].size() != 12) {
+      return bad("EPC URN \"" + std::string(epc) + "\": company prefix and " +
+                 (sgln ? "location" : "party") + " reference must have 12 digits together");
+    }
+    std::string body = std::string(f[0]) + std::string(f[1]);
+    *gln = body + static_cast<char>('0' + gs1CheckDigit(body));
+    *found = true;
+    return Status::ok();
+  }
+  std::string_view ai, value;
+  if (digitalLinkPrimaryKey(epc, &ai, &value) && (ai == "414" || ai == "417")) {
+    Status st = validateKey("GLN", value, 13);
+    if (!st) return bad("Digital Link \"" + std::string(epc) + "\": " + st.message());
+    *gln = std::string(value);
+    *found = true;
+  }
+  return Status::ok();
+}
+
+namespace {
+
 constexpr std::string_view W = kWeftFn;
 
 Parameter p(std::string_view local, bool required = true) { return weftParam(local, required); }
@@ -298,6 +393,21 @@ WEFT_FN(epcToDigitalLinkFn) {
   return Status::ok();
 }
 
+WEFT_FN(epcToGtinFn) {
+  std::string gtin;
+  bool found = false;
+  WEFT_TRY(epcToGtin(a.text(0), &gtin, &found));
+  if (found) emit(out, std::move(gtin));
+  return Status::ok();
+}
+
+WEFT_FN(epcToGlnFn) {
+  std::string gln;
+  bool found = false;
+  WEFT_TRY(epcToGln(a.text(0), &gln, &found));
+  if (found) emit(out, std::move(gln));
+  return Status::ok();
+}
 
 }  // namespace
 
@@ -313,6 +423,8 @@ void addGs1(Library* lib) {
   lib->add(fn(W, "ssccToDigitalLink", {p("sscc"), p("domain", false)}, {iri}, ssccToDigitalLink));
   lib->add(fn(W, "glnToDigitalLink", {p("gln"), p("domain", false)}, {iri}, glnToDigitalLink));
   lib->add(fn(W, "epcToDigitalLink", {p("epc"), p("domain", false)}, {iri}, epcToDigitalLinkFn));
+  lib->add(fn(W, "epcToGtin", {p("epc")}, {o("stringOut")}, epcToGtinFn));
+  lib->add(fn(W, "epcToGln", {p("epc")}, {o("stringOut")}, epcToGlnFn));
 }
 
 }  // namespace weft::fnml::internal

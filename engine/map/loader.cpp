@@ -22,6 +22,8 @@ using namespace internal;
 
 namespace {
 
+constexpr std::string_view kInputPlaceholder = "INPUT";
+
 // Reads one mapping document; errors name the node being read.
 class Loader {
  public:
@@ -445,6 +447,7 @@ Status Loader::objectMap(const rdf::Term& node, const std::string& where, Object
 Status Loader::sourceDescription(const rdf::Term& src, const std::string& where, LogicalSource* out) {
   auto& spec = out->spec;
   auto resolve = [&](const std::string& p) {
+    if (p == kInputPlaceholder && !opts_.input.empty()) return opts_.input;
     if (p.empty() || std::filesystem::path(p).is_absolute()) return p;
     return (std::filesystem::path(dir_) / p).lexically_normal().string();
   };
@@ -456,7 +459,7 @@ Status Loader::sourceDescription(const rdf::Term& src, const std::string& where,
   if (doc_.hasType(src, std::string(kD2rq) + "Database") || doc_.has(src, std::string(kD2rq) + "jdbcDSN")) {
     out->sql = true;
     spec.kind = sources::SourceSpec::Kind::kSql;
-    spec.path = opts_.sql_db;
+    spec.path = opts_.sql_db.empty() ? opts_.input : opts_.sql_db;
     return Status::ok();
   }
   if (doc_.hasType(src, std::string(kSd) + "Service") || doc_.has(src, std::string(kSd) + "endpoint")) {
@@ -481,7 +484,7 @@ Status Loader::sourceDescription(const rdf::Term& src, const std::string& where,
     }
     return error(where, "the source has no rml:path");
   }
-  if (root == rml("CurrentWorkingDirectory"))
+  if (root == rml("CurrentWorkingDirectory") && path != kInputPlaceholder)
     spec.path = path;
   else
     spec.path = resolve(path);
@@ -568,7 +571,7 @@ Status Loader::logicalSource(const rdf::Term& node, const std::string& where, Lo
   if (table || (query && !sparql) || (!src && !rf)) {  // R2RML logical table, or an SQL source
     out->sql = true;
     spec.kind = sources::SourceSpec::Kind::kSql;
-    if (spec.path.empty()) spec.path = opts_.sql_db;
+    if (spec.path.empty()) spec.path = opts_.sql_db.empty() ? opts_.input : opts_.sql_db;
     if (query) {  // a query wins over a table name given beside it
       spec.query = query->value;
     } else if (table) {
@@ -724,9 +727,9 @@ Result<Mapping> loadMapping(const std::string& path, const LoadOptions& opts) {
   DocSink sink;
   if (Status st = rdf::readFile(path, ro, sink); !st) return st;
   Doc doc(std::move(sink.quads));
-  std::string dir = opts.source_dir.empty()
-                        ? std::filesystem::path(path).parent_path().string()
-                        : opts.source_dir;
+  std::string dir = !opts.source_dir.empty() ? opts.source_dir
+                    : !opts.input.empty()    ? std::filesystem::path(opts.input).parent_path().string()
+                                             : std::filesystem::path(path).parent_path().string();
   if (dir.empty()) dir = ".";
   Loader loader(doc, dir, opts, sink.base_);
   return loader.load();

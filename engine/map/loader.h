@@ -20,8 +20,13 @@ namespace weft::map {
 struct LoadOptions {
   std::string base;    // base IRI for generated IRIs (default http://example.com/base/)
   std::string sql_db;  // SQLite database for R2RML logical tables and D2RQ sources
-  // Directory relative source paths resolve against (default: the mapping's).
+  // Directory relative source paths resolve against (default: the mapping's;
+  // with `input`, the input's).
   std::string source_dir;
+  // Connector mappings name the document being ingested `rml:path "INPUT"`
+  // (or the legacy `rml:source "INPUT"`); this file replaces it. For R2RML
+  // logical tables without an explicit database it is the SQLite file.
+  std::string input;
   // SPARQL sources: "http://localhost:PORT/ds1/sparql"-style endpoints are
   // replaced by this RDF file or weft store (conformance runs).
   std::string sparql_data;

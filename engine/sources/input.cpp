@@ -57,6 +57,7 @@ class MemoryReader : public ByteReader {
     *got = n;
     return Status::ok();
   }
+  size_t remainingHint() const override { return data_.size() - pos_; }
 
  private:
   std::string_view data_;
@@ -422,6 +423,9 @@ class Utf8Stream : public InputStream {
     carry_.clear();
     size_t have = out->size() - base;
     if (!in_eof_) {
+      // A reader that knows how much is left (memory) gets a buffer of that
+      // size, +1 for the read of 0 bytes that says it has ended.
+      if (size_t left = in_->remainingHint(); left < want) want = left + 1;
       out->resize(base + have + want);
       size_t got = 0;
       Status s = in_->read(out->data() + base + have, want, &got);

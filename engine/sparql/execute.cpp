@@ -177,7 +177,12 @@ Status runDescribe(const Query& q, ExecContext& ctx, internal::Op* root, QueryOu
 Status executeQuery(const Query& q, const Dataset& data, const ExecOptions& opts, QueryOutput& out) {
   ExecContext ctx(data, opts, q.vars.size());
   setupFunctions(ctx, q.base);
-  if (q.has_dataset_clause) setupDataset(ctx, q.from, q.from_named);
+  if (q.has_dataset_clause) {
+    setupDataset(ctx, q.from, q.from_named);
+  } else if (opts.union_default_graph) {
+    ctx.has_from = true;
+    ctx.from = {kAnyId};  // every graph: see ExecContext::from
+  }
   ExprEval ev(ctx);
   OpPtr root;
   try {

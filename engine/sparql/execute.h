@@ -29,6 +29,11 @@ struct ExecOptions {
   // reordering, no filter push-down, nested-loop joins): the reference the
   // differential tests compare the planner with.
   bool naive = false;
+  // Without FROM, the default graph is the union (RDF merge of the triples)
+  // of the store's default graph and every named graph, as in Jena's
+  // unionDefaultGraph: a store of one graph per source document is queried
+  // as one graph. GRAPH still names the documents' graphs.
+  bool union_default_graph = false;
 };
 
 struct QueryOutput {

@@ -331,8 +331,42 @@ std::optional<rdf::Term> callBuiltin(Builtin b, std::span<const rdf::Term> args,
   return std::nullopt;
 }
 
+namespace {
+
+// weft's extension functions (namespace https://w3id.org/weft/fn#, the
+// namespace of the mapping functions too): what KPI questions need and
+// SPARQL 1.1 lacks.
+constexpr std::string_view kWeftFn = "https://w3id.org/weft/fn#";
+
+// weft-fn:secondsBetween(start, end): end - start in seconds (xsd:decimal)
+// for two xsd:dateTime values with a timezone (XPath op:subtract-dateTimes,
+// as seconds); an error (unbound) for anything else.
+std::optional<rdf::Term> secondsBetween(std::span<const rdf::Term> args) {
+  if (args.size() != 2) return std::nullopt;
+  double t[2];
+  for (int i = 0; i < 2; ++i) {
+    if (args[i].kind != TermKind::kLiteral) return std::nullopt;
+    Value v = rdf::parseValue(args[i].view());
+    if (v.type != rdf::ValueType::kDateTime || !v.datetime.has_timezone) return std::nullopt;
+    t[i] = rdf::toEpochSeconds(v.datetime);
+  }
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.3f", t[1] - t[0]);
+  std::string lex = buf;  // canonical-ish xsd:decimal: no trailing zeros after the point
+  while (lex.back() == '0') lex.pop_back();
+  if (lex.back() == '.') lex += '0';
+  return rdf::Term::literal(lex, "http://www.w3.org/2001/XMLSchema#decimal");
+}
+
+}  // namespace
+
 std::optional<rdf::Term> callFunction(std::string_view iri, std::span<const rdf::Term> args,
                                       FunctionContext& /*ctx*/) {
+  if (iri.size() > kWeftFn.size() && iri.substr(0, kWeftFn.size()) == kWeftFn) {
+    std::string_view local = iri.substr(kWeftFn.size());
+    if (local == "secondsBetween") return secondsBetween(args);
+    return std::nullopt;
+  }
   if (args.size() != 1 || args[0].isNone()) return std::nullopt;
   return fn::castTo(iri, args[0]);
 }

@@ -58,7 +58,9 @@ std::optional<rdf::Term> callBuiltin(Builtin b, std::span<const rdf::Term> args,
 
 // An IRI function call: XSD casts (xsd:string, xsd:integer, xsd:decimal,
 // xsd:float, xsd:double, xsd:boolean, xsd:dateTime, and the other XSD types
-// weft knows). Unknown IRIs are an error (nullopt).
+// weft knows), and weft's extension functions in https://w3id.org/weft/fn#:
+// secondsBetween(start, end) (xsd:decimal seconds between two timezoned
+// xsd:dateTimes). Unknown IRIs are an error (nullopt).
 std::optional<rdf::Term> callFunction(std::string_view iri, std::span<const rdf::Term> args,
                                       FunctionContext& ctx);
 

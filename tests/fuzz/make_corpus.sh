@@ -46,6 +46,10 @@ mkdir -p "$out/fuzz_xsd"
 sparql=$conf/w3c-rdf-tests/sparql
 add fuzz_sparql_parse "$sparql" '*.rq' '*.ru'
 add fuzz_sparql_eval "$sparql" '*.rq'
+# Connectors: the public EPCIS and B2MML samples (valid and invalid ones).
+samples=${WEFT_SAMPLES_DIR:-$repo/../shared/samples}
+add fuzz_connectors "$samples/epcis" '*.json' '*.jsonld' '*.xml'
+add fuzz_connectors "$samples/b2mml" '*.xml'
 
 if [ ! -d "$conf" ]; then
   echo "make_corpus.sh: $conf not found; corpora start from tests/fuzz/seeds only" >&2

@@ -559,6 +559,7 @@ const FuzzTarget kFuzzTargets[] = {
     {"fuzz_mapping", fuzzOneMapping},   {"fuzz_jsonpath", fuzzOneJsonPath}, {"fuzz_csv", fuzzOneCsv},
     {"fuzz_xml", fuzzOneXml},           {"fuzz_fnml", fuzzOneFnml},     {"fuzz_json_source", fuzzOneJsonSource},
     {"fuzz_sql_source", fuzzOneSqlSource},
+    {"fuzz_connectors", fuzzOneConnectors},
     {nullptr, nullptr},
 };
 

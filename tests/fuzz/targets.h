@@ -31,6 +31,8 @@ int fuzzOneXml(const uint8_t* data, size_t size);
 int fuzzOneFnml(const uint8_t* data, size_t size);
 int fuzzOneJsonSource(const uint8_t* data, size_t size);
 int fuzzOneSqlSource(const uint8_t* data, size_t size);
+// Connectors: detection and validation of native record files (targets_connectors.cpp).
+int fuzzOneConnectors(const uint8_t* data, size_t size);
 
 struct FuzzTarget {
   const char* name;  // executable name, also the seeds/ and regress/ folder name

@@ -32,5 +32,14 @@ Status digitalLinkBase(std::string_view domain, std::string* base);
 // An EPC pure-identity URN (sgtin, sscc, sgln, grai, giai; lgtin class) as a
 // GS1 Digital Link IRI under `base`.
 Status epcToDigitalLink(std::string_view urn, std::string_view base, std::string* out);
+// The GTIN-14 of an SGTIN EPC URN, an LGTIN class URN or a GS1 Digital Link
+// IRI whose primary key is /01/{gtin} (any host, any path prefix). *found is
+// false (and the Status ok) for any other identifier; a malformed SGTIN /
+// LGTIN URN or an invalid GTIN in a Digital Link is an error.
+Status epcToGtin(std::string_view epc, std::string* gtin, bool* found);
+// The GLN of an SGLN EPC URN (the extension dropped), a PGLN URN or a GS1
+// Digital Link IRI whose primary key is /414/{gln} or /417/{gln}; *found as
+// for epcToGtin.
+Status epcToGln(std::string_view epc, std::string* gln, bool* found);
 
 }  // namespace weft::fnml::internal

@@ -6,6 +6,7 @@
 // encodings through glibc iconv).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -20,6 +21,9 @@ class ByteReader {
   virtual ~ByteReader() = default;
   // Reads up to `cap` bytes into buf; *got == 0 only at the end of input.
   virtual Status read(char* buf, size_t cap, size_t* got) = 0;
+  // An upper bound of the bytes still to come, when the reader knows it
+  // (memory), so callers size their buffers to it; SIZE_MAX otherwise.
+  virtual size_t remainingHint() const { return SIZE_MAX; }
 };
 
 // The file name of a source's path, as record positions show it

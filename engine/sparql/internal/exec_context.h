@@ -36,7 +36,10 @@ class ExecContext {
   FunctionContext fn;
 
   // Dataset clauses. `from` set: the default graph is the merge of these ids
-  // (absent graphs are simply empty). `named` set: GRAPH iterates only these.
+  // (absent graphs are simply empty); {kAnyId} is the union of all graphs
+  // (ExecOptions::union_default_graph): one scan with the graph unbound,
+  // whose duplicates come next to each other since every permutation that
+  // leaves g unbound sorts it last. `named` set: GRAPH iterates only these.
   bool has_from = false;
   std::vector<Id> from;
   bool has_named = false;

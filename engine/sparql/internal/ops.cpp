@@ -51,9 +51,12 @@ void ScanOp::open(const Id* input) {
   if (g == kDefaultGraphId && ctx_.has_from) {
     graphs_ = ctx_.from;
     dedupe_ = graphs_.size() > 1;
+    adjacent_ = graphs_.size() == 1 && graphs_[0] == kAnyId;
+    have_last_ = false;
   } else {
     graphs_.push_back(g);
     dedupe_ = false;
+    adjacent_ = false;
   }
   pat_ = pat;
   open_cursor_ = false;
@@ -78,6 +81,11 @@ bool ScanOp::next(Id* out) {
     }
     ctx_.tick();
     if (dedupe_ && !seen_.insert(IdQuad{q.s, q.p, q.o, 0}).second) continue;
+    if (adjacent_) {  // the union of all graphs: the same triple in several graphs comes in a row
+      if (have_last_ && q.s == last_.s && q.p == last_.p && q.o == last_.o) continue;
+      last_ = q;
+      have_last_ = true;
+    }
     std::copy(input_.begin(), input_.end(), out);
     Id vals[3] = {q.s, q.p, q.o};
     bool ok = true;

@@ -61,6 +61,8 @@ class ScanOp : public Op {
   std::vector<Id> input_;
   IdQuad pat_;
   bool dead_ = false, dedupe_ = false;
+  bool adjacent_ = false, have_last_ = false;  // union of all graphs (ExecContext::from)
+  IdQuad last_{};
   std::vector<Id> graphs_;
   size_t gi_ = 0;
   std::unique_ptr<QuadCursor> cur_;

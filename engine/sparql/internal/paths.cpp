@@ -44,6 +44,10 @@ bool PathEval::scanGraph(Id s, Id p, Id o, Id g, const std::function<bool(Id, Id
     return true;
   };
   if (g == kDefaultGraphId && ctx_.has_from) {
+    if (ctx_.from.size() == 1 && ctx_.from[0] == kAnyId) {  // union of all graphs
+      std::unordered_set<IdQuad, TripleHash, TripleEq> seen;
+      return run(kAnyId, &seen);
+    }
     if (ctx_.from.size() == 1) return run(ctx_.from[0], nullptr);
     std::unordered_set<IdQuad, TripleHash, TripleEq> seen;
     for (Id fg : ctx_.from)

@@ -112,3 +112,54 @@ TEST(Database, QuerySyntaxErrorIsReported) {
 }
 
 }  // namespace
+
+// ExecOptions::union_default_graph: without FROM, the default graph is the
+// RDF merge of the default graph and every named graph (a triple in several
+// graphs counts once); GRAPH still names each graph; FROM still wins.
+std::multiset<std::string> selectUnion(const store::Store& st, const std::string& q) {
+  Rows rows;
+  sparql::QueryOutput out;
+  out.results = &rows;
+  db::QueryRequest req;
+  req.text = q;
+  req.exec.union_default_graph = true;
+  Status s = db::runQuery(st, req, out);
+  EXPECT_TRUE(s.isOk()) << s.toString() << " for " << q;
+  return rows.rows;
+}
+
+TEST(Database, UnionDefaultGraph) {
+  auto st = store::Store::openMemory();
+  ASSERT_TRUE(update(*st,
+                     "INSERT DATA { <http://e/a> <http://e/p> 1 . "
+                     "GRAPH <http://e/g1> { <http://e/a> <http://e/p> 1 . <http://e/a> <http://e/q> <http://e/b> } "
+                     "GRAPH <http://e/g2> { <http://e/a> <http://e/p> 1 . <http://e/b> <http://e/q> <http://e/c> } }")
+                  .isOk());
+  // The store's own default graph: one triple.
+  EXPECT_EQ(select(*st, "SELECT ?s ?o WHERE { ?s ?p ?o }").size(), 1u);
+  // The union: three distinct triples (a p 1 is in three graphs, counted once).
+  auto all = selectUnion(*st, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }");
+  EXPECT_EQ(all.size(), 3u);
+  EXPECT_EQ(selectUnion(*st, "SELECT ?o WHERE { <http://e/a> <http://e/p> ?o }"),
+            (std::multiset<std::string>{"\"1\"^^<http://www.w3.org/2001/XMLSchema#integer> "}));
+  // A join across graphs, and a path across graphs.
+  EXPECT_EQ(selectUnion(*st, "SELECT ?c WHERE { <http://e/a> <http://e/q> ?b . ?b <http://e/q> ?c }"),
+            (std::multiset<std::string>{"<http://e/c> "}));
+  EXPECT_EQ(selectUnion(*st, "SELECT ?c WHERE { <http://e/a> <http://e/q>+ ?c }").size(), 2u);
+  // GRAPH ?g still sees the named graphs one by one.
+  EXPECT_EQ(selectUnion(*st, "SELECT ?g WHERE { GRAPH ?g { <http://e/a> <http://e/p> 1 } }").size(), 2u);
+  // FROM replaces the union.
+  EXPECT_EQ(selectUnion(*st, "SELECT ?s ?p ?o FROM <http://e/g2> WHERE { ?s ?p ?o }").size(), 2u);
+}
+
+TEST(Database, SecondsBetweenExtension) {
+  auto st = store::Store::openMemory();
+  auto r = select(*st,
+                  "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> PREFIX wf: <https://w3id.org/weft/fn#> "
+                  "SELECT ?d ?e ?f WHERE { "
+                  "BIND(wf:secondsBetween(\"2025-01-01T08:30:00Z\"^^xsd:dateTime, \"2025-01-02T10:00:00.5+01:00\"^^xsd:dateTime) AS ?d) "
+                  "BIND(wf:secondsBetween(\"2025-01-01T08:30:00\"^^xsd:dateTime, \"2025-01-02T10:00:00Z\"^^xsd:dateTime) AS ?e) "
+                  "BIND(wf:secondsBetween(\"2025-01-01\"^^xsd:date, \"2025-01-02T10:00:00Z\"^^xsd:dateTime) AS ?f) }");
+  // 24.5 h and half a second; no timezone or not a dateTime: an error (unbound).
+  EXPECT_EQ(r, (std::multiset<std::string>{"\"88200.5\"^^<http://www.w3.org/2001/XMLSchema#decimal> UNDEF UNDEF "}));
+}

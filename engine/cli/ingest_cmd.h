@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+// `weft ingest`: run connectors (connectors/) over native record files. Each
+// document is checked, mapped and written as one transaction into its own
+// named graph, described with PROV-O in the documents graph
+// (docs/connectors.md). Exit codes: 0 all documents ingested (or already
+// there), 1 some document refused (the others are in), 2 bad usage.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+namespace weft::cli {
+
+struct IngestFlags {
+  std::string store_dir;
+  std::string connector;
+  std::string mappings_dir;
+  std::string memory_limit = "256M";
+  std::vector<std::string> paths;
+  bool list = false;
+  bool dry_run = false;
+  bool quiet = false;
+};
+
+CLI::App* addIngestCommand(CLI::App& app, IngestFlags& f);
+int cmdIngest(const IngestFlags& f);
+
+}  // namespace weft::cli
