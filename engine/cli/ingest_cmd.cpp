@@ -17,6 +17,7 @@
 
 #include "connectors/api/connector.h"
 #include "connectors/registry.h"
+#include "engine/cli/literal_check.h"
 #include "engine/cli/map_cmd.h"
 #include "engine/map/executor.h"
 #include "engine/map/loader.h"
@@ -117,22 +118,25 @@ Status expandPaths(const std::vector<std::string>& in, std::vector<InputFile>* o
 
 // Mapping output without a graph goes to the document's graph; blank nodes
 // get the document's own scope (store::Loader); quads are counted.
+// Typed literals outside their datatype are kept as written and reported.
 class DocumentSink : public rdf::QuadSink {
  public:
-  DocumentSink(store::Transaction* txn, const std::string& graph) : loader_(txn), graph_(graph) {
+  DocumentSink(store::Transaction* txn, const std::string& graph) : loader_(txn), checked_(&loader_), graph_(graph) {
     loader_.startDocument();
   }
   Status quad(const rdf::QuadView& q) override {
     ++count_;
-    if (!q.g.isNone()) return loader_.quad(q);
+    if (!q.g.isNone()) return checked_.quad(q);
     rdf::QuadView r = q;
     r.g = rdf::TermView::iri(graph_);
-    return loader_.quad(r);
+    return checked_.quad(r);
   }
   uint64_t count() const { return count_; }
+  void reportLiterals(const std::string& path) const { checked_.report(path + ": "); }
 
  private:
   store::Loader loader_;
+  LiteralCheckSink checked_;
   std::string graph_;
   uint64_t count_ = 0;
 };
@@ -148,6 +152,33 @@ class CountingSink : public rdf::QuadSink {
  private:
   uint64_t count_ = 0;
 };
+
+// What a file no connector reads looks like, for the message: its root
+// element, its first JSON key, or its first line.
+std::string looksLike(std::string_view head) {
+  size_t i = head.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+  if (i == std::string_view::npos) return "it is empty";
+  auto clip = [](std::string_view v) {
+    std::string out(v.substr(0, 60));
+    for (char& c : out)
+      if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+    return out + (v.size() > 60 ? "..." : "");
+  };
+  if (head[i] == '<') {
+    size_t at = i;
+    while (at != std::string_view::npos && at + 1 < head.size() &&
+           (head[at + 1] == '?' || head[at + 1] == '!'))  // declarations, comments
+      at = head.find('<', head.find('>', at));
+    if (at != std::string_view::npos) {
+      size_t end = head.find_first_of(" \t\r\n/>", at + 1);
+      if (end != std::string_view::npos) return "XML with root element <" + clip(head.substr(at + 1, end - at - 1)) + ">";
+    }
+    return "XML";
+  }
+  if (head[i] == '{' || head[i] == '[') return "JSON";
+  size_t eol = head.find('\n', i);
+  return "its first line is \"" + clip(head.substr(i, eol == std::string_view::npos ? eol : eol - i)) + "\"";
+}
 
 const connectors::Connector* pickConnector(const std::string& path, std::string_view head) {
   const connectors::Connector* best = nullptr;
@@ -292,12 +323,15 @@ int cmdIngest(const IngestFlags& f) {
     doc.graph = std::string(kDocGraphBase) + doc.sha256;
     const connectors::Connector* conn = forced ? forced : pickConnector(path, head);
     if (!conn && from_folder) {  // a README or schema beside the records
-      if (!f.quiet) std::fprintf(stderr, "weft ingest: %s: no connector reads this file, left out\n", path.c_str());
+      if (!f.quiet)
+        std::fprintf(stderr, "weft ingest: %s: no connector reads this file (%s), left out\n", path.c_str(),
+                     looksLike(head).c_str());
       ++unclaimed;
       continue;
     }
     if (!conn) {
-      refuse(path, "no connector reads this file (see weft ingest --list, or name one with --connector)");
+      refuse(path, "no connector reads this file (" + looksLike(head) +
+                       "; see weft ingest --list, or name one with --connector)");
       continue;
     }
     plan.push_back({std::move(doc), conn});
@@ -377,6 +411,7 @@ int cmdIngest(const IngestFlags& f) {
       refuse(path, st.message());
       continue;
     }
+    if (st_owner) static_cast<DocumentSink*>(sink.get())->reportLiterals(path);
     ++ok;
     total_records += r.records;
     total_triples += r.triples;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "engine/cli/ingest_cmd.h"
+#include "engine/cli/literal_check.h"
 #include "engine/cli/map_cmd.h"
 #include "engine/cli/output.h"
 #include "engine/cli/query_cmd.h"
@@ -96,35 +97,6 @@ class ProgressSink : public rdf::QuadSink {
   uint64_t n_ = 0;
   double next_ = 1.0;
   Clock::time_point t0_;
-};
-
-// Flags typed literals whose lexical form is not in their datatype's
-// lexical space ("12.5"^^xsd:integer). They are loaded as written, never
-// rewritten or dropped; the load reports how many there were.
-class LiteralCheckSink : public rdf::QuadSink {
- public:
-  explicit LiteralCheckSink(rdf::QuadSink* inner) : inner_(inner) {}
-  Status quad(const rdf::QuadView& q) override {
-    if (q.o.isLiteral() && q.o.lang.empty() && q.o.datatype != rdf::kXsdString &&
-        rdf::parseValue(q.o).type == rdf::ValueType::kInvalid) {
-      if (++invalid_ <= 3) examples_.push_back(rdf::toNTriples(q.o));
-    }
-    return inner_->quad(q);
-  }
-  Status prefix(std::string_view n, std::string_view i) override { return inner_->prefix(n, i); }
-  Status base(std::string_view i) override { return inner_->base(i); }
-  void report() const {
-    if (invalid_ == 0) return;
-    std::fprintf(stderr, "weft: warning: %llu literal(s) not valid for their datatype, kept as written (e.g. ",
-                 static_cast<unsigned long long>(invalid_));
-    for (size_t i = 0; i < examples_.size(); ++i) std::fprintf(stderr, "%s%s", i ? ", " : "", examples_[i].c_str());
-    std::fprintf(stderr, ")\n");
-  }
-
- private:
-  rdf::QuadSink* inner_;
-  uint64_t invalid_ = 0;
-  std::vector<std::string> examples_;
 };
 
 struct ReadFlags {
@@ -220,7 +192,7 @@ int cmdLoad(const std::string& store_dir, bool memory, const ReadFlags& rf,
   if (!txn_r) return fail(txn_r.status());
   auto& txn = txn_r.value();
   store::Loader loader(txn.get());
-  LiteralCheckSink checked(&loader);
+  cli::LiteralCheckSink checked(&loader);
   ProgressSink progress(&checked, quiet);
   for (const auto& file : files) {
     auto opts = readOptions(rf, file);
