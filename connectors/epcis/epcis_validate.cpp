@@ -9,6 +9,7 @@
 #include <rapidjson/error/en.h>
 
 #include <algorithm>
+#include <climits>
 #include <string>
 #include <vector>
 
@@ -71,8 +72,6 @@ const Vocab kSdtVocab{"a CBV source/destination type (owning_party, possessing_p
 const Vocab kBttVocab{"a CBV business transaction type", "urn:epcglobal:cbv:btt:", "BTT-", hasBtt};
 const Vocab kErVocab{"a CBV error reason (did_not_occur, incorrect_data)", "urn:epcglobal:cbv:er:", "ER-", hasEr};
 
-bool startsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-
 // A URI has a scheme: letters, digits, + - . then ':'.
 bool looksLikeUri(std::string_view s) {
   size_t colon = s.find(':');
@@ -97,7 +96,7 @@ std::string checkVocab(const Vocab& voc, std::string_view field, std::string_vie
   std::string web2 = "http://ref.gs1.org/cbv/" + std::string(voc.web);
   std::string curie = "cbv:" + std::string(voc.web);
   for (std::string_view p : {voc.urn, std::string_view(web1), std::string_view(web2), std::string_view(curie)}) {
-    if (startsWith(v, p)) return voc.has(v.substr(p.size())) ? "" : bad();
+    if (v.starts_with(p)) return voc.has(v.substr(p.size())) ? "" : bad();
   }
   if (v.find(':') == std::string_view::npos) {
     if (voc.has(v)) return "";
@@ -455,8 +454,31 @@ class JsonChecker {
 };
 
 bool parse(std::string_view text, rapidjson::Document* d) {
-  d->Parse<rapidjson::kParseStopWhenDoneFlag>(text.data(), text.size());
+  // Iterative: a hostile document nested a million deep must not overflow the stack.
+  d->Parse<rapidjson::kParseStopWhenDoneFlag | rapidjson::kParseIterativeFlag>(text.data(), text.size());
   return !d->HasParseError();
+}
+
+constexpr size_t kMaxJsonNesting = 512;
+
+// The deepest nesting of arrays and objects, walked with an explicit stack;
+// stops counting past kMaxJsonNesting + 1.
+size_t nestingDepth(const JVal& root) {
+  std::vector<std::pair<const JVal*, size_t>> stack{{&root, 1}};
+  size_t deepest = 0;
+  while (!stack.empty()) {
+    auto [v, depth] = stack.back();
+    stack.pop_back();
+    if (!v->IsArray() && !v->IsObject()) continue;
+    deepest = std::max(deepest, depth);
+    if (depth > kMaxJsonNesting) return depth;
+    if (v->IsArray()) {
+      for (const JVal& c : v->GetArray()) stack.push_back({&c, depth + 1});
+    } else {
+      for (auto m = v->MemberBegin(); m != v->MemberEnd(); ++m) stack.push_back({&m->value, depth + 1});
+    }
+  }
+  return deepest;
 }
 
 JsonKind classify(const rapidjson::Document& d) {
@@ -468,8 +490,8 @@ JsonKind classify(const rapidjson::Document& d) {
   }
   for (auto m = d.MemberBegin(); m != d.MemberEnd(); ++m) {
     std::string_view k = sv(m->name);
-    if (k == "eventType" || k == "queryName" || startsWith(k, "EQ_") || startsWith(k, "GE_") || startsWith(k, "LT_") ||
-        startsWith(k, "MATCH_"))
+    if (k == "eventType" || k == "queryName" || k.starts_with("EQ_") || k.starts_with("GE_") || k.starts_with("LT_") ||
+        k.starts_with("MATCH_"))
       return JsonKind::kQuery;
   }
   if (d.HasMember("@context") && d.MemberCount() == 1) return JsonKind::kContext;
@@ -491,6 +513,11 @@ Status validateJson(std::string_view text, uint64_t* events) {
     return Status::invalidArgument("not valid JSON: " + std::string(rapidjson::GetParseError_En(d.GetParseError())) +
                                    " at byte " + std::to_string(d.GetErrorOffset()));
   }
+  // EPCIS documents are shallow; a deeper one is refused here, before the
+  // mapping's JSON source (whose value walks recurse) sees it.
+  if (size_t depth = nestingDepth(d); depth > kMaxJsonNesting)
+    return Status::invalidArgument("JSON nested " + std::to_string(depth) + " levels deep (at most " +
+                                   std::to_string(kMaxJsonNesting) + ")");
   switch (classify(d)) {
     case JsonKind::kQuery:
       return Status::invalidArgument("an EPCIS query, not an event document (it has query parameters, no epcisBody)");
@@ -640,6 +667,10 @@ std::string checkXmlEvent(size_t index, const xmlNode* e) {
 }  // namespace
 
 Status validateXml(std::string_view text, uint64_t* events) {
+  // libxml2 takes the length as an int.
+  if (text.size() > static_cast<size_t>(INT_MAX))
+    return Status::invalidArgument("too large for an XML document (over 2 GiB)");
+  xmlResetLastError();  // so that the error below is this document's, not an earlier one's
   xmlDocPtr doc = xmlReadMemory(text.data(), static_cast<int>(text.size()), "document.xml", nullptr,
                                 XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
   if (!doc) {

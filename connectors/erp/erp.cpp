@@ -27,11 +27,11 @@
 #include <functional>
 #include <initializer_list>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "connectors/api/connector.h"
+#include "connectors/internal/files.h"
 #include "engine/rdf/internal/jsonld_json.h"
 
 namespace weft::connectors {
@@ -40,7 +40,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string fileName(const std::string& path) { return fs::path(path).filename().string(); }
+using internal::fileName;
 
 std::string joinNames(const std::vector<std::string>& names) {
   std::string out;
@@ -53,34 +53,8 @@ std::string joinNames(const std::vector<std::string>& names) {
 
 // ---------------------------------------------------------------------------
 // CSV (RFC 4180: comma separated, "..." quoting with "" inside, a quoted
-// field may span lines). `line` is the physical line a record starts on.
-
-std::vector<std::string> splitCsvRecord(const std::string& rec) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (size_t i = 0; i < rec.size(); ++i) {
-    char c = rec[i];
-    if (quoted) {
-      if (c == '"') {
-        if (i + 1 < rec.size() && rec[i + 1] == '"') {
-          out.back() += '"';
-          ++i;
-        } else {
-          quoted = false;
-        }
-      } else {
-        out.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.emplace_back();
-    } else {
-      out.back() += c;
-    }
-  }
-  return out;
-}
+// field may span lines; internal::splitCsvRecord). `line` is the physical
+// line a record starts on.
 
 // Calls `fn(line, fields)` for every record, the header first (line 1).
 Status readCsv(const std::string& path, const std::function<Status(uint64_t, const std::vector<std::string>&)>& fn) {
@@ -92,7 +66,7 @@ Status readCsv(const std::string& path, const std::function<Status(uint64_t, con
   while (std::getline(in, line)) {
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line_no == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
+    if (line_no == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
     if (rec.empty() && quotes == 0) {
       start = line_no;
       rec = line;
@@ -104,21 +78,12 @@ Status readCsv(const std::string& path, const std::function<Status(uint64_t, con
     if (quotes % 2 != 0) continue;  // a quoted field goes on on the next line
     quotes = 0;
     if (rec.empty()) continue;       // blank line
-    if (Status st = fn(start, splitCsvRecord(rec)); !st) return st;
+    if (Status st = fn(start, internal::splitCsvRecord(rec)); !st) return st;
     rec.clear();
   }
   if (quotes % 2 != 0) return Status::syntaxError(fileName(path) + " line " + std::to_string(start) +
                                                   ": a quoted field is not closed before the end of the file");
   return Status::ok();
-}
-
-// The first line of `head` split into column names.
-std::vector<std::string> headerOf(std::string_view head) {
-  if (head.substr(0, 3) == "\xEF\xBB\xBF") head.remove_prefix(3);
-  size_t nl = head.find('\n');
-  std::string first(head.substr(0, nl));
-  if (!first.empty() && first.back() == '\r') first.pop_back();
-  return splitCsvRecord(first);
 }
 
 bool hasAll(const std::vector<std::string>& header, const std::vector<std::string>& cols) {
@@ -235,7 +200,7 @@ const CsvEntity* entityFor(const std::vector<CsvEntity>& list, const std::string
 
 Match detectCsv(const std::vector<CsvEntity>& list, const std::string& path, std::string_view head) {
   if (head.empty()) return Match::kNo;
-  std::vector<std::string> header = headerOf(head);
+  std::vector<std::string> header = internal::csvHeaderFields(head);
   const CsvEntity* by_name = entityFor(list, path, nullptr);
   if (by_name) {
     // The file's name says what it is; its header confirms it (or, missing a
@@ -273,7 +238,7 @@ Status validateCsv(const std::vector<CsvEntity>& list, const char* kind, const D
     if (!in) return Status::ioError(doc.name + ": cannot be read");
     std::string first;
     std::getline(in, first);
-    header = headerOf(first);
+    header = internal::csvHeaderFields(first);
   }
   const CsvEntity* e = entityFor(list, doc.path, &header);
   if (!e) {
@@ -336,7 +301,7 @@ std::vector<std::string> csvMappings(const std::vector<CsvEntity>& list, const D
   std::vector<std::string> header;
   std::ifstream in(doc.path, std::ios::binary);
   std::string first;
-  if (in && std::getline(in, first)) header = headerOf(first);
+  if (in && std::getline(in, first)) header = internal::csvHeaderFields(first);
   const CsvEntity* e = entityFor(list, doc.path, &header);
   if (!e) return {};
   return {e->mapping};
@@ -466,11 +431,9 @@ Match detectCoa(const std::string& path, std::string_view head) {
 }
 
 Status validateCoa(const Document& doc, uint64_t* records) {
-  std::ifstream in(doc.path, std::ios::binary);
-  if (!in) return Status::ioError(doc.name + ": cannot be read");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  auto parsed = rdf::internal::parseJson(ss.str(), doc.name);
+  auto text = internal::readAll(doc.path, doc.name);
+  if (!text.isOk()) return text.status();
+  auto parsed = rdf::internal::parseJson(text.value(), doc.name);
   if (!parsed.isOk()) return parsed.status();
   const rdf::internal::Json& j = parsed.value();
   if (!j.isObject()) return Status::invalidArgument(doc.name + ": a certificate is a JSON object");

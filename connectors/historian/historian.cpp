@@ -8,42 +8,14 @@
 //    phase summaries and excursions (timeseries.cpp).
 // The organisation (aurelian, brightwater, meridian), which every IRI names,
 // comes from the folder the file is in (.../aurelian/historian/tags.csv).
-#include <fstream>
-#include <sstream>
-
 #include "connectors/api/connector.h"
 #include "connectors/historian/historian.h"
+#include "connectors/internal/files.h"
 #include "engine/store/store.h"
 
 namespace weft::connectors {
 
 namespace {
-
-Result<std::string> readAll(const Document& doc) {
-  std::ifstream in(doc.path, std::ios::binary);
-  if (!in) return Status::ioError("cannot read '" + doc.path + "'");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return Status::ioError("cannot read '" + doc.path + "'");
-  return ss.str();
-}
-
-std::string fileName(const std::string& path) {
-  size_t p = path.find_last_of("/\\");
-  return p == std::string::npos ? path : path.substr(p + 1);
-}
-
-// The header line of a CSV head, lowercased, without spaces or a BOM.
-std::string headerOf(std::string_view head) {
-  if (head.substr(0, 3) == "\xEF\xBB\xBF") head.remove_prefix(3);
-  std::string h;
-  for (char c : head) {
-    if (c == '\n' || c == '\r') break;
-    if (c == ' ' || c == '"') continue;
-    h += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  }
-  return h;
-}
 
 Result<std::string> orgOf(const Document& doc) {
   std::string org = historian::orgOfPath(doc.path);
@@ -55,6 +27,20 @@ Result<std::string> orgOf(const Document& doc) {
   return org;
 }
 
+Result<std::string> readAll(const Document& doc) { return internal::readAll(doc.path, doc.path); }
+
+// The tag dictionary, read and checked (validate and after both need it).
+Result<std::vector<historian::TagRow>> readTags(const Document& doc, uint64_t* records) {
+  auto org = orgOf(doc);
+  if (!org) return org.status();
+  auto text = readAll(doc);
+  if (!text) return text.status();
+  auto tags = historian::parseTags(text.value(), doc.name);
+  if (!tags) return tags.status();
+  if (records) *records = tags->size();
+  return tags;
+}
+
 }  // namespace
 
 Connector historianTagsConnector() {
@@ -62,34 +48,20 @@ Connector historianTagsConnector() {
   c.name = "historian-tags";
   c.summary = "historian tag dictionary (tags.csv): dt:Tag / sosa:Sensor with equipment, unit, limits, CPP";
   c.detect = [](const std::string& path, std::string_view head) {
-    std::string h = headerOf(head);
+    std::string h = internal::csvHeaderKey(head);
     if (h.rfind("tag,description,equipment_id,", 0) == 0) return Match::kByContent;
-    if (fileName(path) == "tags.csv" && h.rfind("tag,", 0) == 0) return Match::kByName;
+    if (internal::fileName(path) == "tags.csv" && h.rfind("tag,", 0) == 0) return Match::kByName;
     return Match::kNo;
   };
-  c.validate = [](const Document& doc, uint64_t* records) -> Status {
-    auto org = orgOf(doc);
-    if (!org) return org.status();
-    auto text = readAll(doc);
-    if (!text) return text.status();
-    auto tags = historian::parseTags(text.value(), doc.name);
-    if (!tags) return tags.status();
-    if (records) *records = tags->size();
-    return Status::ok();
-  };
+  c.validate = [](const Document& doc, uint64_t* records) -> Status { return readTags(doc, records).status(); };
   c.mappings = [](const Document& doc) {
     return std::vector<std::string>{"historian/tags-" + historian::orgOfPath(doc.path) + ".ttl"};
   };
   // qudt:unit: the QUDT unit of the UCUM / UN/CEFACT code.
   c.after = [](const Document& doc, rdf::QuadSink& out, uint64_t* records) -> Status {
-    auto org = orgOf(doc);
-    if (!org) return org.status();
-    auto text = readAll(doc);
-    if (!text) return text.status();
-    auto tags = historian::parseTags(text.value(), doc.name);
+    auto tags = readTags(doc, records);
     if (!tags) return tags.status();
-    if (records) *records = tags->size();
-    const std::string base = "https://data." + org.value() + ".example/tag/";
+    const std::string base = "https://data." + historian::orgOfPath(doc.path) + ".example/tag/";
     for (const historian::TagRow& t : tags.value()) {
       std::string unit = historian::qudtUnit(t.unit_ucum, t.unit_unece);
       if (unit.empty()) continue;
@@ -109,10 +81,10 @@ Connector historianSamplesConnector() {
   c.summary = "historian samples (tag,timestamp,value,quality CSV): rows to DIR/timeseries.sqlite; phase "
               "summaries and excursions to the graph";
   c.detect = [](const std::string& path, std::string_view head) {
-    std::string h = headerOf(head);
+    std::string h = internal::csvHeaderKey(head);
     if (h == "tag,timestamp,value,quality") return Match::kByContent;
-    std::string name = fileName(path);
-    if (name.rfind("timeseries_", 0) == 0 && name.size() > 4 && name.substr(name.size() - 4) == ".csv")
+    std::string name = internal::fileName(path);
+    if (name.starts_with("timeseries_") && name.ends_with(".csv"))
       return Match::kByName;
     return Match::kNo;
   };

@@ -35,6 +35,9 @@ namespace weft::connectors::historian {
 inline constexpr double kMinExcursionMinutes = 15;
 // The sampling interval assumed for a tag whose dictionary gives none.
 inline constexpr double kDefaultIntervalSeconds = 60;
+// The longest sampling interval a tag may have (one year): the arithmetic
+// works in int64 milliseconds, which an absurd interval would overflow.
+inline constexpr double kMaxIntervalSeconds = 366 * 86400.0;
 
 // OPC quality, reduced to its class. Accepted spellings: Good / Uncertain /
 // Bad (any case), an OPC DA quality byte in decimal (192 = Good; 0xC0 bits:
@@ -81,8 +84,8 @@ struct TagRow {
 };
 // Reads tags.csv strictly: header
 // `tag,description,equipment_id,property,unit_ucum,unit_unece,sample_interval_s,low,high,cpp_id`
-// (all of them, any order), numeric interval / limits when present, low <=
-// high, a unit weft knows (qudtUnit), no duplicate tag.
+// (all of them, any order), numeric interval / limits when present, an
+// interval of at most kMaxIntervalSeconds, low <= high, a unit weft knows (qudtUnit), no duplicate tag.
 Result<std::vector<TagRow>> parseTags(std::string_view text, const std::string& name);
 // The QUDT unit IRI for a UCUM or UN/CEFACT Rec 20 code ("Cel", "CEL"), or
 // empty when weft's table has none.

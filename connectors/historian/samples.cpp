@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "connectors/historian/historian.h"
+#include "connectors/internal/files.h"
 
 namespace weft::connectors::historian {
 
@@ -38,7 +39,24 @@ bool iequals(std::string_view a, std::string_view b) {
 class CsvReader {
  public:
   CsvReader(std::string_view text, std::string name) : t_(text), name_(std::move(name)) {
-    if (t_.substr(0, 3) == "\xEF\xBB\xBF") t_.remove_prefix(3);
+    t_ = internal::stripBom(t_);
+  }
+  // The header record, whose field count every record must have; an empty
+  // file is an error naming what was `expected`.
+  Status header(std::vector<std::string>* fields, uint64_t* line, std::string_view expected) {
+    Status err;
+    if (next(fields, line, &err)) {
+      ncols_ = fields->size();
+      return Status::ok();
+    }
+    if (!err.isOk()) return err;
+    return Status::syntaxError(name_ + ": empty file (expected " + std::string(expected) + ")");
+  }
+  // A record with as many fields as the header; `where` is "name:line: ".
+  Status checkFieldCount(const std::vector<std::string>& fields, const std::string& where) const {
+    if (fields.size() == ncols_) return Status::ok();
+    return Status::syntaxError(where + std::to_string(fields.size()) + " fields where the header has " +
+                               std::to_string(ncols_));
   }
   // False at the end; a malformed quote sets *err.
   bool next(std::vector<std::string>* fields, uint64_t* line, Status* err) {
@@ -109,6 +127,7 @@ class CsvReader {
   std::string name_;
   size_t pos_ = 0;
   uint64_t line_ = 1;
+  size_t ncols_ = 0;
 };
 
 std::optional<double> parseNumber(std::string_view s) {
@@ -321,26 +340,19 @@ Result<SampleFile> parseSamples(std::string_view text, const std::string& name) 
   CsvReader r(text, name);
   std::vector<std::string> f;
   uint64_t line = 0;
-  Status err;
-  if (!r.next(&f, &line, &err)) {
-    if (!err.isOk()) return err;
-    return Status::syntaxError(name + ": empty file (expected the header tag,timestamp,value,quality)");
-  }
+  WEFT_TRY(r.header(&f, &line, "the header tag,timestamp,value,quality"));
   Header h = readHeader(f);
   auto ct = h.find("tag"), cts = h.find("timestamp"), cv = h.find("value"), cq = h.find("quality");
   if (!ct || !cts || !cv || !cq) {
     return Status::syntaxError(name + ":" + std::to_string(line) +
                                ": the header must name the columns tag, timestamp, value and quality");
   }
-  size_t ncols = f.size();
   SampleFile out;
+  Status err;
   std::unordered_map<std::string, uint32_t> index;
   while (r.next(&f, &line, &err)) {
     std::string where = name + ":" + std::to_string(line) + ": ";
-    if (f.size() != ncols) {
-      return Status::syntaxError(where + std::to_string(f.size()) + " fields where the header has " +
-                                 std::to_string(ncols));
-    }
+    WEFT_TRY(r.checkFieldCount(f, where));
     Sample s;
     s.line = line;
     if (f[*ct].empty()) return Status::syntaxError(where + "empty tag");
@@ -415,11 +427,7 @@ Result<std::vector<TagRow>> parseTags(std::string_view text, const std::string& 
   CsvReader r(text, name);
   std::vector<std::string> f;
   uint64_t line = 0;
-  Status err;
-  if (!r.next(&f, &line, &err)) {
-    if (!err.isOk()) return err;
-    return Status::syntaxError(name + ": empty file (expected a tag dictionary header)");
-  }
+  WEFT_TRY(r.header(&f, &line, "a tag dictionary header"));
   Header h = readHeader(f);
   static const char* kCols[] = {"tag", "description", "equipment_id", "property", "unit_ucum",
                                 "unit_unece", "sample_interval_s", "low", "high", "cpp_id"};
@@ -429,15 +437,12 @@ Result<std::vector<TagRow>> parseTags(std::string_view text, const std::string& 
     if (!p) return Status::syntaxError(name + ":" + std::to_string(line) + ": the header has no column " + col);
     c[col] = *p;
   }
-  size_t ncols = f.size();
   std::vector<TagRow> out;
   std::set<std::string> seen;
+  Status err;
   while (r.next(&f, &line, &err)) {
     std::string where = name + ":" + std::to_string(line) + ": ";
-    if (f.size() != ncols) {
-      return Status::syntaxError(where + std::to_string(f.size()) + " fields where the header has " +
-                                 std::to_string(ncols));
-    }
+    WEFT_TRY(r.checkFieldCount(f, where));
     TagRow t;
     t.line = line;
     t.tag = at(f, c["tag"]);
@@ -460,6 +465,8 @@ Result<std::vector<TagRow>> parseTags(std::string_view text, const std::string& 
     WEFT_TRY(number("high", &t.high));
     // 0: no fixed interval (written on change).
     if (t.interval_s && *t.interval_s < 0) return Status::syntaxError(where + "sample_interval_s is negative");
+    if (t.interval_s && *t.interval_s > kMaxIntervalSeconds)
+      return Status::syntaxError(where + "sample_interval_s is more than a year");
     if (t.interval_s && *t.interval_s == 0) t.interval_s.reset();
     if (t.low && t.high && *t.low > *t.high) return Status::syntaxError(where + "low is above high");
     if ((!t.unit_ucum.empty() || !t.unit_unece.empty()) && qudtUnit(t.unit_ucum, t.unit_unece).empty()) {

@@ -117,7 +117,7 @@ Status loadTags(const store::Store& s, std::map<std::string, std::vector<TagInfo
     if (row[2].kind == rdf::TermKind::kIri) t.equipment = row[2].value;
     if (auto v = number(row[3])) t.low = v;
     if (auto v = number(row[4])) t.high = v;
-    if (auto v = number(row[5]); v && *v > 0) t.interval_s = *v;
+    if (auto v = number(row[5]); v && *v > 0 && *v <= kMaxIntervalSeconds) t.interval_s = *v;
     const std::string& unit = row[6].value;
     if (unit.ends_with("/DEG_C") || unit.ends_with("/DEG_F") || unit.ends_with("/K") ||
         lowerContains(row[7].value, "temperature")) {
@@ -230,7 +230,8 @@ Status readTable(Table& t, sqlite3_stmt* st, const std::string& tag, int64_t fro
     s.ts = sqlite3_column_int64(st, 0);
     s.has_value = sqlite3_column_type(st, 1) != SQLITE_NULL;
     s.value = s.has_value ? sqlite3_column_double(st, 1) : 0;
-    auto q = parseQuality(reinterpret_cast<const char*>(sqlite3_column_text(st, 2)));
+    const unsigned char* quality = sqlite3_column_text(st, 2);  // NULL only in a table not made here
+    auto q = quality ? parseQuality(reinterpret_cast<const char*>(quality)) : std::nullopt;
     s.quality = q ? *q : Quality::kBad;
     out->push_back(std::move(s));
   }

@@ -17,6 +17,8 @@
 #include <string_view>
 #include <vector>
 
+#include "connectors/internal/files.h"
+
 namespace weft::connectors {
 namespace mes {
 namespace {
@@ -29,11 +31,6 @@ constexpr std::string_view kBatchmlV02 = "http://www.wbf.org/xml/BatchML-V02";
 // Verbs of the OAGIS-style messages that carry data (Get and Cancel carry
 // only requests, Acknowledge only a reply).
 constexpr std::array<std::string_view, 6> kVerbs = {"Sync", "Process", "Show", "Change", "Respond", "Notify"};
-
-bool startsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-bool endsWith(std::string_view s, std::string_view p) {
-  return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
-}
 
 Kind kindOfNoun(std::string_view noun) {
   if (noun == "MaterialDefinition" || noun == "MaterialInformation" || noun == "MaterialLot" ||
@@ -50,16 +47,15 @@ Kind kindOfNoun(std::string_view noun) {
 // The XML declaration, comments, processing instructions and a DOCTYPE
 // before the root element are skipped; a BOM too.
 size_t skipProlog(std::string_view s) {
-  size_t i = 0;
-  if (startsWith(s, "\xEF\xBB\xBF")) i = 3;
+  size_t i = s.size() - internal::stripBom(s).size();
   while (i < s.size()) {
     while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
     if (i >= s.size() || s[i] != '<') return std::string_view::npos;
     std::string_view rest = s.substr(i);
     std::string_view close;
-    if (startsWith(rest, "<?")) close = "?>";
-    else if (startsWith(rest, "<!--")) close = "-->";
-    else if (startsWith(rest, "<!")) close = ">";
+    if (rest.starts_with("<?")) close = "?>";
+    else if (rest.starts_with("<!--")) close = "-->";
+    else if (rest.starts_with("<!")) close = ">";
     else return i;
     size_t end = rest.find(close);
     if (end == std::string_view::npos) return std::string_view::npos;
@@ -128,7 +124,7 @@ Kind kindOf(const Root& root) {
   if (v == Version::kNone) return Kind::kNone;
   std::string_view noun = root.local;
   for (std::string_view verb : kVerbs) {
-    if (startsWith(noun, verb) && kindOfNoun(noun.substr(verb.size())) != Kind::kNone) {
+    if (noun.starts_with(verb) && kindOfNoun(noun.substr(verb.size())) != Kind::kNone) {
       noun.remove_prefix(verb.size());
       break;
     }
@@ -162,7 +158,7 @@ std::vector<std::string> mappingsFor(const Root& root) {
 }
 
 Match detect(const std::string& path, std::string_view head, bool batchml) {
-  if (endsWith(path, ".xsd") || endsWith(path, ".XSD")) return Match::kNo;  // schemas are not documents
+  if (path.ends_with(".xsd") || path.ends_with(".XSD")) return Match::kNo;  // schemas are not documents
   Kind k = kindOf(rootOf(head));
   if (k == Kind::kNone) return Match::kNo;
   bool isBatchml = k == Kind::kBatchRecord || k == Kind::kMasterRecipe;

@@ -12,12 +12,11 @@
 #include <libxml/xmlerror.h>
 
 #include <cstdint>
-#include <fstream>
-#include <regex>
-#include <sstream>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
+#include "connectors/internal/files.h"
 #include "connectors/mes/mes.h"
 
 namespace weft::connectors::mes {
@@ -49,7 +48,7 @@ class Checker {
   Checker(const Document& doc, std::string ns, Kind kind) : doc_(doc), ns_(std::move(ns)), kind_(kind) {}
 
   Status run(const xmlNode* root, uint64_t* records) {
-    Status st = walk(root, "");
+    Status st = walk(root, "/" + std::string(nameOf(root)));
     if (records != nullptr) *records = records_;
     return st;
   }
@@ -83,21 +82,57 @@ class Checker {
     return fail(path, n, "no " + std::string(name) + " (" + what + ")");
   }
 
-  static bool isDateTime(const std::string& s) {
-    static const std::regex re(R"(-?\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?)");
-    return std::regex_match(s, re);
+  // The lexical checks are written out rather than std::regex: libstdc++'s
+  // matcher recurses once per character, so a long value in a hostile
+  // document would overflow the stack.
+  static bool isDateTime(std::string_view s) {  // -?YYYY-MM-DDThh:mm:ss(.s+)?(Z|(+|-)hh:mm)?
+    size_t i = s.starts_with('-') ? 1 : 0;
+    if (!date(s, &i) || !lit(s, &i, 'T') || !digits(s, &i, 2) || !lit(s, &i, ':') || !digits(s, &i, 2) ||
+        !lit(s, &i, ':') || !digits(s, &i, 2))
+      return false;
+    if (lit(s, &i, '.') && digitRun(s, &i) == 0) return false;
+    if (i == s.size()) return true;
+    if (lit(s, &i, 'Z')) return i == s.size();
+    if (!lit(s, &i, '+') && !lit(s, &i, '-')) return false;
+    return digits(s, &i, 2) && lit(s, &i, ':') && digits(s, &i, 2) && i == s.size();
   }
-  static bool startsWithDate(const std::string& s) {
-    static const std::regex re(R"(\d{4}-\d{2}-\d{2}([T ].*)?)");
-    return std::regex_match(s, re);
+  static bool startsWithDate(std::string_view s) {  // YYYY-MM-DD, then nothing or [T ] and one line
+    size_t i = 0;
+    if (!date(s, &i)) return false;
+    if (i == s.size()) return true;
+    return (s[i] == 'T' || s[i] == ' ') && s.find_first_of("\r\n", i) == std::string_view::npos;
   }
-  static bool isDecimal(const std::string& s) {
-    static const std::regex re(R"([+-]?(\d+(\.\d*)?|\.\d+))");
-    return std::regex_match(s, re);
+  static bool isDecimal(std::string_view s) {  // [+-]?(\d+(\.\d*)?|\.\d+)
+    size_t i = 0;
+    if (!lit(s, &i, '+')) lit(s, &i, '-');
+    if (lit(s, &i, '.')) return digitRun(s, &i) > 0 && i == s.size();
+    if (digitRun(s, &i) == 0) return false;
+    if (lit(s, &i, '.')) digitRun(s, &i);
+    return i == s.size();
   }
-  static bool isInteger(const std::string& s) {
-    static const std::regex re(R"([+-]?\d+)");
-    return std::regex_match(s, re);
+  static bool isInteger(std::string_view s) {  // [+-]?\d+
+    size_t i = 0;
+    if (!lit(s, &i, '+')) lit(s, &i, '-');
+    return digitRun(s, &i) > 0 && i == s.size();
+  }
+  // Cursor steps for the checks above: each advances *i past what it matched.
+  static bool lit(std::string_view s, size_t* i, char c) {
+    if (*i >= s.size() || s[*i] != c) return false;
+    ++*i;
+    return true;
+  }
+  static size_t digitRun(std::string_view s, size_t* i) {
+    const size_t from = *i;
+    while (*i < s.size() && s[*i] >= '0' && s[*i] <= '9') ++*i;
+    return *i - from;
+  }
+  static bool digits(std::string_view s, size_t* i, size_t n) {
+    for (size_t k = 0; k < n; ++k, ++*i)
+      if (*i >= s.size() || s[*i] < '0' || s[*i] > '9') return false;
+    return true;
+  }
+  static bool date(std::string_view s, size_t* i) {  // YYYY-MM-DD
+    return digits(s, i, 4) && lit(s, i, '-') && digits(s, i, 2) && lit(s, i, '-') && digits(s, i, 2);
   }
   static bool gtinValid(const std::string& g) {
     if (g.size() != 8 && g.size() != 12 && g.size() != 13 && g.size() != 14) return false;
@@ -140,17 +175,17 @@ class Checker {
     if (name == "StartTime" || name == "EndTime" || name == "ActualStartTime" || name == "ActualEndTime" ||
         name == "CompletionTime") {
       std::string t = trim(textOf(n));
-      if (!t.empty() && !isDateTime(t)) return fail(path, nullptr, "'" + t + "' is not an xsd:dateTime");
+      if (!t.empty() && !isDateTime(t)) return fail(path, n, "'" + t + "' is not an xsd:dateTime");
       return Status::ok();
     }
     if (name == "EvaluationDate" || name == "MeasurementDate" || (name == "TimeStamp" && parentName != "Header")) {
       std::string t = trim(textOf(n));
-      if (!t.empty() && !startsWithDate(t)) return fail(path, nullptr, "'" + t + "' does not start with a date");
+      if (!t.empty() && !startsWithDate(t)) return fail(path, n, "'" + t + "' does not start with a date");
       return Status::ok();
     }
     if (name == "QuantityString") {
       std::string t = textOf(n);
-      if (!trim(t).empty() && !isDecimal(t)) return fail(path, nullptr, "quantity '" + t + "' is not a decimal number");
+      if (!trim(t).empty() && !isDecimal(t)) return fail(path, n, "quantity '" + t + "' is not a decimal number");
       return Status::ok();
     }
     if (name == "MaterialDefinitionProperty" || name == "MaterialLotProperty") {
@@ -264,23 +299,30 @@ class Checker {
     return Status::ok();
   }
 
-  Status walk(const xmlNode* n, const std::string& parentPath) {
-    std::string path = parentPath + "/" + std::string(nameOf(n));
-    // A position among same-named siblings when there are several.
-    int index = 0, count = 0;
-    for (const xmlNode* s = n->parent != nullptr ? n->parent->children : n; s != nullptr; s = s->next) {
-      if (s->type != XML_ELEMENT_NODE || nameOf(s) != nameOf(n)) continue;
-      ++count;
-      if (s == n) index = count;
-    }
-    if (count > 1 && n->parent != nullptr && n->parent->type == XML_ELEMENT_NODE)
-      path += "[" + std::to_string(index) + "]";
+  // `path` is n's element path ("/Root/List/Lot[2]": a position among
+  // same-named siblings when there are several).
+  Status walk(const xmlNode* n, const std::string& path) {
     if (isElement(n, ns_)) {
       if (Status st = check(n, path); !st) return st;
     }
+    // Count the children by name first: one pass, not a pass over all the
+    // siblings per child (quadratic for a list of many thousand records).
+    std::unordered_map<std::string_view, int> total, seen;
     for (const xmlNode* c = n->children; c != nullptr; c = c->next)
-      if (c->type == XML_ELEMENT_NODE)
-        if (Status st = walk(c, path); !st) return st;
+      if (c->type == XML_ELEMENT_NODE) ++total[nameOf(c)];
+    for (const xmlNode* c = n->children; c != nullptr; c = c->next) {
+      if (c->type != XML_ELEMENT_NODE) continue;
+      std::string child = path;
+      child += '/';
+      child += nameOf(c);
+      const int index = ++seen[nameOf(c)];
+      if (total[nameOf(c)] > 1) {
+        child += '[';
+        child += std::to_string(index);
+        child += ']';
+      }
+      if (Status st = walk(c, child); !st) return st;
+    }
     return Status::ok();
   }
 
@@ -317,11 +359,9 @@ void onGenericError(void* /*unused*/, const char* /*fmt*/, ...) {}
 }  // namespace
 
 Status validate(const Document& doc, uint64_t* records) {
-  std::ifstream in(doc.path, std::ios::binary);
-  if (!in) return Status::ioError(doc.name + ": cannot be read");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  std::string bytes = ss.str();
+  auto read = internal::readAll(doc.path, doc.name);
+  if (!read) return read.status();
+  const std::string& bytes = read.value();
   if (bytes.size() > static_cast<size_t>(INT32_MAX))
     return Status::invalidArgument(doc.name + ": too large for an XML document (over 2 GiB)");
 

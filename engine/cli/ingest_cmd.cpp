@@ -47,7 +47,10 @@ Status hashFile(const std::string& path, std::string* hex, std::string* head) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::ioError("cannot open '" + path + "'");
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) != 1) {
+    EVP_MD_CTX_free(ctx);
+    return Status::internal("cannot start a SHA-256 digest (libcrypto)");
+  }
   std::vector<char> buf(1 << 20);
   head->clear();
   while (in) {
@@ -98,11 +101,12 @@ Status expandPaths(const std::vector<std::string>& in, std::vector<InputFile>* o
       for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator();
            it.increment(ec)) {
         std::string name = it->path().filename().string();
+        std::error_code fec;
         if (!name.empty() && name[0] == '.') {
-          if (it->is_directory()) it.disable_recursion_pending();
+          if (it->is_directory(fec)) it.disable_recursion_pending();
           continue;
         }
-        if (it->is_regular_file()) found.push_back(it->path().string());
+        if (it->is_regular_file(fec)) found.push_back(it->path().string());
       }
       if (ec) return Status::ioError("cannot list '" + p + "': " + ec.message());
       std::sort(found.begin(), found.end());

@@ -28,6 +28,7 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <vector>
 #include <charconv>
 #include <filesystem>
 
@@ -43,6 +44,34 @@ namespace {
 using RValue = rapidjson::Value;
 constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag;
 constexpr size_t kChunk = size_t{1} << 16;
+
+// JSON nested deeper than this is refused: parsing is iterative, but writing
+// a nested value back as text (a field of a logical view) and JSONPath
+// descent recurse.
+constexpr size_t kMaxDepth = 512;
+
+// The nesting depth of v, walked with an explicit stack.
+size_t depthOf(const rapidjson::Value& v) {
+  std::vector<std::pair<const rapidjson::Value*, size_t>> stack{{&v, 1}};
+  size_t deepest = 0;
+  while (!stack.empty()) {
+    auto [x, d] = stack.back();
+    stack.pop_back();
+    deepest = std::max(deepest, d);
+    if (d > kMaxDepth) break;
+    if (x->IsArray()) {
+      for (const auto& e : x->GetArray()) stack.push_back({&e, d + 1});
+    } else if (x->IsObject()) {
+      for (const auto& m : x->GetObject()) stack.push_back({&m.value, d + 1});
+    }
+  }
+  return deepest;
+}
+
+Status depthError(const std::string& name, uint64_t offset) {
+  return Status::invalidArgument(name + ": byte " + std::to_string(offset) + ": JSON nested deeper than " +
+                                 std::to_string(kMaxDepth) + " levels");
+}
 
 Status parseError(const std::string& name, uint64_t offset, rapidjson::ParseErrorCode code) {
   return Status::syntaxError(name + ": byte " + std::to_string(offset) + ": " + rapidjson::GetParseError_En(code));
@@ -161,6 +190,7 @@ class DomJsonSource : public JsonSourceBase {
     }
     doc_.Parse<kParseFlags>(text.data(), text.size());
     if (doc_.HasParseError()) return parseError(name(), doc_.GetErrorOffset(), doc_.GetParseError());
+    if (depthOf(doc_) > kMaxDepth) return depthError(name(), 0);
     iterator_.select(doc_, &records_);
     return Status::ok();
   }
@@ -347,7 +377,9 @@ class StreamJsonSource : public JsonSourceBase {
     alloc_.Clear();
     BufferStream stream(this);
     doc_.ParseStream<kParseFlags | rapidjson::kParseStopWhenDoneFlag>(stream);
-    return afterParse(rapidjson::ParseResult(doc_.GetParseError(), doc_.GetErrorOffset()));
+    WEFT_TRY(afterParse(rapidjson::ParseResult(doc_.GetParseError(), doc_.GetErrorOffset())));
+    if (depthOf(doc_) > kMaxDepth) return depthError(name(), value_start_);
+    return Status::ok();
   }
 
   // A member name at pos_ (a JSON string) into *key.

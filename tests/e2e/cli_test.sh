@@ -6,17 +6,13 @@
 set -u
 weft=$1
 src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+quiet_ok=1  # only failures are printed
+. "$(dirname "$0")/lib.sh"
 expect_fail() {  # expect_fail "description" "regex for stderr" cmd...
   local what=$1 re=$2; shift 2
   if "$@" >"$tmp/out" 2>"$tmp/err"; then bad "$what: exit 0"; return; fi
   if grep -Eq "$re" "$tmp/err"; then ok; else bad "$what: stderr was: $(cat "$tmp/err")"; fi
 }
-quads() { "$weft" stats --store "$1" | awk '/^quads:/ {print $2}'; }
 
 cat >"$tmp/a.ttl" <<'TTL'
 @prefix ex: <http://example.org/> .
@@ -100,5 +96,4 @@ fi
 for c in load export stats check convert; do
   "$weft" $c --help >/dev/null 2>&1 && ok || bad "$c --help"
 done
-echo "cli e2e: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary "cli e2e"

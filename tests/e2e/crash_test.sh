@@ -8,12 +8,8 @@ set -u
 weft=$1
 gen=$2
 n=${3:-1500000}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-quads() { "$weft" stats --store "$1" | awk '/^quads:/ {print $2}'; }
+quiet_ok=1  # only failures are printed
+. "$(dirname "$0")/lib.sh"
 
 "$gen" --triples 2000 --format nt --seed 1 -o "$tmp/small.nt" >/dev/null
 "$gen" --triples "$n" --format nt --seed 2 -o "$tmp/big.nt" >/dev/null
@@ -58,5 +54,4 @@ for point in before-sqlite-commit:$before after-sqlite-commit:$after mid-checkpo
   # The store keeps working: a further load succeeds.
   "$weft" load -q --store "$tmp/s" "$tmp/small.nt" >/dev/null && ok || bad "$name: store unusable afterwards"
 done
-echo "crash safety: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary "crash safety"

@@ -15,12 +15,8 @@ if [ ! -d "$S/openepcis" ] || [ ! -d "$S/gs1" ]; then
   echo "skip: the EPCIS samples ($S) are not present"
   exit 0
 fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 store=$tmp/store
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok: $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 quads() {  # 0 before the first document creates the store
   if [ -d "$store" ]; then "$weft" stats --store "$store" | awk '/^quads:/ {print $2}'; else echo 0; fi
 }
@@ -160,5 +156,4 @@ before=$(quads)
 ingest "${valid[@]}" >/dev/null 2>&1
 [ "$(quads)" = "$before" ] && ok "re-ingesting every valid sample adds nothing" || bad "re-ingest changed the store: $before -> $(quads)"
 
-echo "epcis samples: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary "epcis samples"

@@ -20,12 +20,7 @@ set -u
 weft=$1
 src=$2
 data=$src/tests/data/erp
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok: $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-quads() { "$weft" stats --store "$1" | awk '/^quads:/ {print $2}'; }
+. "$(dirname "$0")/lib.sh"
 P='PREFIX dt: <https://w3id.org/weft/dt#>
 PREFIX iof: <https://spec.industrialontologies.org/ontology/construct/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -281,5 +276,4 @@ else
   fi
 fi
 
-echo "erp_test: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary "erp_test"

@@ -12,12 +12,7 @@
 set -u
 weft=$1
 src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok: $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-quads() { "$weft" stats --store "$1" | awk '/^quads:/ {print $2}'; }
+. "$(dirname "$0")/lib.sh"
 q() { "$weft" query --store "$tmp/store" -f tsv "PREFIX dt: <https://w3id.org/weft/dt#> $1" | tail -n +2; }
 rows() {
   if command -v sqlite3 >/dev/null; then
@@ -137,5 +132,4 @@ else
   bad "no org: exit $rc, $(head -c 400 "$tmp/e")"
 fi
 
-echo "historian e2e: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary "historian e2e"

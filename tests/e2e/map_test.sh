@@ -10,12 +10,7 @@
 set -u
 weft=$1
 src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok: $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-quads() { "$weft" stats --store "$1" | awk '/^quads:/ {print $2}'; }
+. "$(dirname "$0")/lib.sh"
 m=$src/examples/supply-network/records/mapping.ttl
 
 # 1. The bad row (a GTIN with a wrong check digit) fails the run.
@@ -90,5 +85,4 @@ else
 fi
 if "$weft" map --help | grep -q -- '--memory-limit'; then ok "--help"; else bad "--help"; fi
 
-echo "map e2e: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary "map e2e"

@@ -19,11 +19,7 @@ if [ ! -d "$samples" ]; then
   echo "skip: $samples is missing (the shared samples are not checked out beside the repository)"
   exit 0
 fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok: $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/lib.sh"
 
 prefixes='PREFIX dt: <https://w3id.org/weft/dt#>
 PREFIX iof: <https://spec.industrialontologies.org/ontology/construct/>
@@ -232,5 +228,4 @@ else
   fi
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary ""

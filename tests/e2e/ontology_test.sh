@@ -16,11 +16,7 @@
 set -u
 weft=$1
 root=$(cd "$2" && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok: $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/lib.sh"
 
 PFX='PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -52,7 +48,7 @@ expect_none() {
 
 # ---- (a) every module loads
 files=("$root"/ontologies/*.ttl)
-if [ ! -e "${files[0]}" ]; then bad "no ontologies/*.ttl"; echo "ontology e2e: $pass passed, $fail failed"; exit 1; fi
+if [ ! -e "${files[0]}" ]; then bad "no ontologies/*.ttl"; finish "ontology e2e"; fi
 for f in "${files[@]}"; do
   if "$weft" load -q --store "$tmp/one-$(basename "$f" .ttl)" "$f" >/dev/null 2>"$tmp/err"; then
     ok "loads: ontologies/$(basename "$f")"
@@ -62,7 +58,7 @@ for f in "${files[@]}"; do
 done
 s=$tmp/dt
 if ! "$weft" load -q --store "$s" "${files[@]}" >/dev/null 2>"$tmp/err"; then
-  bad "load all modules together: $(head -c 400 "$tmp/err")"; echo "ontology e2e: $pass passed, $fail failed"; exit 1
+  bad "load all modules together: $(head -c 400 "$tmp/err")"; finish "ontology e2e"
 fi
 ok "load all ${#files[@]} module files together"
 
@@ -208,5 +204,4 @@ SELECT ?a ?b WHERE { VALUES (?a ?b) { $ipairs } FILTER NOT EXISTS { { ?a owl:inv
   fi
 fi
 
-echo "ontology e2e: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary "ontology e2e"

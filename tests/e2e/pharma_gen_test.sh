@@ -7,26 +7,23 @@
 # usage: pharma_gen_test.sh PATH/TO/weft_pharma_gen
 set -u
 GEN=${1:?usage: pharma_gen_test.sh PATH/TO/weft_pharma_gen}
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail=0
-err() { echo "FAIL: $*"; fail=1; }
+. "$(dirname "$0")/lib.sh"
 
-"$GEN" --help >/dev/null || err "--help exits non-zero"
-if "$GEN" --profile bogus --out "$TMP/x" >/dev/null 2>&1; then err "bad profile accepted"; fi
+"$GEN" --help >/dev/null || bad "--help exits non-zero"
+if "$GEN" --profile bogus --out "$tmp/x" >/dev/null 2>&1; then bad "bad profile accepted"; fi
 
-"$GEN" --profile small --seed 2025 --out "$TMP/a" >"$TMP/a.log" || err "run a failed"
-"$GEN" --profile small --seed 2025 --out "$TMP/b" >"$TMP/b.log" || err "run b failed"
-"$GEN" --profile small --seed 7 --out "$TMP/c" >"$TMP/c.log" || err "run c failed"
-grep -q '^summary:' "$TMP/a.log" || err "no summary line"
+"$GEN" --profile small --seed 2025 --out "$tmp/a" >"$tmp/a.log" || bad "run a failed"
+"$GEN" --profile small --seed 2025 --out "$tmp/b" >"$tmp/b.log" || bad "run b failed"
+"$GEN" --profile small --seed 7 --out "$tmp/c" >"$tmp/c.log" || bad "run c failed"
+grep -q '^summary:' "$tmp/a.log" || bad "no summary line"
 
 # 1. determinism
-if ! diff -rq "$TMP/a" "$TMP/b" >"$TMP/diff.txt"; then
-  err "same seed, different output:"; head -5 "$TMP/diff.txt"
+if ! diff -rq "$tmp/a" "$tmp/b" >"$tmp/diff.txt"; then
+  bad "same seed, different output:"; head -5 "$tmp/diff.txt"
 fi
 # 2. another seed differs (in the records, not only in planted.md)
-if diff -q "$TMP/a/aurelian/erp/process_orders.csv" "$TMP/c/aurelian/erp/process_orders.csv" >/dev/null; then
-  err "seed 7 gives the same process_orders.csv as seed 2025"
+if diff -q "$tmp/a/aurelian/erp/process_orders.csv" "$tmp/c/aurelian/erp/process_orders.csv" >/dev/null; then
+  bad "seed 7 gives the same process_orders.csv as seed 2025"
 fi
 
 # 3. layout
@@ -36,17 +33,17 @@ for f in aurelian/erp/materials.csv aurelian/erp/bom.csv aurelian/erp/process_or
          aurelian/qms/complaints.csv aurelian/qms/recalls.csv aurelian/mes/equipment.xml aurelian/mes/materials.xml \
          aurelian/mes/lots-2025.xml aurelian/historian/tags.csv brightwater/erp/brightwater-erp.sqlite \
          brightwater/mes/lots-2025.xml brightwater/historian/tags.csv meridian/historian/tags.csv planted.md; do
-  [ -s "$TMP/a/$f" ] || err "missing or empty: $f"
+  [ -s "$tmp/a/$f" ] || bad "missing or empty: $f"
 done
-[ "$(ls "$TMP/a/aurelian/mes/performance" | wc -l)" -gt 100 ] || err "too few M1 batch performance files"
-[ "$(ls "$TMP/a/meridian/epcis" | wc -l)" -gt 50 ] || err "too few EPCIS JSON-LD documents"
-[ "$(ls "$TMP/a/meridian/epcis-xml" | wc -l)" -gt 10 ] || err "too few EPCIS XML documents"
-[ "$(ls "$TMP/a/aurelian/qms/coa" | wc -l)" -gt 10 ] || err "too few supplier CoAs"
-head -1 "$TMP/a/aurelian/erp/materials.csv" | grep -qx 'MATNR,MAKTX,MTART,MEINS,XCHPF,MHDHB_DAYS,GTIN,NDC,STORAGE_COND,WERKS' ||
-  err "materials.csv header differs from DOMAIN 5.4"
+[ "$(ls "$tmp/a/aurelian/mes/performance" | wc -l)" -gt 100 ] || bad "too few M1 batch performance files"
+[ "$(ls "$tmp/a/meridian/epcis" | wc -l)" -gt 50 ] || bad "too few EPCIS JSON-LD documents"
+[ "$(ls "$tmp/a/meridian/epcis-xml" | wc -l)" -gt 10 ] || bad "too few EPCIS XML documents"
+[ "$(ls "$tmp/a/aurelian/qms/coa" | wc -l)" -gt 10 ] || bad "too few supplier CoAs"
+head -1 "$tmp/a/aurelian/erp/materials.csv" | grep -qx 'MATNR,MAKTX,MTART,MEINS,XCHPF,MHDHB_DAYS,GTIN,NDC,STORAGE_COND,WERKS' ||
+  bad "materials.csv header differs from DOMAIN 5.4"
 # MATNR zero-padded to 18 everywhere in materials.csv
-awk -F, 'NR > 1 && ($1 !~ /^[0-9]+$/ || length($1) != 18) { print "bad MATNR " $1; bad = 1 } END { exit bad }' "$TMP/a/aurelian/erp/materials.csv" ||
-  err "MATNR not zero-padded to 18"
+awk -F, 'NR > 1 && ($1 !~ /^[0-9]+$/ || length($1) != 18) { print "bad MATNR " $1; bad = 1 } END { exit bad }' "$tmp/a/aurelian/erp/materials.csv" ||
+  bad "MATNR not zero-padded to 18"
 
 # 4. GS1 check digits of every column named GTIN / GLN / *_gtin / *_gln / EXIDV (SSCC), and in CoA JSON
 check_awk='
@@ -75,21 +72,21 @@ NR == 1 { n = splitcsv($0, hd); for (i = 1; i <= n; i++) { h = toupper(hd[i]); i
     checked++ } }
 END { printf "%d\n", checked > "/dev/stderr"; exit bad }'
 total=0
-for f in $(find "$TMP/a" -name '*.csv' ! -name 'timeseries_*'); do
-  n=$(awk "$check_awk" "$f" 2>&1 >/dev/null) || { err "check digits in $f"; awk "$check_awk" "$f" 2>/dev/null | head -3; }
+for f in $(find "$tmp/a" -name '*.csv' ! -name 'timeseries_*'); do
+  n=$(awk "$check_awk" "$f" 2>&1 >/dev/null) || { bad "check digits in $f"; awk "$check_awk" "$f" 2>/dev/null | head -3; }
   total=$((total + ${n:-0}))
 done
-[ "$total" -gt 100 ] || err "only $total GS1 keys checked in the CSVs"
-coa_bad=$(cat "$TMP"/a/aurelian/qms/coa/*.json | grep -oE '"(supplier_gln|material_gtin)": "[0-9]+"' | grep -oE '[0-9]{13,14}' |
+[ "$total" -gt 100 ] || bad "only $total GS1 keys checked in the CSVs"
+coa_bad=$(cat "$tmp"/a/aurelian/qms/coa/*.json | grep -oE '"(supplier_gln|material_gtin)": "[0-9]+"' | grep -oE '[0-9]{13,14}' |
   awk 'function gs1ok(s, i, sum, w, n) { n = length(s); sum = 0; w = 3
          for (i = n - 1; i >= 1; i--) { sum += substr(s, i, 1) * w; w = (w == 3) ? 1 : 3 }
          return ((10 - sum % 10) % 10) == substr(s, n, 1) + 0 }
        !gs1ok($0) { bad++ } END { print bad + 0 }')
-[ "$coa_bad" = 0 ] || err "$coa_bad invalid GS1 keys in CoA JSON"
+[ "$coa_bad" = 0 ] || bad "$coa_bad invalid GS1 keys in CoA JSON"
 
 # 5. the EPCIS JSON-LD documents parse (when python3 is available)
 if command -v python3 >/dev/null; then
-  python3 - "$TMP/a/meridian/epcis" <<'PY' || err "EPCIS JSON-LD does not parse"
+  python3 - "$tmp/a/meridian/epcis" <<'PY' || bad "EPCIS JSON-LD does not parse"
 import json, os, sys
 d = sys.argv[1]
 n = 0
@@ -104,4 +101,4 @@ else
 fi
 
 if [ "$fail" = 0 ]; then echo "pharma_gen_test: OK ($total GS1 keys checked)"; fi
-exit $fail
+[ "$fail" = 0 ]

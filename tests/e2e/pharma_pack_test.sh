@@ -10,17 +10,13 @@ set -u
 weft=$1
 gen=$2
 src=$3
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok: $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/lib.sh"
 
 if bash "$src/scripts/pharma-pipeline.sh" "$weft" "$gen" "$tmp/work" small "$tmp/answers" >"$tmp/pipeline.log" 2>&1; then
   ok "pipeline: generate, ingest every connector, answer the pack"
 else
   bad "pipeline failed:"; tail -30 "$tmp/pipeline.log"
-  echo "pharma question pack e2e: $pass passed, $fail failed"; exit 1
+  finish "pharma question pack e2e"
 fi
 expected=$src/examples/pharma-network/expected
 n=0
@@ -41,5 +37,4 @@ for q in "$src"/examples/pharma-network/queries/*.rq; do
   fi
 done
 [ "$n" -ge 12 ] && ok "$n questions in the pack" || bad "only $n questions in the pack (12 or more wanted)"
-echo "pharma question pack e2e: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary "pharma question pack e2e"

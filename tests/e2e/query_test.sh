@@ -8,11 +8,7 @@
 set -u
 weft=$1
 src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok: $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/lib.sh"
 # expect_out "description" "regex for stdout" cmd...: exit 0 and stdout matches.
 expect_out() {
   local what=$1 re=$2; shift 2
@@ -28,14 +24,13 @@ expect_fail() {
   if [ "$code" != any ] && [ "$rc" != "$code" ]; then bad "$what: exit $rc, expected $code: $(head -c 600 "$tmp/err")"; return; fi
   if grep -Eq -- "$re" "$tmp/err"; then ok "$what"; else bad "$what: stderr was: $(head -c 600 "$tmp/err")"; fi
 }
-quads() { "$weft" stats --store "$1" | awk '/^quads:/ {print $2}'; }
 
 ex=$src/examples/supply-network
 s=$tmp/store
 if "$weft" load -q --store "$s" "$ex"/*.ttl "$ex"/*.trig "$ex"/*.rdf "$ex"/*.jsonld "$ex"/*.nq >/dev/null; then
   ok "load the supply-network example"
 else
-  bad "load the supply-network example"; echo "query e2e: $pass passed, $fail failed"; exit 1
+  bad "load the supply-network example"; finish "query e2e"
 fi
 n0=$(quads "$s")
 
@@ -135,5 +130,4 @@ expect_fail "--data with an unknown syntax" 1 'cannot tell the syntax' sh -c "ec
 for c in query update; do
   "$weft" $c --help >"$tmp/out" 2>&1 && grep -q 'Exit codes' "$tmp/out" && ok "$c --help" || bad "$c --help"
 done
-echo "query e2e: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary "query e2e"

@@ -11,11 +11,7 @@
 set -u
 weft=$1
 src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok: $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/lib.sh"
 # col FILE NAME: the values of column ?NAME in the data rows of a TSV result.
 col() {
   awk -F'\t' -v name="?$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; next }
@@ -29,7 +25,7 @@ if "$weft" load -q --store "$s" "$ex/manufacturer-master.ttl" "$ex/batch-records
      "$ex/equipment.rdf" "$ex/3pl-shipment.jsonld" "$ex/regulator-notes.nq" >/dev/null; then
   ok "load the supply-network example"
 else
-  bad "load the supply-network example"; echo "question pack e2e: $pass passed, $fail failed"; exit 1
+  bad "load the supply-network example"; finish "question pack e2e"
 fi
 # The manifest and batch records come in through the mapping, as in scripts/demo.sh.
 if "$weft" map -q "$ex/records/mapping.ttl" --store "$s" --on-error skip 2>"$tmp/err"; then
@@ -94,5 +90,4 @@ else
   bad "07: lot summary: got '$got': $(cat "$t" 2>/dev/null)"
 fi
 
-echo "question pack e2e: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary "question pack e2e"

@@ -248,5 +248,39 @@ TEST(EpcisConnectors, DetectByContent) {
   EXPECT_EQ(x.mappings(d), std::vector<std::string>{"epcis/epcis-xml.ttl"});
 }
 
+// Detection scans the head without std::regex (64 KiB of white space after
+// "type" overflowed its stack), with the same answers.
+TEST(EpcisDetect, JsonAndXmlRootsWithoutRegex) {
+  const Connector* json = find("epcis-json");
+  const Connector* xml = find("epcis-xml");
+  ASSERT_NE(json, nullptr);
+  ASSERT_NE(xml, nullptr);
+  EXPECT_EQ(json->detect("a.json", "{\"type\" :\n \"EPCISDocument\"}"), Match::kByContent);
+  EXPECT_EQ(json->detect("a.json", "{\"type\":\"EPCISQueryDocument\"}"), Match::kByContent);
+  EXPECT_EQ(json->detect("a.json", "{\"type\":\"EPCISDocuments\"}"), Match::kNo);
+  EXPECT_EQ(json->detect("a.json", "{\"kind\":\"EPCISDocument\"}"), Match::kNo);
+  std::string spaces = "{\"type\"" + std::string(65000, ' ');
+  EXPECT_EQ(json->detect("a.json", spaces), Match::kNo);
+  EXPECT_EQ(json->detect("a.json", spaces + ":\"EPCISDocument\""), Match::kByContent);
+
+  EXPECT_EQ(xml->detect("a.xml", "<?xml version=\"1.0\"?>\n<epcis:EPCISDocument xmlns:epcis=\"x\">"),
+            Match::kByContent);
+  EXPECT_EQ(xml->detect("a.xml", "<EPCISQueryDocument>"), Match::kByContent);
+  EXPECT_EQ(xml->detect("a.xml", "<q_1.a-b:EPCISDocument/>"), Match::kByContent);
+  EXPECT_EQ(xml->detect("a.xml", "<1q:EPCISDocument>"), Match::kNo);
+  EXPECT_EQ(xml->detect("a.xml", "<EPCISDocumentList>"), Match::kNo);
+  EXPECT_EQ(xml->detect("a.xml", "<x EPCISDocument>"), Match::kNo);
+  EXPECT_EQ(xml->detect("a.xml", "<" + std::string(65000, 'a') + ":EPCISDocument>"), Match::kByContent);
+}
+
+TEST(EpcisJson, RefusesDeepNesting) {
+  std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  std::string e = objectEvent("\"action\": \"ADD\", " + kEpcs + ", \"ex:x\": " + deep);
+  std::string message = err(doc(e));
+  EXPECT_NE(message.find("JSON nested 513 levels deep (at most 512)"), std::string::npos) << message.substr(0, 200);
+  std::string shallow = objectEvent("\"action\": \"ADD\", " + kEpcs + ", \"ex:x\": [[1]]");
+  EXPECT_EQ(err(doc(shallow)), "");
+}
+
 }  // namespace
 }  // namespace weft::connectors::epcis

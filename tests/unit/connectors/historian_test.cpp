@@ -163,6 +163,8 @@ TEST(HistorianParse, TagDictionary) {
   EXPECT_EQ(err("A,d,E,temperature,Cel,CEL,60,8,2,\n"), "tags.csv:2: low is above high");
   EXPECT_EQ(err("A,d,E,temperature,Cel,CEL,60,x,8,\n"), "tags.csv:2: low 'x' is not a number");
   EXPECT_EQ(err("A,d,E,temperature,Cel,CEL,-60,2,8,\n"), "tags.csv:2: sample_interval_s is negative");
+  // An absurd interval would overflow the millisecond arithmetic.
+  EXPECT_EQ(err("A,d,E,temperature,Cel,CEL,1e300,2,8,\n"), "tags.csv:2: sample_interval_s is more than a year");
   auto on_change = parseTags(head + "A,state,E,machine state,1,,0,,,\n", "tags.csv");  // written on change
   ASSERT_TRUE(on_change.isOk()) << on_change.status().message();
   EXPECT_FALSE((*on_change)[0].interval_s);

@@ -136,6 +136,37 @@ TEST(MesValidate, RefusesBadValuesTheMappingsType) {
   EXPECT_TRUE(fine) << fine.message();
 }
 
+// Long values are checked without recursion per character (std::regex
+// overflowed the stack on a 300,000-digit quantity), and many records with
+// the same name are numbered in one pass.
+TEST(MesValidate, LongValuesAndManyRecords) {
+  auto lot = [](const std::string& id, const std::string& qty) {
+    return "<MaterialLot><ID>" + id + "</ID><MaterialDefinitionID>M</MaterialDefinitionID><Quantity><QuantityString>" +
+           qty + "</QuantityString></Quantity></MaterialLot>";
+  };
+  std::string digits(300000, '7');
+  Status long_ok = validate(docOf("long.xml", message("SyncMaterialLot", kV0700, lot("L1", digits + ".5"))), nullptr);
+  EXPECT_TRUE(long_ok) << long_ok.message().substr(0, 200);
+  Status long_bad = validate(docOf("long2.xml", message("SyncMaterialLot", kV0700, lot("L1", digits + "x"))), nullptr);
+  ASSERT_FALSE(long_bad);
+  EXPECT_NE(long_bad.message().find("is not a decimal number"), std::string::npos);
+
+  std::string many;
+  for (int i = 1; i <= 20000; ++i) many += lot(std::to_string(i), "1");
+  many += lot("BAD", "1,5");
+  uint64_t records = 0;
+  Status st = validate(docOf("many.xml", message("SyncMaterialLot", kV0700, many)), &records);
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.message().find("many.xml: /SyncMaterialLot/DataArea/MaterialLot[20001]/Quantity/QuantityString (line 4): "
+                              "quantity '1,5' is not a decimal number"),
+            std::string::npos)
+      << st.message();
+  for (const char* q : {"1", "-2.", "+.5", "0.25"})
+    EXPECT_TRUE(validate(docOf("q.xml", message("SyncMaterialLot", kV0700, lot("L", q))), nullptr)) << q;
+  for (const char* q : {".", "+", "1.2.3", "1e5", " 1"})
+    EXPECT_FALSE(validate(docOf("q.xml", message("SyncMaterialLot", kV0700, lot("L", q))), nullptr)) << q;
+}
+
 TEST(MesValidate, RefusesABatchRecordWithoutBatch) {
   Status st = validate(docOf("bpr.xml", "<BatchProductionRecord xmlns=\"http://www.mesa.org/xml/B2MML\"><ID>R1</ID>"
                                         "</BatchProductionRecord>"),
