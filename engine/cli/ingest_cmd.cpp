@@ -390,7 +390,9 @@ int cmdIngest(const IngestFlags& f) {
       }
       map::RunOptions ro;
       ro.memory_limit = limit;
-      ro.dedupe = !st_owner;  // the store keeps a set of quads
+      // Duplicates dropped here too (not only by the store), so a document's
+      // tripleCount is the number of distinct triples its graph holds.
+      ro.dedupe = true;
       map::RunStats stats;
       st = map::runMapping(mapping.value(), ro, *sink, &stats);
       if (!st) break;
