@@ -167,6 +167,7 @@ Status loadSummaries(const store::Store& s, const std::map<std::string, TagInfo>
 class Table {
  public:
   ~Table() {
+    stmts_.clear();  // finalized before the close: sqlite3_close refuses a handle with live statements
     if (db_) {
       if (open_txn_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
       sqlite3_close(db_);
