@@ -5,6 +5,8 @@
 // its invariants: select() and selectWithPaths() give the same nodes, and
 // each Normalized Path, compiled as a query, selects exactly its node.
 #include <rapidjson/document.h>
+#include <rapidjson/encodings.h>
+#include <rapidjson/stringbuffer.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -48,6 +50,25 @@ bool hasDuplicateNames(const rapidjson::Value& v) {
   return false;
 }
 
+// Member names that are not valid UTF-8 (a lone surrogate from a \u escape).
+bool hasInvalidUtf8Names(const rapidjson::Value& v) {
+  if (v.IsArray()) {
+    for (const auto& e : v.GetArray()) {
+      if (hasInvalidUtf8Names(e)) return true;
+    }
+  } else if (v.IsObject()) {
+    for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m) {
+      rapidjson::StringStream in(m->name.GetString());
+      rapidjson::StringBuffer out;
+      while (in.Tell() < m->name.GetStringLength()) {
+        if (!rapidjson::UTF8<>::Validate(in, out)) return true;
+      }
+      if (hasInvalidUtf8Names(m->value)) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 int fuzzOneJsonPath(const uint8_t* data, size_t size) {
@@ -78,7 +99,10 @@ int fuzzOneJsonPath(const uint8_t* data, size_t size) {
   std::vector<jsonpath::Node> nodes;
   q->selectWithPaths(doc, &nodes);
   if (plain.size() != nodes.size()) fail("select and selectWithPaths disagree on the count");
-  bool unambiguous = !hasDuplicateNames(doc);
+  // A \u escape of a lone surrogate ("\uDE00") gives a name RapidJSON keeps
+  // as invalid UTF-8: no query text can spell it, so normalized paths of such
+  // documents are not checked (nor of documents with duplicate names).
+  bool unambiguous = !hasDuplicateNames(doc) && !hasInvalidUtf8Names(doc);
   for (size_t i = 0; i < nodes.size(); ++i) {
     if (plain[i] != nodes[i].value) fail("select and selectWithPaths disagree at " + nodes[i].path);
     if (i >= 64 || !unambiguous) continue;

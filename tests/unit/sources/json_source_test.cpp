@@ -329,5 +329,23 @@ TEST(JsonSource, StreamsManyRecordsAcrossChunks) {
   EXPECT_EQ(n, kCount);
 }
 
+// RapidJSON 1.1.0's full-precision path reads a zero with an exponent as
+// garbage ("0e99" -> 6.5e296, found by fuzz_json_source); weft's JSON source
+// does not use it.
+TEST(JsonSource, ZeroWithLargeExponent) {
+  SourceSpec spec;
+  spec.kind = SourceSpec::Kind::kJson;
+  spec.path = writeFile("zeros.json", R"([{"b": 0e99}, {"b": 0.0e300}, {"b": 0e-99}, {"b": 1.5e3}])").string();
+  spec.iterator = "$[*]";
+  auto src = openJson(spec);
+  ASSERT_TRUE(src.isOk()) << src.status().message();
+  auto lines = dump(src->get(), {"b"});
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[0], "zeros.json $[0] | b=0.0:d");
+  EXPECT_EQ(lines[1], "zeros.json $[1] | b=0.0:d");
+  EXPECT_EQ(lines[2], "zeros.json $[2] | b=0.0:d");
+  EXPECT_EQ(lines[3], "zeros.json $[3] | b=1500.0:d");
+}
+
 }  // namespace
 }  // namespace weft::sources
