@@ -518,9 +518,28 @@ void qc(World& w, Counters& c, Rng& r, const std::string& org, const std::string
 // ---------- M1 production ----------
 struct PhaseDef {
   const char* name;
-  const char* equip;
+  const char* equip;  // nullptr: the batch's own line
   double hours;
 };
+
+// Runs the phases one after another from t: each lasts its nominal hours plus
+// a jitter of [jit_lo, jit_hi] minutes and is followed by a gap of
+// [gap_lo, gap_hi] minutes; the batch starts and ends with them.
+template <size_t N>
+void schedulePhases(Batch& b, Rng& r, i64 t, const PhaseDef (&defs)[N], i64 jit_lo, i64 jit_hi, i64 gap_lo,
+                    i64 gap_hi) {
+  for (const auto& pd : defs) {
+    Phase ph;
+    ph.name = pd.name;
+    ph.equip = pd.equip ? pd.equip : b.equip;
+    ph.start = t;
+    ph.end = t + static_cast<i64>(pd.hours * 3600) + r.range(jit_lo, jit_hi) * 60;
+    t = ph.end + r.range(gap_lo, gap_hi) * 60;
+    b.phases.push_back(ph);
+  }
+  b.start = b.phases.front().start;
+  b.end = b.phases.back().end;
+}
 
 void build_m1(World& w, Rng& r, Counters& c) {
   const std::string P1 = matnr("100101"), P2 = matnr("200101"), P3 = matnr("200201");
@@ -618,17 +637,7 @@ void build_m1(World& w, Rng& r, Counters& c) {
     const PhaseDef defs[] = {{"THAW_POOL", "FRZ-1", 14},      {"FORMULATION", "FF-1", 5},
                              {"STERILE_FILTRATION", "FF-1", 3}, {"FILLING", "FF-1", is2 ? 14.0 : 10.0},
                              {"INSPECTION", "VI-1", 20},       {"PACKAGING", "PK-S1", 16}};
-    for (const auto& pd : defs) {
-      Phase ph;
-      ph.name = pd.name;
-      ph.equip = pd.equip;
-      ph.start = t;
-      ph.end = t + static_cast<i64>(pd.hours * 3600) + r.range(-20, 60) * 60;
-      t = ph.end + r.range(20, 90) * 60;
-      b.phases.push_back(ph);
-    }
-    b.start = b.phases.front().start;
-    b.end = b.phases.back().end;
+    schedulePhases(b, r, t, defs, -20, 60, 20, 90);
     ff_free = b.phases[3].end + 10 * kHour;  // FF-1 free after filling + changeover
     vials.push_back(b);
   }
@@ -782,17 +791,7 @@ void build_m2(World& w, Rng& r, Counters& c) {
       b.pend = day0(t) + 3 * kDay;
       const PhaseDef defs[] = {{"DISPENSING", "DSP-1", 3}, {"GRANULATION", "GR-1", 7}, {"COMPRESSION", nullptr, 10},
                                {"COATING", "CT-1", 8},     {"BOTTLING", "PK-1", 9}};
-      for (const auto& pd : defs) {
-        Phase ph;
-        ph.name = pd.name;
-        ph.equip = pd.equip ? pd.equip : b.equip;
-        ph.start = t;
-        ph.end = t + static_cast<i64>(pd.hours * 3600) + r.range(-15, 45) * 60;
-        t = ph.end + r.range(30, 240) * 60;
-        b.phases.push_back(ph);
-      }
-      b.start = b.phases.front().start;
-      b.end = b.phases.back().end;
+      schedulePhases(b, r, t, defs, -15, 45, 30, 240);
       bs.push_back(b);
     }
     d += kDay;
@@ -811,17 +810,7 @@ void build_m2(World& w, Rng& r, Counters& c) {
     b.pstart = day0(t);
     b.pend = day0(t) + 2 * kDay;
     const PhaseDef defs[] = {{"DISPENSING", "DSP-1", 2}, {"COMPOUNDING", "LQ-1", 6}, {"FILLING", "LQ-1", 9}};
-    for (const auto& pd : defs) {
-      Phase ph;
-      ph.name = pd.name;
-      ph.equip = pd.equip;
-      ph.start = t;
-      ph.end = t + static_cast<i64>(pd.hours * 3600) + r.range(-15, 45) * 60;
-      t = ph.end + r.range(30, 120) * 60;
-      b.phases.push_back(ph);
-    }
-    b.start = b.phases.front().start;
-    b.end = b.phases.back().end;
+    schedulePhases(b, r, t, defs, -15, 45, 30, 120);
     bs.push_back(b);
   }
   std::stable_sort(bs.begin(), bs.end(), [](const Batch& a, const Batch& b) { return a.pstart < b.pstart; });
