@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "engine/cli/ingest_cmd.h"
+#include "engine/cli/reason_cmd.h"
 #include "engine/cli/literal_check.h"
 #include "engine/cli/map_cmd.h"
 #include "engine/cli/output.h"
@@ -416,6 +417,9 @@ int main(int argc, char** argv) {
   auto* update = cli::addUpdateCommand(app, uf);
   cli::IngestFlags inf;
   auto* ingest = cli::addIngestCommand(app, inf);
+  cli::ReasonFlags rsf;
+  auto* reasonc = cli::addReasonCommand(app, rsf);
+  auto* explainc = cli::addExplainCommand(app, rsf);
 
   CLI11_PARSE(app, argc, argv);
 
@@ -434,5 +438,7 @@ int main(int argc, char** argv) {
   if (mapc->parsed()) return cli::cmdMap(mf);
   if (update->parsed()) return cli::cmdUpdate(uf);
   if (ingest->parsed()) return cli::cmdIngest(inf);
+  if (reasonc->parsed()) return cli::cmdReason(rsf);
+  if (explainc->parsed()) return cli::cmdExplain(rsf);
   return 2;
 }

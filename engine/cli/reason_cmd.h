@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+// `weft reason` (materialise OWL 2 RL / RDFS and domain rules into the
+// inferred graph) and `weft explain` (the derivation tree of one triple).
+// See docs/reasoning.md.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+namespace weft::cli {
+
+struct ReasonFlags {
+  std::string store_dir;
+  std::string profile = "owl-rl";
+  std::vector<std::string> rules;
+  bool full = false;
+  bool drop = false;
+  bool eq_ref = false;
+  bool quiet = false;
+  bool fail_inconsistent = false;
+  std::string triple;  // explain
+};
+
+CLI::App* addReasonCommand(CLI::App& app, ReasonFlags& f);
+int cmdReason(const ReasonFlags& f);
+CLI::App* addExplainCommand(CLI::App& app, ReasonFlags& f);
+int cmdExplain(const ReasonFlags& f);
+
+}  // namespace weft::cli

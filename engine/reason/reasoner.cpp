@@ -1,0 +1,1042 @@
+// SPDX-License-Identifier: Apache-2.0
+// reason::materialize and friends: read the store into the engine
+// (internal/engine.h), run it, and write the difference to the inferred graph.
+#include "engine/reason/reasoner.h"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "engine/core/bytes.h"
+#include "engine/db/database.h"
+#include "engine/reason/internal/engine.h"
+#include "engine/reason/internal/flat_map.h"
+#include "engine/sparql/execute.h"
+#include "engine/sparql/parser.h"
+
+namespace weft::reason {
+namespace {
+
+using internal::Engine;
+using internal::T;
+using internal::Tri;
+namespace fs = std::filesystem;
+
+constexpr std::string_view kOwl = "http://www.w3.org/2002/07/owl#";
+constexpr std::string_view kRdfs = "http://www.w3.org/2000/01/rdf-schema#";
+constexpr std::string_view kDt = "https://w3id.org/weft/dt#";
+constexpr std::string_view kInconsistencyBase = "https://w3id.org/weft/inconsistency/";
+constexpr uint64_t kLocal = sparql::kLocalIdBit;
+
+using Ext3 = std::array<uint64_t, 3>;
+
+// Store ids <-> dense engine ids; terms the store does not hold (made by the
+// domain rules, or vocabulary the data never mentions) get local ids.
+class Terms : public internal::TermInfo {
+ public:
+  explicit Terms(const store::Snapshot& snap) : snap_(snap) {}
+
+  T dense(uint64_t ext) {
+    uint32_t& d = map_.at(ext);
+    if (d == internal::FlatMap::kMissing) {
+      d = static_cast<T>(ext_.size());
+      ext_.push_back(ext);
+      kind_.push_back(-1);
+    }
+    return d;
+  }
+  // Dense id of an ext id only if known.
+  T known(uint64_t ext) const { return map_.get(ext); }
+  uint64_t ext(T d) const { return ext_[d]; }
+  size_t size() const { return ext_.size(); }
+
+  uint64_t extOf(const rdf::TermView& t, bool create) {
+    std::string key = rdf::toNTriples(t);
+    auto it = local_index_.find(key);
+    if (it != local_index_.end()) return kLocal | it->second;
+    uint64_t id = snap_.lookup(t);
+    if (id != 0) return id;
+    if (!create) return 0;
+    uint64_t idx = local_.size();
+    local_.emplace_back(t);
+    local_index_.emplace(std::move(key), idx);
+    return kLocal | idx;
+  }
+  T intern(const rdf::TermView& t) { return dense(extOf(t, true)); }
+  T iri(std::string_view base, std::string_view local) {
+    std::string s(base);
+    s += local;
+    return intern(rdf::TermView::iri(s));
+  }
+  // Dense id of a term, or kNone if neither the store nor the engine has it.
+  T find(const rdf::TermView& t) {
+    uint64_t e = extOf(t, false);
+    if (e == 0) return internal::kNone;
+    return dense(e);
+  }
+
+  bool decodeExt(uint64_t ext, rdf::Term* out) const {
+    if (ext & kLocal) {
+      uint64_t i = ext & ~kLocal;
+      if (i >= local_.size()) return false;
+      *out = local_[i];
+      return true;
+    }
+    return snap_.decode(ext, out);
+  }
+  bool decode(T d, rdf::Term* out) const { return decodeExt(ext_[d], out); }
+
+  bool isLiteral(T t) override {
+    if (kind_[t] < 0) {
+      rdf::Term term;
+      kind_[t] = decode(t, &term) ? static_cast<int8_t>(term.kind) : 0;
+    }
+    return kind_[t] == static_cast<int8_t>(rdf::TermKind::kLiteral);
+  }
+  std::string text(T t) override {
+    rdf::Term term;
+    if (!decode(t, &term)) return "?";
+    return rdf::toNTriples(term.view());
+  }
+
+ private:
+  const store::Snapshot& snap_;
+  internal::FlatMap map_;
+  std::vector<uint64_t> ext_;
+  std::vector<int8_t> kind_;
+  std::vector<rdf::Term> local_;
+  std::unordered_map<std::string, uint64_t> local_index_;
+};
+
+internal::Vocab makeVocab(Terms& tm) {
+  internal::Vocab v;
+  auto rdf = [&](const char* l) { return tm.iri(rdf::kRdf, l); };
+  auto rdfs = [&](const char* l) { return tm.iri(kRdfs, l); };
+  auto owl = [&](const char* l) { return tm.iri(kOwl, l); };
+  v.type = rdf("type");
+  v.first = rdf("first");
+  v.rest = rdf("rest");
+  v.nil = rdf("nil");
+  v.sco = rdfs("subClassOf");
+  v.spo = rdfs("subPropertyOf");
+  v.domain = rdfs("domain");
+  v.range = rdfs("range");
+  v.datatype = rdfs("Datatype");
+  v.eqc = owl("equivalentClass");
+  v.eqp = owl("equivalentProperty");
+  v.inverse = owl("inverseOf");
+  v.chain = owl("propertyChainAxiom");
+  v.key = owl("hasKey");
+  v.inter = owl("intersectionOf");
+  v.uni = owl("unionOf");
+  v.compl_ = owl("complementOf");
+  v.svf = owl("someValuesFrom");
+  v.avf = owl("allValuesFrom");
+  v.hv = owl("hasValue");
+  v.onp = owl("onProperty");
+  v.onclass = owl("onClass");
+  v.maxc = owl("maxCardinality");
+  v.maxqc = owl("maxQualifiedCardinality");
+  v.oneof = owl("oneOf");
+  v.dw = owl("disjointWith");
+  v.pdw = owl("propertyDisjointWith");
+  v.members = owl("members");
+  v.distinct = owl("distinctMembers");
+  v.sameas = owl("sameAs");
+  v.difffrom = owl("differentFrom");
+  v.src_ind = owl("sourceIndividual");
+  v.assert_prop = owl("assertionProperty");
+  v.tgt_ind = owl("targetIndividual");
+  v.tgt_val = owl("targetValue");
+  v.thing = owl("Thing");
+  v.nothing = owl("Nothing");
+  v.cls = owl("Class");
+  v.objprop = owl("ObjectProperty");
+  v.dataprop = owl("DatatypeProperty");
+  v.transitive = owl("TransitiveProperty");
+  v.symmetric = owl("SymmetricProperty");
+  v.asymmetric = owl("AsymmetricProperty");
+  v.irreflexive = owl("IrreflexiveProperty");
+  v.functional = owl("FunctionalProperty");
+  v.invfunctional = owl("InverseFunctionalProperty");
+  v.alldisjointclasses = owl("AllDisjointClasses");
+  v.alldisjointprops = owl("AllDisjointProperties");
+  v.alldifferent = owl("AllDifferent");
+  v.npa = owl("NegativePropertyAssertion");
+  v.annotprop = owl("AnnotationProperty");
+  for (const char* a : {"label", "comment", "seeAlso", "isDefinedBy"})
+    v.annotations.push_back(rdfs(a));
+  for (const char* a : {"deprecated", "versionInfo", "priorVersion", "backwardCompatibleWith",
+                        "incompatibleWith"})
+    v.annotations.push_back(owl(a));
+  // dt-type1: the datatypes of OWL 2 RL (Profiles section 4.2).
+  for (const char* d : {"PlainLiteral", "XMLLiteral"}) v.datatypes.push_back(rdf(d));
+  v.datatypes.push_back(rdfs("Literal"));
+  for (const char* d : {"real", "rational"}) v.datatypes.push_back(owl(d));
+  for (const char* d :
+       {"decimal", "integer", "nonNegativeInteger", "nonPositiveInteger", "positiveInteger",
+        "negativeInteger", "long", "int", "short", "byte", "unsignedLong", "unsignedInt",
+        "unsignedShort", "unsignedByte", "float", "double", "string", "normalizedString", "token",
+        "language", "Name", "NCName", "NMTOKEN", "boolean", "hexBinary", "base64Binary", "anyURI",
+        "dateTime", "dateTimeStamp"})
+    v.datatypes.push_back(tm.iri(rdf::kXsd, d));
+  std::string nni = std::string(rdf::kXsd) + "nonNegativeInteger";
+  std::string integer = std::string(rdf::kXsd) + "integer";
+  v.zero = tm.find(rdf::TermView::literal("0", nni));
+  v.one = tm.find(rdf::TermView::literal("1", nni));
+  v.zero_i = tm.find(rdf::TermView::literal("0", integer));
+  v.one_i = tm.find(rdf::TermView::literal("1", integer));
+  return v;
+}
+
+// ---------------------------------------------------------------------------
+// The closure as a sparql::Dataset (one default graph), for domain rules.
+
+class ClosureDataset : public sparql::Dataset {
+ public:
+  ClosureDataset(Engine& e, Terms& tm) : e_(e), tm_(tm) {}
+  sparql::Id lookup(const rdf::TermView& t) const override { return tm_.extOf(t, false); }
+  bool decode(sparql::Id id, rdf::Term* out) const override { return tm_.decodeExt(id, out); }
+
+  class Cursor : public sparql::QuadCursor {
+   public:
+    std::vector<sparql::IdQuad> rows;
+    size_t i = 0;
+    bool next(sparql::IdQuad* out) override {
+      if (i >= rows.size()) return false;
+      *out = rows[i++];
+      return true;
+    }
+  };
+  std::unique_ptr<sparql::QuadCursor> scan(const sparql::IdQuad& pat, char order[4]) const override {
+    (void)order;  // chains are not sorted: no merge joins
+    auto c = std::make_unique<Cursor>();
+    forEach(pat, [&](uint32_t id) {
+      const Tri& t = e_.triple(id);
+      c->rows.push_back({tm_.ext(t.s), tm_.ext(t.p), tm_.ext(t.o), sparql::kDefaultGraphId});
+      return true;
+    });
+    return c;
+  }
+  uint64_t count(const sparql::IdQuad& pat) const override {
+    uint64_t n = 0;
+    forEach(pat, [&](uint32_t) {
+      ++n;
+      return true;
+    });
+    return n;
+  }
+  std::vector<sparql::Id> namedGraphs() const override { return {}; }
+
+ private:
+  template <typename F>
+  void forEach(const sparql::IdQuad& pat, F&& f) const {
+    if (pat.g != sparql::kAnyId && pat.g != sparql::kDefaultGraphId) return;
+    T d[3];
+    const sparql::Id in[3] = {pat.s, pat.p, pat.o};
+    for (int k = 0; k < 3; ++k) {
+      if (in[k] == sparql::kAnyId) {
+        d[k] = internal::kNone;
+      } else {
+        d[k] = tm_.known(in[k]);
+        if (d[k] == internal::kNone) return;
+      }
+    }
+    e_.scan(d[0], d[1], d[2], f);
+  }
+  Engine& e_;
+  Terms& tm_;
+};
+
+class CollectSink : public rdf::QuadSink {
+ public:
+  std::vector<rdf::Quad> quads;
+  Status quad(const rdf::QuadView& q) override {
+    quads.emplace_back(q);
+    return Status::ok();
+  }
+};
+
+struct ParsedRule {
+  std::string name;
+  sparql::Query query;
+};
+
+Result<std::vector<ParsedRule>> parseRules(const std::vector<DomainRule>& rules) {
+  std::vector<ParsedRule> out;
+  for (const DomainRule& r : rules) {
+    auto q = sparql::parseQuery(r.text);
+    if (!q) return Status::invalidArgument("domain rule " + r.name + ": " + q.status().message());
+    if (q->form != sparql::QueryForm::kConstruct)
+      return Status::invalidArgument("domain rule " + r.name + " is not a CONSTRUCT query");
+    out.push_back({r.name, std::move(q.value())});
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Incremental state: DIR/reason/state (the asserted triples and the domain
+// rules' outputs of the last run, as store ids).
+
+constexpr char kMagic[8] = {'W', 'E', 'F', 'T', 'R', 'S', 'N', '2'};
+
+// Two files written at the end of a run: `asserted` (A', sorted) and `rules`
+// (the domain rules' outputs). Both carry the options' hash and the run's
+// nonce; a pair that does not match is no state.
+struct StateHeader {
+  uint64_t config = 0;
+  uint64_t nonce = 0;
+};
+
+uint64_t configHash(const Options& o) {
+  std::string s = o.profile == Profile::kRdfs ? "rdfs" : "owl-rl";
+  s += o.eq_ref ? "+eqref" : "";
+  for (const DomainRule& r : o.rules) s += "\n#" + r.name + "\n" + r.text;
+  return hashBytes(s);
+}
+
+std::string stateDir(const store::Store& s) { return s.dir() + "/reason"; }
+
+bool readTriples(const std::string& path, StateHeader* h, std::vector<Ext3>* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  char magic[8];
+  uint64_t n = 0;
+  if (!in.read(magic, 8) || std::memcmp(magic, kMagic, 8) != 0) return false;
+  if (!in.read(reinterpret_cast<char*>(h), sizeof *h)) return false;
+  if (!in.read(reinterpret_cast<char*>(&n), 8) || n > (uint64_t{1} << 36)) return false;
+  out->resize(n);
+  return static_cast<bool>(
+      in.read(reinterpret_cast<char*>(out->data()), static_cast<std::streamsize>(n * sizeof(Ext3))));
+}
+
+// Streams sorted triples to a state file; the count is filled in at the end.
+class TripleFile {
+ public:
+  Status open(const std::string& path, const StateHeader& h) {
+    std::error_code ec;
+    fs::create_directories(fs::path(path).parent_path(), ec);
+    path_ = path;
+    out_.open(path, std::ios::binary | std::ios::trunc);
+    out_.write(kMagic, 8);
+    out_.write(reinterpret_cast<const char*>(&h), sizeof h);
+    uint64_t zero = 0;
+    out_.write(reinterpret_cast<const char*>(&zero), 8);
+    return out_ ? Status::ok() : Status::ioError("cannot write " + path);
+  }
+  void add(const Ext3& t) {
+    out_.write(reinterpret_cast<const char*>(t.data()), sizeof t);
+    ++n_;
+  }
+  Status close() {
+    out_.seekp(8 + sizeof(StateHeader));
+    out_.write(reinterpret_cast<const char*>(&n_), 8);
+    out_.close();
+    return out_ ? Status::ok() : Status::ioError("cannot write " + path_);
+  }
+  bool isOpen() const { return out_.is_open(); }
+
+ private:
+  std::ofstream out_;
+  std::string path_;
+  uint64_t n_ = 0;
+};
+
+Status writeTriples(const std::string& path, const StateHeader& h, const std::vector<Ext3>& v) {
+  TripleFile f;
+  WEFT_TRY(f.open(path, h));
+  for (const Ext3& t : v) f.add(t);
+  return f.close();
+}
+
+struct State {
+  StateHeader header;
+  std::vector<Ext3> asserted;  // sorted
+  std::vector<Ext3> from_rules;
+};
+
+bool readState(const std::string& dir, uint64_t config, State* st) {
+  StateHeader h2;
+  return readTriples(dir + "/asserted", &st->header, &st->asserted) &&
+         readTriples(dir + "/rules", &h2, &st->from_rules) && st->header.config == config &&
+         h2.config == config && h2.nonce == st->header.nonce;
+}
+
+// ---------------------------------------------------------------------------
+
+struct Run {
+  store::Store& store;
+  const Options& opts;
+  std::shared_ptr<const store::Snapshot> snap;
+  Terms tm;
+  internal::Vocab v;
+  uint64_t g_inf = 0;  // store id of the inferred graph (0 if none yet)
+  std::vector<ParsedRule> rules;
+  std::vector<Ext3> asserted;  // A': sorted, distinct
+  uint64_t existing = 0;       // triples in the inferred graph now (without links and reports)
+  std::unordered_set<uint64_t> inconsistency_nodes;
+  std::vector<std::pair<uint64_t, uint64_t>> old_links;  // sameAs links in the inferred graph
+
+  Run(store::Store& s, const Options& o) : store(s), opts(o), snap(s.snapshot()), tm(*snap) {}
+
+  // A' goes to DIR/reason/asserted.tmp as soon as the engine has it, and
+  // leaves memory; materialize() renames the file once the run commits.
+  StateHeader header;
+  bool save_state = false;
+  TripleFile streamed;  // A' written while reading (full runs)
+  Status saveAsserted() {
+    Status s;
+    if (streamed.isOpen()) {
+      s = streamed.close();
+      if (s && !sorted) s = Status::internal("the store scan was not in SPOG order");
+    } else if (save_state) {
+      s = writeTriples(stateDir(store) + "/asserted.tmp", header, asserted);
+    }
+    asserted = {};
+    return s;
+  }
+
+  void progress(const std::string& line) const {
+    if (opts.progress) opts.progress(line);
+  }
+
+  // Reads the store: the inferred graph's links and reports are noted, every
+  // other distinct triple (A') goes to `sink` in (s, p, o) id order, or to
+  // `asserted` without a sink.
+  uint64_t asserted_count = 0;
+  void readStore(const std::function<void(const Ext3&)>& sink = nullptr) {
+    std::string gi(kInferredGraph);
+    g_inf = snap->lookup(rdf::TermView::iri(gi));
+    uint64_t same = snap->lookup(rdf::TermView::iri(std::string(kOwl) + "sameAs"));
+    uint64_t type = snap->lookup(rdf::TermView::iri(std::string(rdf::kRdf) + "type"));
+    uint64_t incons = snap->lookup(rdf::TermView::iri(std::string(kDt) + "Inconsistency"));
+    if (g_inf != 0 && incons != 0) {
+      auto c = snap->scan({0, type, incons, g_inf});
+      store::QuadIds q;
+      while (c.next(&q)) inconsistency_nodes.insert(q.s);
+    }
+    auto c = snap->scan({});
+    store::QuadIds buf[1024];
+    size_t n;
+    while ((n = c.nextBatch(buf, 1024)) > 0) {
+      for (size_t i = 0; i < n; ++i) {
+        const store::QuadIds& q = buf[i];
+        if (g_inf != 0 && q.g == g_inf) {
+          if (inconsistency_nodes.count(q.s)) continue;
+          if (q.p == same) {
+            old_links.push_back({q.s, q.o});
+            continue;
+          }
+          ++existing;
+        } else {
+          // SPOG order: the copies of a triple in several graphs are adjacent.
+          Ext3 t{q.s, q.p, q.o};
+          if (t == last) continue;
+          if (t < last) sorted = false;
+          last = t;
+          ++asserted_count;
+          if (sink) {
+            sink(t);
+          } else {
+            asserted.push_back(t);
+          }
+        }
+      }
+    }
+    if (!sorted) {
+      std::sort(asserted.begin(), asserted.end());
+      asserted.erase(std::unique(asserted.begin(), asserted.end()), asserted.end());
+      asserted_count = asserted.size();
+    }
+  }
+  Ext3 last{0, 0, 0};
+  bool sorted = true;  // false: the scan was not in SPOG order (then a streamed state is not saved)
+
+  Tri dense(const Ext3& e) { return {tm.dense(e[0]), tm.dense(e[1]), tm.dense(e[2])}; }
+
+  // The inferred graph's triples (not the sameAs links and inconsistency
+  // reports), sorted by (s, p, o) id: the scan with g bound reads GSPO.
+  template <typename F>
+  void forInferred(F&& f) const {
+    if (g_inf == 0) return;
+    uint64_t same = snap->lookup(rdf::TermView::iri(std::string(kOwl) + "sameAs"));
+    auto c = snap->scan({0, 0, 0, g_inf});
+    store::QuadIds buf[1024];
+    size_t n;
+    while ((n = c.nextBatch(buf, 1024)) > 0)
+      for (size_t i = 0; i < n; ++i)
+        if (!inconsistency_nodes.count(buf[i].s) && (same == 0 || buf[i].p != same)) f(buf[i]);
+  }
+
+  Engine::DomainRound domainRound(Engine& e, Status* err) {
+    if (rules.empty()) return nullptr;
+    return [this, &e, err](std::vector<std::pair<Tri, uint32_t>>* out) {
+      ClosureDataset ds(e, tm);
+      for (uint32_t ri = 0; ri < rules.size(); ++ri) {
+        CollectSink sink;
+        sparql::QueryOutput qo;
+        qo.graph = &sink;
+        Status s = sparql::executeQuery(rules[ri].query, ds, {}, qo);
+        if (!s) {
+          if (err->isOk()) *err = Status::invalidArgument("domain rule " + rules[ri].name + ": " + s.message());
+          return;
+        }
+        for (const rdf::Quad& q : sink.quads) {
+          if ((q.s.kind == rdf::TermKind::kBlank && tm.find(q.s.view()) == internal::kNone) ||
+              (q.o.kind == rdf::TermKind::kBlank && tm.find(q.o.view()) == internal::kNone)) {
+            if (err->isOk())
+              *err = Status::invalidArgument("domain rule " + rules[ri].name +
+                                             " makes new blank nodes; give derived resources IRIs");
+            return;
+          }
+          out->push_back({{tm.intern(q.s.view()), tm.intern(q.p.view()), tm.intern(q.o.view())}, ri});
+        }
+      }
+      progress("domain rules: " + std::to_string(out->size()) + " triples");
+    };
+  }
+
+  // Loads A' into the engine and runs it from scratch.
+  void feed(Engine& e, const Ext3& a) {
+    Tri t = dense(a);
+    if (t.p == v.sameas) {
+      e.merge(t.s, t.o);
+      return;
+    }
+    e.addAsserted(t);
+  }
+  // From scratch; A' is in `asserted`, or was fed to the engine while reading.
+  Status full(Engine& e) {
+    for (const Ext3& a : asserted) feed(e, a);
+    Status err;
+    progress("reasoning over " + std::to_string(asserted_count) + " asserted triples");
+    WEFT_TRY(saveAsserted());
+    e.run(domainRound(e, &err));
+    return err;
+  }
+
+  // Incremental: returns false (with why) if it cannot be done.
+  Status incremental(Engine& e, State& st, bool* done, std::string* why) {
+    *done = false;
+    std::vector<Ext3> plus, minus;
+    std::set_difference(asserted.begin(), asserted.end(), st.asserted.begin(), st.asserted.end(),
+                        std::back_inserter(plus));
+    std::set_difference(st.asserted.begin(), st.asserted.end(), asserted.begin(), asserted.end(),
+                        std::back_inserter(minus));
+    progress("incremental: +" + std::to_string(plus.size()) + " -" + std::to_string(minus.size()) +
+             " asserted triples since the last run");
+    uint64_t same = snap->lookup(rdf::TermView::iri(std::string(kOwl) + "sameAs"));
+    for (const Ext3& m : minus)
+      if (same != 0 && m[1] == same) {
+        *why = "an owl:sameAs assertion was deleted";
+        return Status::ok();
+      }
+    // The old closure: sameAs links, old asserted triples, the inferred graph.
+    for (auto& [a, b] : old_links) e.merge(tm.dense(a), tm.dense(b));
+    for (const Ext3& a : st.asserted) {
+      Tri t = dense(a);
+      if (t.p == v.sameas) {
+        e.merge(t.s, t.o);
+        continue;
+      }
+      e.addLinked(t, 0);
+    }
+    forInferred([&](const store::QuadIds& q) { e.addLinked(dense({q.s, q.p, q.o}), 0); });
+    for (const Ext3& x : st.from_rules) {
+      uint32_t id = e.find(dense(x));
+      if (id != internal::kNone) e.setFlags(id, e.flags(id) | internal::kFromRule);
+    }
+    resetAsserted(e);
+    e.compile();
+    if (!minus.empty()) {
+      std::vector<Tri> gone;
+      for (const Ext3& a : minus) gone.push_back(dense(a));
+      // Domain rules may not be monotone in what was deleted: their outputs
+      // are retracted too and the rules run again.
+      if (!e.retract(gone, !rules.empty())) {
+        *why = "the deletion touches owl:sameAs or the schema";
+        return Status::ok();
+      }
+    }
+    for (const Ext3& a : plus) {
+      Tri t = dense(a);
+      if (t.p == v.sameas) {
+        e.merge(t.s, t.o);
+        continue;
+      }
+      e.addAsserted(t);
+    }
+    Status err;
+    st = State();
+    WEFT_TRY(saveAsserted());
+    e.run(domainRound(e, &err));
+    *done = true;
+    return err;
+  }
+
+  // kAsserted = the canonical form of some triple of A'.
+  void resetAsserted(Engine& e) {
+    for (uint32_t id = 0; id < e.size(); ++id)
+      e.setFlags(id, e.flags(id) & ~(internal::kAsserted | internal::kExact));
+    for (const Ext3& a : asserted) {
+      Tri t = dense(a);
+      if (t.p == v.sameas) continue;
+      uint32_t id = e.find(t);
+      if (id == internal::kNone) continue;
+      uint8_t f = e.flags(id) | internal::kAsserted;
+      if (e.triple(id) == t) f |= internal::kExact;
+      e.setFlags(id, f);
+    }
+  }
+
+  // Writes the inferred graph's new content; fills the report.
+  Status write(Engine& e, const std::vector<internal::Inconsistency>& incons, Report* rep,
+               std::vector<Ext3>* from_rules) {
+    // The wanted content as dense triples sorted by their store ids (local
+    // ids, with the top bit, sort last), to merge with the graph's GSPO scan.
+    std::vector<Tri> want;
+    uint64_t closure = 0;
+    for (uint32_t id = 0; id < e.size(); ++id) {
+      uint8_t f = e.flags(id);
+      if (f & internal::kDead) continue;
+      ++closure;
+      const Tri& t = e.triple(id);
+      if (f & internal::kFromRule) from_rules->push_back({tm.ext(t.s), tm.ext(t.p), tm.ext(t.o)});
+      if (!(f & internal::kExact)) want.push_back(t);
+    }
+    const T same = v.sameas;
+    std::map<T, uint64_t> class_size;
+    auto aliases = e.aliases();
+    for (auto [m, r] : aliases) {
+      want.push_back({m, same, r});
+      want.push_back({r, same, m});
+      ++class_size[r];
+    }
+    if (opts.eq_ref) {
+      std::unordered_set<T> seen;
+      for (uint32_t id = 0; id < e.size(); ++id) {
+        if (!e.live(id)) continue;
+        const Tri& t = e.triple(id);
+        for (T x : {t.s, t.o})
+          if (seen.insert(x).second && !tm.isLiteral(x)) want.push_back({x, same, x});
+      }
+    }
+    auto key = [&](const Tri& t) -> Ext3 { return {tm.ext(t.s), tm.ext(t.p), tm.ext(t.o)}; };
+    std::sort(want.begin(), want.end(), [&](const Tri& a, const Tri& b) { return key(a) < key(b); });
+    want.erase(std::unique(want.begin(), want.end()), want.end());
+    rep->closure = closure + 2 * aliases.size();
+    rep->same_as_classes = class_size.size();
+    for (auto& [r, n] : class_size) rep->same_as_members += n + 1;
+    rep->inferred = want.size();
+
+    auto txn = store.begin();
+    if (!txn) return txn.status();
+    std::string gi(kInferredGraph);
+    rdf::TermView gv = rdf::TermView::iri(gi);
+    rdf::Term ts, tp, to;
+    auto add = [&](const Tri& t) -> Status {
+      Ext3 x = key(t);
+      if (g_inf != 0 && !((x[0] | x[1] | x[2]) & kLocal)) {
+        (*txn)->addIds({x[0], x[1], x[2], g_inf});
+        return Status::ok();
+      }
+      tm.decodeExt(x[0], &ts);
+      tm.decodeExt(x[1], &tp);
+      tm.decodeExt(x[2], &to);
+      return (*txn)->add({ts.view(), tp.view(), to.view(), gv});
+    };
+    // Merge the wanted triples with what the graph holds (links and reports
+    // included: they are in `want` or rewritten below).
+    size_t i = 0;
+    if (g_inf != 0) {
+      auto c = snap->scan({0, 0, 0, g_inf});
+      store::QuadIds buf[1024];
+      size_t n;
+      while ((n = c.nextBatch(buf, 1024)) > 0) {
+        for (size_t j = 0; j < n; ++j) {
+          const store::QuadIds& q = buf[j];
+          if (inconsistency_nodes.count(q.s)) {
+            (*txn)->removeIds(q);
+            continue;
+          }
+          Ext3 have{q.s, q.p, q.o};
+          while (i < want.size() && key(want[i]) < have) WEFT_TRY(add(want[i++]));
+          if (i < want.size() && key(want[i]) == have) {
+            ++i;
+          } else {
+            (*txn)->removeIds(q);
+          }
+        }
+      }
+    }
+    while (i < want.size()) WEFT_TRY(add(want[i++]));
+    want = {};
+    // Inconsistency reports: deterministic IRIs, rewritten each run.
+    for (const internal::Inconsistency& inc : incons) {
+      Inconsistency out;
+      out.rule = inc.rule;
+      std::string msg = inc.rule + ":";
+      std::string k = inc.rule;
+      for (T t : inc.terms) {
+        if (t == internal::kNone) continue;
+        rdf::Term term;
+        tm.decode(t, &term);
+        msg += " " + rdf::toNTriples(term.view());
+        k += " " + rdf::toNTriples(term.view());
+        out.terms.push_back(term);
+      }
+      if (inc.rule_index != internal::kNone) {
+        for (uint32_t ax : e.rules()[inc.rule_index].axioms) {
+          const Tri& t = e.triple(ax);
+          msg += " (axiom " + tm.text(t.s) + " " + tm.text(t.p) + " " + tm.text(t.o) + ")";
+        }
+      }
+      out.message = msg;
+      char hex[17];
+      std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hashBytes(k)));
+      rdf::Term node = rdf::Term::iri(std::string(kInconsistencyBase) + hex);
+      auto iri = [](std::string_view a, std::string_view b) {
+        return rdf::Term::iri(std::string(a) + std::string(b));
+      };
+      auto q = [&](const rdf::Term& p, const rdf::Term& o) {
+        return (*txn)->add({node.view(), p.view(), o.view(), gv});
+      };
+      WEFT_TRY(q(iri(rdf::kRdf, "type"), iri(kDt, "Inconsistency")));
+      WEFT_TRY(q(iri(kDt, "rule"), rdf::Term::literal(inc.rule)));
+      WEFT_TRY(q(iri(kRdfs, "comment"), rdf::Term::literal(msg)));
+      for (const rdf::Term& t : out.terms) WEFT_TRY(q(iri(kDt, "involves"), t));
+      rep->inconsistencies.push_back(std::move(out));
+    }
+    WEFT_TRY((*txn)->commit());
+    rep->added = (*txn)->added();
+    rep->removed = (*txn)->removed();
+    return Status::ok();
+  }
+};
+
+}  // namespace
+
+// Peak resident set size of this process so far, in KiB (Linux: VmHWM).
+uint64_t peakRssKb() {
+  std::ifstream f("/proc/self/status");
+  std::string l;
+  while (std::getline(f, l))
+    if (l.rfind("VmHWM:", 0) == 0) return std::strtoull(l.c_str() + 6, nullptr, 10);
+  return 0;
+}
+
+Result<Report> materialize(store::Store& store, const Options& opts) {
+  auto t0 = std::chrono::steady_clock::now();
+  Report rep;
+  rep.rss_start_kb = peakRssKb();
+  Run run(store, opts);
+  auto parsed = parseRules(opts.rules);
+  if (!parsed) return parsed.status();
+  run.rules = std::move(parsed.value());
+  auto since = [](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  };
+
+  State old;
+  const uint64_t config = configHash(opts);
+  bool have_state = store.durable() && !opts.full && readState(stateDir(store), config, &old);
+  if (!have_state)
+    rep.why_full = opts.full            ? "asked for"
+                   : store.durable()    ? "no earlier run with these options"
+                                        : "in-memory store";
+  run.save_state = store.durable();
+  run.header.config = config;
+  run.header.nonce = hashBytes(std::to_string(
+      std::chrono::steady_clock::now().time_since_epoch().count()) + std::to_string(old.header.nonce));
+
+  std::unique_ptr<Engine> e;
+  auto fresh = [&]() {
+    run.v = makeVocab(run.tm);
+    auto eng = std::make_unique<Engine>(opts.profile == Profile::kRdfs ? internal::Profile::kRdfs
+                                                                       : internal::Profile::kOwlRl,
+                                        run.v, &run.tm, false);
+    // Room for the closure; address space only (LUBM's closure is 1.7x its data).
+    eng->reserve(run.snap->size() * 3 + (1 << 16));
+    return eng;
+  };
+  auto t1 = t0;
+  run.progress("reading the store");
+  if (have_state) {
+    run.readStore();
+    rep.read_seconds = since(t0);
+    t1 = std::chrono::steady_clock::now();
+    e = fresh();
+    bool done = false;
+    Status s = run.incremental(*e, old, &done, &rep.why_full);
+    if (!s) return s;
+    rep.incremental = done;
+    if (!done) {  // run.asserted is still whole: incremental() gave up before using it up
+      e.reset();
+      e = fresh();
+      WEFT_TRY(run.full(*e));
+    }
+  } else {
+    // Straight from the scan into the engine (and the state file): no copy of A'.
+    e = fresh();
+    if (run.save_state) WEFT_TRY(run.streamed.open(stateDir(store) + "/asserted.tmp", run.header));
+    Engine* eng = e.get();
+    run.readStore([&](const Ext3& t) {
+      if (run.streamed.isOpen()) run.streamed.add(t);
+      run.feed(*eng, t);
+    });
+    rep.read_seconds = since(t0);
+    t1 = std::chrono::steady_clock::now();
+    WEFT_TRY(run.full(*e));
+  }
+  rep.asserted = run.asserted_count;
+  run.progress("checking consistency");
+  auto incons = e->checkConsistency();
+  rep.rules = e->rules().size();
+  rep.reason_seconds = since(t1);
+  rep.rss_reasoned_kb = peakRssKb();
+  auto t2 = std::chrono::steady_clock::now();
+  run.progress("writing the inferred graph");
+  std::vector<Ext3> from_rules;
+  WEFT_TRY(run.write(*e, incons, &rep, &from_rules));
+  e.reset();
+  if (store.durable()) {
+    // The rules' outputs as store ids now that their terms are in the store.
+    auto snap = store.snapshot();
+    std::vector<Ext3> fr;
+    for (const Ext3& x : from_rules) {
+      Ext3 y = x;
+      bool ok = true;
+      for (uint64_t& id : y) {
+        if (!(id & kLocal)) continue;
+        rdf::Term t;
+        run.tm.decodeExt(id, &t);
+        id = snap->lookup(t.view());
+        ok &= id != 0;
+      }
+      if (ok) fr.push_back(y);
+    }
+    std::string dir = stateDir(store);
+    WEFT_TRY(writeTriples(dir + "/rules.tmp", run.header, fr));
+    std::error_code ec;
+    fs::rename(dir + "/asserted.tmp", dir + "/asserted", ec);
+    if (!ec) fs::rename(dir + "/rules.tmp", dir + "/rules", ec);
+    if (ec) return Status::ioError("cannot save the incremental state in " + dir + ": " + ec.message());
+  }
+  rep.write_seconds = since(t2);
+  rep.rss_end_kb = peakRssKb();
+  rep.seconds = since(t0);
+  return rep;
+}
+
+Status dropInferred(store::Store& store) {
+  auto snap = store.snapshot();
+  uint64_t g = snap->lookup(rdf::TermView::iri(std::string(kInferredGraph)));
+  auto txn = store.begin();
+  if (!txn) return txn.status();
+  if (g != 0) {
+    auto c = snap->scan({0, 0, 0, g});
+    store::QuadIds q;
+    while (c.next(&q)) (*txn)->removeIds(q);
+  }
+  WEFT_TRY((*txn)->commit());
+  if (store.durable()) {
+    std::error_code ec;
+    fs::remove_all(stateDir(store), ec);
+  }
+  return Status::ok();
+}
+
+namespace {
+
+// Prints derivation trees (explain()).
+class Explainer {
+ public:
+  Explainer(Run& run, Engine& e) : run_(run), e_(e) {}
+
+  std::string termText(T t) { return shorten(run_.tm.text(t)); }
+  std::string tripleText(const Tri& t) {
+    return termText(t.s) + " " + termText(t.p) + " " + termText(t.o);
+  }
+
+  void node(uint32_t id, int depth, const std::string& label) {
+    std::string ind(static_cast<size_t>(depth) * 2, ' ');
+    const Tri& t = e_.triple(id);
+    out_ += ind + label + tripleText(t);
+    if (!shown_.insert(id).second) {
+      out_ += "   (shown above)\n";
+      return;
+    }
+    if (depth > 40) {
+      out_ += "   ...\n";
+      return;
+    }
+    uint32_t rule = 0;
+    std::vector<uint32_t> prem;
+    if (!e_.derivation(id, &rule, &prem)) {
+      out_ += "\n";
+      return;
+    }
+    if (rule == internal::kDerivAsserted) {
+      out_ += "   [asserted" + sources(t) + "]\n";
+    } else if (rule == internal::kDerivRewrite) {
+      out_ += "   [eq-rep: the same triple on the owl:sameAs representative]\n";
+      const Tri& a = e_.triple(prem[0]);
+      node(prem[0], depth + 1, "");
+      for (T x : {a.s, a.p, a.o})
+        if (e_.rep(x) != x) same(x, depth + 1);
+    } else if (rule == internal::kDerivDomain) {
+      out_ += "   [domain rule " + (prem.empty() ? std::string("?") : run_.rules[prem[0]].name) +
+              ": a SPARQL CONSTRUCT over the closure]\n";
+    } else if (rule == internal::kDerivUnknown) {
+      out_ += "\n";
+    } else {
+      const internal::Rule& r = e_.rules()[rule];
+      out_ += "   [" + r.name + "]\n";
+      for (uint32_t ax : r.axioms) node(ax, depth + 1, "axiom: ");
+      for (uint32_t p : prem) node(p, depth + 1, "");
+    }
+  }
+
+  // How x came to be the same as its representative.
+  void same(T x, int depth) {
+    std::string ind(static_cast<size_t>(depth) * 2, ' ');
+    std::set<T> seen{x};
+    T cur = x;
+    for (int step = 0; step < 16; ++step) {
+      T other;
+      uint32_t rule;
+      std::vector<uint32_t> prem;
+      if (!e_.mergeDerivation(cur, &other, &rule, &prem)) break;
+      out_ += ind + termText(cur) + " owl:sameAs " + termText(other);
+      if (rule == internal::kDerivAsserted) {
+        out_ += "   [asserted]\n";
+      } else if (rule == internal::kDerivDomain) {
+        out_ += "   [domain rule]\n";
+      } else {
+        const internal::Rule& r = e_.rules()[rule];
+        out_ += "   [" + r.name + "]\n";
+        for (uint32_t ax : r.axioms) node(ax, depth + 1, "axiom: ");
+        for (uint32_t p : prem) node(p, depth + 1, "");
+      }
+      if (!seen.insert(other).second || other == e_.rep(x)) break;
+      cur = other;
+    }
+  }
+
+  std::string& out() { return out_; }
+
+ private:
+  // " in <graph> (file name)" for each graph asserting the triple.
+  std::string sources(const Tri& t) {
+    const auto& snap = *run_.snap;
+    std::string out;
+    auto c = snap.scan({run_.tm.ext(t.s), run_.tm.ext(t.p), run_.tm.ext(t.o), 0});
+    store::QuadIds q;
+    uint64_t file = snap.lookup(rdf::TermView::iri(std::string(kDt) + "fileName"));
+    int n = 0;
+    while (c.next(&q)) {
+      if (++n > 4) {
+        out += " ...";
+        break;
+      }
+      rdf::Term g;
+      if (q.g == store::kDefaultGraph || !snap.decode(q.g, &g)) {
+        out += " in the default graph";
+        continue;
+      }
+      out += " in <" + g.value + ">";
+      if (file != 0) {
+        auto f = snap.scan({q.g, file, 0, 0});
+        store::QuadIds fq;
+        rdf::Term name;
+        if (f.next(&fq) && snap.decode(fq.o, &name)) out += " (" + name.value + ")";
+      }
+    }
+    return out;
+  }
+  static std::string shorten(std::string s) {
+    static const std::pair<const char*, const char*> kPrefixes[] = {
+        {"<http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdf:"},
+        {"<http://www.w3.org/2000/01/rdf-schema#", "rdfs:"},
+        {"<http://www.w3.org/2002/07/owl#", "owl:"},
+        {"<https://w3id.org/weft/dt#", "dt:"}};
+    for (auto [full, pre] : kPrefixes) {
+      size_t n = std::strlen(full);
+      if (s.compare(0, n, full) == 0 && s.back() == '>') return pre + s.substr(n, s.size() - n - 1);
+    }
+    return s;
+  }
+
+  Run& run_;
+  Engine& e_;
+  std::string out_;
+  std::set<uint32_t> shown_;
+};
+
+}  // namespace
+
+Result<std::string> explain(store::Store& store, const Options& opts, const rdf::Term& s,
+                            const rdf::Term& p, const rdf::Term& o) {
+  Run run(store, opts);
+  auto parsed = parseRules(opts.rules);
+  if (!parsed) return parsed.status();
+  run.rules = std::move(parsed.value());
+  run.readStore();
+  run.v = makeVocab(run.tm);
+  Engine e(opts.profile == Profile::kRdfs ? internal::Profile::kRdfs : internal::Profile::kOwlRl,
+           run.v, &run.tm, true);
+  WEFT_TRY(run.full(e));
+  T ds = run.tm.find(s.view()), dp = run.tm.find(p.view()), dob = run.tm.find(o.view());
+  std::string spelled = rdf::toNTriples(s.view()) + " " + rdf::toNTriples(p.view()) + " " +
+                        rdf::toNTriples(o.view());
+  if (ds == internal::kNone || dp == internal::kNone || dob == internal::kNone)
+    return Status::notFound(spelled + " is not in the closure (a term is unknown to the store)");
+  Explainer ex(run, e);
+  if (dp == run.v.sameas) {
+    if (e.rep(ds) != e.rep(dob)) return Status::notFound(spelled + " is not in the closure");
+    ex.out() += spelled + "\n";
+    if (ds != e.rep(ds)) ex.same(ds, 1);
+    if (dob != e.rep(dob)) ex.same(dob, 1);
+    return ex.out();
+  }
+  uint32_t id = e.find({ds, dp, dob});
+  if (id == internal::kNone || !e.live(id)) return Status::notFound(spelled + " is not in the closure");
+  Tri asked{ds, dp, dob};
+  if (!(e.triple(id) == asked))
+    ex.out() += spelled + "\n  holds as its representative's triple:\n";
+  ex.node(id, e.triple(id) == asked ? 0 : 1, "");
+  return ex.out();
+}
+
+Result<std::vector<DomainRule>> loadRules(const std::string& path) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    for (auto& de : fs::directory_iterator(path, ec))
+      if (de.path().extension() == ".rq") files.push_back(de.path().string());
+    std::sort(files.begin(), files.end());
+  } else if (fs::exists(path, ec)) {
+    files.push_back(path);
+  } else {
+    return Status::notFound("no rules at " + path);
+  }
+  std::vector<DomainRule> out;
+  for (const std::string& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    if (!in) return Status::ioError("cannot read " + f);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    out.push_back({fs::path(f).filename().string(), std::move(text)});
+  }
+  return out;
+}
+
+}  // namespace weft::reason
