@@ -19,6 +19,7 @@
 #include <sstream>
 
 #include "engine/cli/output.h"
+#include "engine/cli/reason_cmd.h"
 #include "engine/db/database.h"
 #include "engine/db/overlay.h"
 #include "engine/rdf/syntax.h"
@@ -173,6 +174,8 @@ CLI::App* addUpdateCommand(CLI::App& app, UpdateFlags& f) {
       ->check(CLI::PositiveNumber);
   u->add_option("--base", f.base, "Base IRI for relative IRIs in the update");
   u->add_option("--file", f.file, "Read the update from this file (- for standard input)");
+  u->add_flag("--no-reason", f.no_reason,
+              "Leave the inferred graph as it is (by default a store reasoned before is brought up to date)");
   u->add_option("UPDATE", f.text, "The update text");
   u->footer("All operations apply or none does. Exit codes: 0 ok, 1 error, 2 bad usage or update syntax, "
             "3 --timeout reached.");
@@ -317,6 +320,8 @@ int cmdUpdate(const UpdateFlags& f) {
   }
   std::printf("update: %llu quads inserted, %llu deleted\n", static_cast<unsigned long long>(effective.inserted),
               static_cast<unsigned long long>(effective.deleted));
+  if (!f.no_reason && (effective.inserted > 0 || effective.deleted > 0) && !keepClosure(*r.value(), false))
+    return kExitFailure;
   return 0;
 }
 

@@ -33,6 +33,7 @@ struct UpdateFlags {
   std::string file;
   double timeout = 0;
   std::string base;
+  bool no_reason = false;
 };
 
 CLI::App* addQueryCommand(CLI::App& app, QueryFlags& f);

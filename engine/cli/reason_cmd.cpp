@@ -116,6 +116,32 @@ int cmdReason(const ReasonFlags& f) {
   return 0;
 }
 
+bool keepClosure(store::Store& store, bool quiet) {
+  reason::Options o;
+  auto have = reason::storedOptions(store, &o);
+  if (!have) {
+    std::fprintf(stderr, "weft: reasoning: %s\n", have.status().toString().c_str());
+    return false;
+  }
+  if (!have.value()) return true;
+  auto r = reason::materialize(store, o);
+  if (!r) {
+    std::fprintf(stderr,
+                 "weft: reasoning: error: %s\nweft: the write stands; the inferred graph is as before "
+                 "(run weft reason)\n",
+                 r.status().toString().c_str());
+    return false;
+  }
+  if (!quiet)
+    std::fprintf(stderr, "reasoning: inferred graph +%llu -%llu (%s, %.2f s)%s\n",
+                 static_cast<unsigned long long>(r->added), static_cast<unsigned long long>(r->removed),
+                 r->incremental ? "incremental" : ("from scratch: " + r->why_full).c_str(), r->seconds,
+                 r->inconsistencies.empty() ? ""
+                                             : (", " + std::to_string(r->inconsistencies.size()) +
+                                                " inconsistencies").c_str());
+  return true;
+}
+
 CLI::App* addExplainCommand(CLI::App& app, ReasonFlags& f) {
   auto* c = app.add_subcommand(
       "explain", "Print how an inferred triple follows from the asserted records and their documents");

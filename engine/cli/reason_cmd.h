@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/store/store.h"
+
 namespace weft::cli {
 
 struct ReasonFlags {
@@ -23,6 +25,11 @@ struct ReasonFlags {
 };
 
 CLI::App* addReasonCommand(CLI::App& app, ReasonFlags& f);
+// After a write to a store that was reasoned before: bring the inferred
+// graph up to date with the options of the last `weft reason` (one line on
+// stderr). Returns false (after printing the error) if that failed; the
+// write itself stands either way.
+bool keepClosure(store::Store& store, bool quiet);
 int cmdReason(const ReasonFlags& f);
 CLI::App* addExplainCommand(CLI::App& app, ReasonFlags& f);
 int cmdExplain(const ReasonFlags& f);

@@ -181,7 +181,7 @@ internal::Vocab makeVocab(Terms& tm) {
   // dt-type1: the datatypes of OWL 2 RL (Profiles section 4.2).
   for (const char* d : {"PlainLiteral", "XMLLiteral"}) v.datatypes.push_back(rdf(d));
   v.datatypes.push_back(rdfs("Literal"));
-  for (const char* d : {"real", "rational"}) v.datatypes.push_back(owl(d));
+  // (owl:real and owl:rational are not OWL 2 RL datatypes.)
   for (const char* d :
        {"decimal", "integer", "nonNegativeInteger", "nonPositiveInteger", "positiveInteger",
         "negativeInteger", "long", "int", "short", "byte", "unsignedLong", "unsignedInt",
@@ -599,8 +599,11 @@ struct Run {
   }
 
   // Writes the inferred graph's new content; fills the report.
-  Status write(Engine& e, const std::vector<internal::Inconsistency>& incons, Report* rep,
-               std::vector<Ext3>* from_rules) {
+  // The engine is released before the commit, so the store's commit (its
+  // new sorted runs) reuses the engine's memory instead of adding to it.
+  Status write(std::unique_ptr<Engine>& ep, const std::vector<internal::Inconsistency>& incons,
+               Report* rep, std::vector<Ext3>* from_rules) {
+    Engine& e = *ep;
     // The wanted content as dense triples sorted by their store ids (local
     // ids, with the top bit, sort last), to merge with the graph's GSPO scan.
     std::vector<Tri> want;
@@ -637,6 +640,35 @@ struct Run {
     rep->same_as_classes = class_size.size();
     for (auto& [r, n] : class_size) rep->same_as_members += n + 1;
     rep->inferred = want.size();
+
+    // Inconsistency reports: deterministic IRIs, rewritten each run.
+    std::vector<std::string> inc_nodes;
+    for (const internal::Inconsistency& inc : incons) {
+      Inconsistency out;
+      out.rule = inc.rule;
+      std::string msg = inc.rule + ":";
+      std::string k = inc.rule;
+      for (T t : inc.terms) {
+        if (t == internal::kNone) continue;
+        rdf::Term term;
+        tm.decode(t, &term);
+        msg += " " + rdf::toNTriples(term.view());
+        k += " " + rdf::toNTriples(term.view());
+        out.terms.push_back(term);
+      }
+      if (inc.rule_index != internal::kNone) {
+        for (uint32_t ax : e.rules()[inc.rule_index].axioms) {
+          const Tri& t = e.triple(ax);
+          msg += " (axiom " + tm.text(t.s) + " " + tm.text(t.p) + " " + tm.text(t.o) + ")";
+        }
+      }
+      out.message = msg;
+      char hex[17];
+      std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hashBytes(k)));
+      inc_nodes.push_back(std::string(kInconsistencyBase) + hex);
+      rep->inconsistencies.push_back(std::move(out));
+    }
+    ep.reset();
 
     auto txn = store.begin();
     if (!txn) return txn.status();
@@ -680,30 +712,9 @@ struct Run {
     }
     while (i < want.size()) WEFT_TRY(add(want[i++]));
     want = {};
-    // Inconsistency reports: deterministic IRIs, rewritten each run.
-    for (const internal::Inconsistency& inc : incons) {
-      Inconsistency out;
-      out.rule = inc.rule;
-      std::string msg = inc.rule + ":";
-      std::string k = inc.rule;
-      for (T t : inc.terms) {
-        if (t == internal::kNone) continue;
-        rdf::Term term;
-        tm.decode(t, &term);
-        msg += " " + rdf::toNTriples(term.view());
-        k += " " + rdf::toNTriples(term.view());
-        out.terms.push_back(term);
-      }
-      if (inc.rule_index != internal::kNone) {
-        for (uint32_t ax : e.rules()[inc.rule_index].axioms) {
-          const Tri& t = e.triple(ax);
-          msg += " (axiom " + tm.text(t.s) + " " + tm.text(t.p) + " " + tm.text(t.o) + ")";
-        }
-      }
-      out.message = msg;
-      char hex[17];
-      std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hashBytes(k)));
-      rdf::Term node = rdf::Term::iri(std::string(kInconsistencyBase) + hex);
+    for (size_t n = 0; n < inc_nodes.size(); ++n) {
+      const Inconsistency& inc = rep->inconsistencies[n];
+      rdf::Term node = rdf::Term::iri(inc_nodes[n]);
       auto iri = [](std::string_view a, std::string_view b) {
         return rdf::Term::iri(std::string(a) + std::string(b));
       };
@@ -712,9 +723,8 @@ struct Run {
       };
       WEFT_TRY(q(iri(rdf::kRdf, "type"), iri(kDt, "Inconsistency")));
       WEFT_TRY(q(iri(kDt, "rule"), rdf::Term::literal(inc.rule)));
-      WEFT_TRY(q(iri(kRdfs, "comment"), rdf::Term::literal(msg)));
-      for (const rdf::Term& t : out.terms) WEFT_TRY(q(iri(kDt, "involves"), t));
-      rep->inconsistencies.push_back(std::move(out));
+      WEFT_TRY(q(iri(kRdfs, "comment"), rdf::Term::literal(inc.message)));
+      for (const rdf::Term& t : inc.terms) WEFT_TRY(q(iri(kDt, "involves"), t));
     }
     WEFT_TRY((*txn)->commit());
     rep->added = (*txn)->added();
@@ -724,6 +734,25 @@ struct Run {
 };
 
 }  // namespace
+
+// DIR/reason/options: "profile P", "eq-ref 0|1", then per rule
+// "rule <bytes> <name>" and the text.
+Status saveOptions(const std::string& dir, const Options& o) {
+  std::string out = std::string("profile ") + (o.profile == Profile::kRdfs ? "rdfs" : "owl-rl") +
+                    "\neq-ref " + (o.eq_ref ? "1" : "0") + "\n";
+  for (const DomainRule& r : o.rules)
+    out += "rule " + std::to_string(r.text.size()) + " " + r.name + "\n" + r.text + "\n";
+  std::string tmp = dir + "/options.tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    f << out;
+    if (!f.flush()) return Status::ioError("cannot write " + tmp);
+  }
+  std::error_code ec;
+  fs::rename(tmp, dir + "/options", ec);
+  if (ec) return Status::ioError("cannot write " + dir + "/options: " + ec.message());
+  return Status::ok();
+}
 
 // Peak resident set size of this process so far, in KiB (Linux: VmHWM).
 uint64_t peakRssKb() {
@@ -806,8 +835,7 @@ Result<Report> materialize(store::Store& store, const Options& opts) {
   auto t2 = std::chrono::steady_clock::now();
   run.progress("writing the inferred graph");
   std::vector<Ext3> from_rules;
-  WEFT_TRY(run.write(*e, incons, &rep, &from_rules));
-  e.reset();
+  WEFT_TRY(run.write(e, incons, &rep, &from_rules));
   if (store.durable()) {
     // The rules' outputs as store ids now that their terms are in the store.
     auto snap = store.snapshot();
@@ -830,6 +858,7 @@ Result<Report> materialize(store::Store& store, const Options& opts) {
     fs::rename(dir + "/asserted.tmp", dir + "/asserted", ec);
     if (!ec) fs::rename(dir + "/rules.tmp", dir + "/rules", ec);
     if (ec) return Status::ioError("cannot save the incremental state in " + dir + ": " + ec.message());
+    WEFT_TRY(saveOptions(dir, opts));
   }
   rep.write_seconds = since(t2);
   rep.rss_end_kb = peakRssKb();
@@ -1015,6 +1044,45 @@ Result<std::string> explain(store::Store& store, const Options& opts, const rdf:
     ex.out() += spelled + "\n  holds as its representative's triple:\n";
   ex.node(id, e.triple(id) == asked ? 0 : 1, "");
   return ex.out();
+}
+
+Result<bool> storedOptions(const store::Store& store, Options* out) {
+  if (!store.durable()) return false;
+  std::string path = stateDir(store) + "/options";
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  Options o;
+  size_t pos = 0;
+  auto line = [&]() {
+    size_t e = all.find('\n', pos);
+    if (e == std::string::npos) e = all.size();
+    std::string l = all.substr(pos, e - pos);
+    pos = std::min(all.size(), e + 1);
+    return l;
+  };
+  auto bad = [&]() { return Status::corruption(path + " is damaged; run weft reason --full"); };
+  std::string l = line();
+  if (l == "profile rdfs") {
+    o.profile = Profile::kRdfs;
+  } else if (l != "profile owl-rl") {
+    return bad();
+  }
+  l = line();
+  if (l != "eq-ref 0" && l != "eq-ref 1") return bad();
+  o.eq_ref = l == "eq-ref 1";
+  while (pos < all.size()) {
+    l = line();
+    if (l.rfind("rule ", 0) != 0) return bad();
+    size_t sp = l.find(' ', 5);
+    if (sp == std::string::npos) return bad();
+    size_t n = std::strtoull(l.c_str() + 5, nullptr, 10);
+    if (pos + n > all.size()) return bad();
+    o.rules.push_back({l.substr(sp + 1), all.substr(pos, n)});
+    pos += n + 1;
+  }
+  *out = std::move(o);
+  return true;
 }
 
 Result<std::vector<DomainRule>> loadRules(const std::string& path) {

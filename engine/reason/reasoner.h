@@ -83,6 +83,12 @@ struct Report {
 // included), or with Options::full, from scratch.
 Result<Report> materialize(store::Store& store, const Options& opts);
 
+// The options of the last materialize() on a durable store (kept in
+// DIR/reason/options with the domain rules' text), so later writes (weft
+// ingest, weft update) can bring the closure up to date the same way.
+// False if the store was never reasoned (or was dropped).
+Result<bool> storedOptions(const store::Store& store, Options* out);
+
 // Remove the inferred graph and the incremental state.
 Status dropInferred(store::Store& store);
 
