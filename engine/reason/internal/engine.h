@@ -74,6 +74,8 @@ enum : uint8_t {
   kExact = 8,         // asserted exactly as it is (not only through an alias)
   kFromRule = 16,     // produced by a domain rule this run
   kOverdeleted = 32,  // DRed: marked for deletion
+  kViaSco = 64,       // derived by cax-sco: need not fire cax-sco again (see engine.cpp)
+  kViaSpo = 128,      // derived by prp-spo1: need not fire prp-spo1 again
 };
 
 struct Inconsistency {
@@ -101,6 +103,7 @@ struct Rule {
   std::vector<uint32_t> axioms;              // schema triples the rule was compiled from
   std::vector<std::vector<int>> orders;      // per body atom: the join order of the others
   std::string key;                           // identity across recompilations
+  uint8_t via = 0;                           // kViaSco / kViaSpo for cax-sco / prp-spo1
 };
 
 class Engine {
