@@ -19,8 +19,10 @@
 #include "connectors/registry.h"
 #include "engine/cli/literal_check.h"
 #include "engine/cli/map_cmd.h"
+#include "engine/db/database.h"
 #include "engine/map/executor.h"
 #include "engine/map/loader.h"
+#include "engine/shacl/shacl.h"
 #include "engine/store/store.h"
 
 namespace weft::cli {
@@ -157,6 +159,62 @@ class CountingSink : public rdf::QuadSink {
   uint64_t count_ = 0;
 };
 
+// --shapes: keeps a copy of the document's own graph (graph-less quads and
+// quads in the document's graph) in an in-memory store, so it can be
+// validated before the document's transaction commits.
+class ShapesTee : public rdf::QuadSink {
+ public:
+  ShapesTee(rdf::QuadSink* inner, const std::string& graph)
+      : inner_(inner), graph_(graph), mem_(store::Store::openMemory()) {}
+  Status open() {
+    auto t = mem_->begin();
+    if (!t) return t.status();
+    txn_ = std::move(t.value());
+    loader_ = std::make_unique<store::Loader>(txn_.get());
+    loader_->startDocument();
+    return Status::ok();
+  }
+  Status quad(const rdf::QuadView& q) override {
+    if (q.g.isNone() || (q.g.isIri() && q.g.value == graph_)) {
+      WEFT_TRY(loader_->quad(rdf::QuadView{q.s, q.p, q.o, rdf::TermView{}}));
+    }
+    return inner_->quad(q);
+  }
+  // Validates the copy; an error naming the first violations if it has any.
+  Status check(const shacl::Shapes& shapes) {
+    WEFT_TRY(txn_->commit());
+    db::StoreDataset data(mem_->snapshot());
+    shacl::ValidateOptions vo;
+    vo.max_results = 1000;
+    auto r = shacl::validate(data, shacl::DataScope::defaultGraph(), shapes, vo);
+    if (!r) return Status(r.status().code(), "shapes: " + r.status().message());
+    if (r.value().violations == 0) return Status::ok();
+    std::string msg = "its graph does not conform to the shapes (" + std::to_string(r.value().violations) +
+                      (r.value().violations == 1 ? " violation" : " violations") + ")";
+    int shown = 0;
+    for (const auto& res : r.value().results) {
+      if (res.severity.value != "http://www.w3.org/ns/shacl#Violation") continue;
+      if (++shown > 3) break;
+      msg += "\n  " + shacl::shortName(res.focus_node.view(), shapes.prefixes());
+      if (res.path)
+        msg += " " + (res.path->kind == shacl::PropertyPath::Kind::kPredicate
+                          ? shacl::shortName(rdf::TermView::iri(res.path->iri), shapes.prefixes())
+                          : shacl::pathToSparql(*res.path));
+      if (!res.value.isNone()) msg += " = " + shacl::shortName(res.value.view(), shapes.prefixes());
+      if (!res.messages.empty()) msg += ": " + res.messages[0].value;
+      msg += " (" + shapes.displayName(res.source_shape) + ")";
+    }
+    return Status::invalidArgument(msg);
+  }
+
+ private:
+  rdf::QuadSink* inner_;
+  std::string graph_;
+  std::unique_ptr<store::Store> mem_;
+  std::unique_ptr<store::Transaction> txn_;
+  std::unique_ptr<store::Loader> loader_;
+};
+
 // What a file no connector reads looks like, for the message: its root
 // element, its first JSON key, or its first line.
 std::string looksLike(std::string_view head) {
@@ -262,6 +320,10 @@ CLI::App* addIngestCommand(CLI::App& app, IngestFlags& f) {
   c->add_flag("--list", f.list, "List the connectors and the mapping documents built into weft");
   c->add_flag("--dry-run", f.dry_run, "Check and map each document without writing anything");
   c->add_flag("-q,--quiet", f.quiet, "Only errors");
+  c->add_option("--shapes", f.shapes,
+                "Validate each document's graph against these SHACL shapes (file or folder; repeat for more) and "
+                "refuse a document with sh:Violation results")
+      ->allow_extra_args(false);
   c->add_option("PATH", f.paths, "Files, or folders (read recursively) of record files");
   return c;
 }
@@ -289,6 +351,12 @@ int cmdIngest(const IngestFlags& f) {
   if (!parseSize(f.memory_limit, &limit)) return usage("--memory-limit " + f.memory_limit + " is not a size");
   std::vector<InputFile> files;
   if (Status st = expandPaths(f.paths, &files); !st) return usage(st.message());
+  std::unique_ptr<shacl::Shapes> shapes;
+  if (!f.shapes.empty()) {
+    auto loaded = shacl::loadShapes(f.shapes);
+    if (!loaded.isOk()) return usage(loaded.status().message());
+    shapes = std::make_unique<shacl::Shapes>(std::move(loaded.value()));
+  }
 
   std::unique_ptr<store::Store> st_owner;
   if (!f.dry_run) {
@@ -374,8 +442,15 @@ int cmdIngest(const IngestFlags& f) {
       sink = std::make_unique<CountingSink>();
     }
     Status st;
+    std::unique_ptr<ShapesTee> tee;
+    rdf::QuadSink* out = sink.get();
+    if (shapes) {
+      tee = std::make_unique<ShapesTee>(sink.get(), doc.graph);
+      st = tee->open();
+      out = tee.get();
+    }
     uint64_t mapped_records = 0;
-    for (const std::string& rel : conn->mappings(doc)) {
+    for (const std::string& rel : st ? conn->mappings(doc) : std::vector<std::string>{}) {
       auto text = connectors::mappingText(rel, f.mappings_dir);
       if (!text.isOk()) {
         st = text.status();
@@ -394,16 +469,17 @@ int cmdIngest(const IngestFlags& f) {
       // tripleCount is the number of distinct triples its graph holds.
       ro.dedupe = true;
       map::RunStats stats;
-      st = map::runMapping(mapping.value(), ro, *sink, &stats);
+      st = map::runMapping(mapping.value(), ro, *out, &stats);
       if (!st) break;
       mapped_records = std::max(mapped_records, stats.records);
     }
     if (st && conn->after) {
       uint64_t after_records = 0;
-      st = conn->after(doc, *sink, &after_records);
+      st = conn->after(doc, *out, &after_records);
       if (r.records == 0) r.records = after_records;
     }
     if (r.records == 0) r.records = mapped_records;
+    if (st && tee) st = tee->check(*shapes);
     if (st) {
       r.triples = st_owner ? static_cast<DocumentSink*>(sink.get())->count()
                            : static_cast<CountingSink*>(sink.get())->count();

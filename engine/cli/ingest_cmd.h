@@ -2,8 +2,10 @@
 // `weft ingest`: run connectors (connectors/) over native record files. Each
 // document is checked, mapped and written as one transaction into its own
 // named graph, described with PROV-O in the documents graph
-// (docs/connectors.md). Exit codes: 0 all documents ingested (or already
-// there), 1 some document refused (the others are in), 2 bad usage.
+// (docs/connectors.md); with --shapes, each document's graph is validated
+// (SHACL) before its transaction commits. Exit codes: 0 all documents
+// ingested (or already there), 1 some document refused (the others are in),
+// 2 bad usage.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -18,6 +20,9 @@ struct IngestFlags {
   std::string mappings_dir;
   std::string memory_limit = "256M";
   std::vector<std::string> paths;
+  // SHACL shapes files or folders: a document whose graph has sh:Violation
+  // results is refused like any other invalid document.
+  std::vector<std::string> shapes;
   bool list = false;
   bool dry_run = false;
   bool quiet = false;

@@ -22,6 +22,7 @@
 #include "engine/cli/map_cmd.h"
 #include "engine/cli/output.h"
 #include "engine/cli/query_cmd.h"
+#include "engine/cli/validate_cmd.h"
 #include "engine/rdf/pipeline.h"
 #include "engine/rdf/syntax.h"
 #include "engine/rdf/xsd.h"
@@ -417,6 +418,8 @@ int main(int argc, char** argv) {
   auto* update = cli::addUpdateCommand(app, uf);
   cli::IngestFlags inf;
   auto* ingest = cli::addIngestCommand(app, inf);
+  cli::ValidateFlags vf;
+  auto* validate = cli::addValidateCommand(app, vf);
   cli::ReasonFlags rsf;
   auto* reasonc = cli::addReasonCommand(app, rsf);
   auto* explainc = cli::addExplainCommand(app, rsf);
@@ -438,6 +441,7 @@ int main(int argc, char** argv) {
   if (mapc->parsed()) return cli::cmdMap(mf);
   if (update->parsed()) return cli::cmdUpdate(uf);
   if (ingest->parsed()) return cli::cmdIngest(inf);
+  if (validate->parsed()) return cli::cmdValidate(vf);
   if (reasonc->parsed()) return cli::cmdReason(rsf);
   if (explainc->parsed()) return cli::cmdExplain(rsf);
   return 2;

@@ -19,6 +19,7 @@
 #include "engine/core/bytes.h"
 #include "engine/db/database.h"
 #include "engine/reason/internal/engine.h"
+#include "engine/rdf/xsd.h"
 #include "engine/reason/internal/flat_map.h"
 #include "engine/sparql/execute.h"
 #include "engine/sparql/parser.h"
@@ -198,6 +199,41 @@ internal::Vocab makeVocab(Terms& tm) {
   return v;
 }
 
+
+// Datatype families for dt-not-type: value spaces that can overlap.
+int dtFamily(std::string_view dt) {
+  if (dt.substr(0, rdf::kXsd.size()) != rdf::kXsd) return 0;
+  std::string_view l = dt.substr(rdf::kXsd.size());
+  for (std::string_view f : {"string", "normalizedString", "token", "language", "Name", "NCName",
+                             "NMTOKEN"})
+    if (l == f) return 1;
+  if (l == "float") return 3;
+  if (l == "double") return 4;
+  if (l == "dateTime" || l == "dateTimeStamp") return 5;
+  rdf::Datatype d = rdf::datatypeFromIri(dt);
+  if (d == rdf::Datatype::kDecimal) return 2;
+  if (d >= rdf::Datatype::kInteger && d <= rdf::Datatype::kPositiveInteger) return 2;
+  return 0;
+}
+
+// Is the literal's value in the value space of datatype `t`? Unknown
+// (non-XSD) datatypes are given the benefit of the doubt.
+bool inValueSpace(const rdf::Term& lit, std::string_view t) {
+  std::string_view d = lit.datatype;
+  if (t == std::string(kRdfs) + "Literal") return true;
+  if (t == std::string(rdf::kRdf) + "PlainLiteral") return d == rdf::kXsdString || d == rdf::kRdfLangString;
+  if (t == d) {
+    rdf::Datatype k = rdf::datatypeFromIri(d);
+    return k == rdf::Datatype::kUnknown || rdf::parseValue(lit.value, k).isValid();
+  }
+  int ft = dtFamily(t), fd = dtFamily(d);
+  bool xsd = t.substr(0, rdf::kXsd.size()) == rdf::kXsd || t.substr(0, rdf::kRdf.size()) == rdf::kRdf;
+  if (ft == 0) return !xsd;
+  if (ft != fd) return false;
+  if (ft == 2 || ft == 5) return rdf::parseValue(lit.value, t).isValid();
+  return true;
+}
+
 // ---------------------------------------------------------------------------
 // The closure as a sparql::Dataset (one default graph), for domain rules.
 
@@ -287,7 +323,7 @@ Result<std::vector<ParsedRule>> parseRules(const std::vector<DomainRule>& rules)
 // Incremental state: DIR/reason/state (the asserted triples and the domain
 // rules' outputs of the last run, as store ids).
 
-constexpr char kMagic[8] = {'W', 'E', 'F', 'T', 'R', 'S', 'N', '2'};
+constexpr char kMagic[8] = {'W', 'E', 'F', 'T', 'R', 'S', 'N', '3'};
 
 // Two files written at the end of a run: `asserted` (A', sorted) and `rules`
 // (the domain rules' outputs). Both carry the options' hash and the run's
@@ -295,7 +331,9 @@ constexpr char kMagic[8] = {'W', 'E', 'F', 'T', 'R', 'S', 'N', '2'};
 struct StateHeader {
   uint64_t config = 0;
   uint64_t nonce = 0;
+  uint64_t flags = 0;  // kDerivedMerges
 };
+constexpr uint64_t kDerivedMerges = 1;  // the closure has owl:sameAs derived by rules
 
 uint64_t configHash(const Options& o) {
   std::string s = o.profile == Profile::kRdfs ? "rdfs" : "owl-rl";
@@ -365,10 +403,13 @@ struct State {
 };
 
 bool readState(const std::string& dir, uint64_t config, State* st) {
+  // The flags are known only at the end of a run: they live in `rules`.
   StateHeader h2;
-  return readTriples(dir + "/asserted", &st->header, &st->asserted) &&
-         readTriples(dir + "/rules", &h2, &st->from_rules) && st->header.config == config &&
-         h2.config == config && h2.nonce == st->header.nonce;
+  bool ok = readTriples(dir + "/asserted", &st->header, &st->asserted) &&
+            readTriples(dir + "/rules", &h2, &st->from_rules) && st->header.config == config &&
+            h2.config == config && h2.nonce == st->header.nonce;
+  st->header.flags = h2.flags;
+  return ok;
 }
 
 // ---------------------------------------------------------------------------
@@ -391,6 +432,7 @@ struct Run {
   // A' goes to DIR/reason/asserted.tmp as soon as the engine has it, and
   // leaves memory; materialize() renames the file once the run commits.
   StateHeader header;
+  bool derived_merges_before = false;
   bool save_state = false;
   TripleFile streamed;  // A' written while reading (full runs)
   Status saveAsserted() {
@@ -506,9 +548,10 @@ struct Run {
   }
 
   // Loads A' into the engine and runs it from scratch.
+  bool owl() const { return opts.profile == Profile::kOwlRl; }
   void feed(Engine& e, const Ext3& a) {
     Tri t = dense(a);
-    if (t.p == v.sameas) {
+    if (t.p == v.sameas && owl()) {
       e.merge(t.s, t.o);
       return;
     }
@@ -536,15 +579,23 @@ struct Run {
              " asserted triples since the last run");
     uint64_t same = snap->lookup(rdf::TermView::iri(std::string(kOwl) + "sameAs"));
     for (const Ext3& m : minus)
-      if (same != 0 && m[1] == same) {
+      if (owl() && same != 0 && m[1] == same) {
         *why = "an owl:sameAs assertion was deleted";
         return Status::ok();
       }
+    // Deletions under derived identities: the closure is kept on
+    // representatives, where a merge's alias-level support (two values of a
+    // functional property, two keys) is no longer visible to DRed.
+    if (!minus.empty() && (st.header.flags & kDerivedMerges)) {
+      *why = "records were deleted and the closure has owl:sameAs derived from keys or functional properties";
+      return Status::ok();
+    }
+    derived_merges_before = st.header.flags & kDerivedMerges;
     // The old closure: sameAs links, old asserted triples, the inferred graph.
-    for (auto& [a, b] : old_links) e.merge(tm.dense(a), tm.dense(b));
+    for (auto& [a, b] : old_links) e.merge(tm.dense(a), tm.dense(b), internal::kDerivUnknown);
     for (const Ext3& a : st.asserted) {
       Tri t = dense(a);
-      if (t.p == v.sameas) {
+      if (t.p == v.sameas && owl()) {
         e.merge(t.s, t.o);
         continue;
       }
@@ -569,7 +620,7 @@ struct Run {
     }
     for (const Ext3& a : plus) {
       Tri t = dense(a);
-      if (t.p == v.sameas) {
+      if (t.p == v.sameas && owl()) {
         e.merge(t.s, t.o);
         continue;
       }
@@ -589,13 +640,60 @@ struct Run {
       e.setFlags(id, e.flags(id) & ~(internal::kAsserted | internal::kExact));
     for (const Ext3& a : asserted) {
       Tri t = dense(a);
-      if (t.p == v.sameas) continue;
+      if (t.p == v.sameas && owl()) continue;
       uint32_t id = e.find(t);
       if (id == internal::kNone) continue;
       uint8_t f = e.flags(id) | internal::kAsserted;
       if (e.triple(id) == t) f |= internal::kExact;
       e.setFlags(id, f);
     }
+  }
+
+
+  // dt-not-type, with dt-type2: a literal outside its own datatype's lexical
+  // space; with prp-rng / cls-avf: a literal value concluded to be of a
+  // datatype that does not contain it (the range of its property). Terms:
+  // the literal and the datatype, as the rule binds them.
+  void checkDatatypes(Engine& e, std::vector<internal::Inconsistency>* out) {
+    if (!owl()) return;
+    std::unordered_set<T> dts(v.datatypes.begin(), v.datatypes.end());
+    e.scan(internal::kNone, v.type, v.datatype, [&](uint32_t id) {
+      dts.insert(e.triple(id).s);
+      return true;
+    });
+    std::set<std::pair<T, T>> bad;
+    rdf::Term lit, dt;
+    auto check = [&](T l, T d) {
+      if (!dts.count(d) || bad.count({l, d})) return;
+      if (tm.decode(l, &lit) && tm.decode(d, &dt) && !inValueSpace(lit, dt.value)) bad.insert({l, d});
+    };
+    // Ranges are checked over the whole closure (an incremental run's
+    // literalTypings() hold only its own conclusions).
+    std::unordered_map<T, std::vector<T>> ranges;  // property -> datatypes
+    e.scan(internal::kNone, v.range, internal::kNone, [&](uint32_t id) {
+      const Tri& t = e.triple(id);
+      if (dts.count(t.o)) ranges[t.s].push_back(t.o);
+      return true;
+    });
+    std::vector<uint8_t> seen(tm.size(), 0);
+    for (uint32_t id = 0; id < e.size(); ++id) {
+      if (!e.live(id)) continue;
+      const Tri t = e.triple(id);
+      bool own = t.o < seen.size() && !seen[t.o];
+      if (own) seen[t.o] = 1;
+      auto rit = ranges.find(t.p);
+      if (!own && rit == ranges.end()) continue;
+      if (!tm.isLiteral(t.o)) continue;
+      if (own && tm.decode(t.o, &lit)) {
+        rdf::Datatype k = rdf::datatypeFromIri(lit.datatype);
+        if (k != rdf::Datatype::kUnknown && !rdf::parseValue(lit.value, k).isValid())
+          bad.insert({t.o, tm.intern(rdf::TermView::iri(lit.datatype))});
+      }
+      if (rit != ranges.end())
+        for (T r : rit->second) check(t.o, r);
+    }
+    for (auto [l, d] : e.literalTypings()) check(l, d);
+    for (auto [l, d] : bad) out->push_back({"dt-not-type", {l, d}, internal::kNone});
   }
 
   // Writes the inferred graph's new content; fills the report.
@@ -629,7 +727,7 @@ struct Run {
       for (uint32_t id = 0; id < e.size(); ++id) {
         if (!e.live(id)) continue;
         const Tri& t = e.triple(id);
-        for (T x : {t.s, t.o})
+        for (T x : {t.s, t.p, t.o})
           if (seen.insert(x).second && !tm.isLiteral(x)) want.push_back({x, same, x});
       }
     }
@@ -646,22 +744,41 @@ struct Run {
     for (const internal::Inconsistency& inc : incons) {
       Inconsistency out;
       out.rule = inc.rule;
+      // Terms: those of the violated axioms (subjects and objects, not the
+      // OWL vocabulary they are typed with), then the rule's bindings, each
+      // once: cax-dw gives [c1, c2, x] as the spec names them.
+      std::vector<T> terms;
+      auto push = [&](T t) {
+        if (t != internal::kNone && std::find(terms.begin(), terms.end(), t) == terms.end())
+          terms.push_back(t);
+      };
+      std::string axioms;
+      if (inc.rule_index != internal::kNone) {
+        const internal::Rule& rule = e.rules()[inc.rule_index];
+        auto named = [&](T t) { return !tm.isLiteral(t) && tm.text(t).rfind("_:", 0) != 0; };
+        for (uint32_t ax : rule.axioms) {
+          const Tri& t = e.triple(ax);
+          if (named(t.s)) push(t.s);
+          if (t.p != v.type && named(t.o)) push(t.o);
+          axioms += " (axiom " + tm.text(t.s) + " " + tm.text(t.p) + " " + tm.text(t.o) + ")";
+        }
+        // The classes and properties the rule was compiled with (list members).
+        for (const internal::Atom& a : rule.body) {
+          if (a.t[1] >= 0 && static_cast<T>(a.t[1]) != v.type) push(static_cast<T>(a.t[1]));
+          if (a.t[1] >= 0 && static_cast<T>(a.t[1]) == v.type && a.t[2] >= 0) push(static_cast<T>(a.t[2]));
+        }
+      }
+      for (T t : inc.terms) push(t);
       std::string msg = inc.rule + ":";
       std::string k = inc.rule;
-      for (T t : inc.terms) {
-        if (t == internal::kNone) continue;
+      for (T t : terms) {
         rdf::Term term;
         tm.decode(t, &term);
-        msg += " " + rdf::toNTriples(term.view());
         k += " " + rdf::toNTriples(term.view());
         out.terms.push_back(term);
       }
-      if (inc.rule_index != internal::kNone) {
-        for (uint32_t ax : e.rules()[inc.rule_index].axioms) {
-          const Tri& t = e.triple(ax);
-          msg += " (axiom " + tm.text(t.s) + " " + tm.text(t.p) + " " + tm.text(t.o) + ")";
-        }
-      }
+      for (T t : inc.terms) msg += " " + tm.text(t);
+      msg += axioms;
       out.message = msg;
       char hex[17];
       std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hashBytes(k)));
@@ -725,6 +842,7 @@ struct Run {
       WEFT_TRY(q(iri(kDt, "rule"), rdf::Term::literal(inc.rule)));
       WEFT_TRY(q(iri(kRdfs, "comment"), rdf::Term::literal(inc.message)));
       for (const rdf::Term& t : inc.terms) WEFT_TRY(q(iri(kDt, "involves"), t));
+      rep->inferred += 3 + inc.terms.size();
     }
     WEFT_TRY((*txn)->commit());
     rep->added = (*txn)->added();
@@ -829,7 +947,9 @@ Result<Report> materialize(store::Store& store, const Options& opts) {
   rep.asserted = run.asserted_count;
   run.progress("checking consistency");
   auto incons = e->checkConsistency();
+  run.checkDatatypes(*e, &incons);
   rep.rules = e->rules().size();
+  const bool derived_merges = e->derivedMerges();
   rep.reason_seconds = since(t1);
   rep.rss_reasoned_kb = peakRssKb();
   auto t2 = std::chrono::steady_clock::now();
@@ -853,7 +973,9 @@ Result<Report> materialize(store::Store& store, const Options& opts) {
       if (ok) fr.push_back(y);
     }
     std::string dir = stateDir(store);
-    WEFT_TRY(writeTriples(dir + "/rules.tmp", run.header, fr));
+    StateHeader h = run.header;
+    h.flags = (run.derived_merges_before || derived_merges) ? kDerivedMerges : 0;
+    WEFT_TRY(writeTriples(dir + "/rules.tmp", h, fr));
     std::error_code ec;
     fs::rename(dir + "/asserted.tmp", dir + "/asserted", ec);
     if (!ec) fs::rename(dir + "/rules.tmp", dir + "/rules", ec);
@@ -923,8 +1045,9 @@ class Explainer {
       for (T x : {a.s, a.p, a.o})
         if (e_.rep(x) != x) same(x, depth + 1);
     } else if (rule == internal::kDerivDomain) {
-      out_ += "   [domain rule " + (prem.empty() ? std::string("?") : run_.rules[prem[0]].name) +
-              ": a SPARQL CONSTRUCT over the closure]\n";
+      out_ += "   [domain rule " + (prem.empty() ? std::string("?") : run_.rules[prem[0]].name) + "]\n";
+      if (!prem.empty())
+        for (uint32_t p : domainPremises(prem[0], t)) node(p, depth + 1, "");
     } else if (rule == internal::kDerivUnknown) {
       out_ += "\n";
     } else {
@@ -959,6 +1082,72 @@ class Explainer {
       if (!seen.insert(other).second || other == e_.rep(x)) break;
       cur = other;
     }
+  }
+
+  // The triples a domain rule matched to conclude `t`: its WHERE pattern run
+  // again with the template's variables bound to t's terms, constructing the
+  // pattern's own triples (one solution).
+  std::vector<uint32_t> domainPremises(uint32_t ri, const Tri& t) {
+    std::vector<uint32_t> out;
+    const sparql::Query& rq = run_.rules[ri].query;
+    std::vector<sparql::QuadPattern> bgp;
+    std::function<void(const sparql::Pattern&, bool)> collect = [&](const sparql::Pattern& p, bool neg) {
+      if (neg) return;
+      if (p.kind == sparql::PatternKind::kBgp)
+        for (const auto& tp : p.triples) bgp.push_back({tp.s, tp.p, tp.o, {}});
+      for (size_t i = 0; i < p.children.size(); ++i)
+        collect(*p.children[i], p.kind == sparql::PatternKind::kMinus && i == 1);
+    };
+    if (rq.pattern) collect(*rq.pattern, false);
+    rdf::Term want[3];
+    for (int k = 0; k < 3; ++k) run_.tm.decode(k == 0 ? t.s : k == 1 ? t.p : t.o, &want[k]);
+    ClosureDataset ds(e_, run_.tm);
+    for (const sparql::QuadPattern& tp : rq.construct_template) {
+      const sparql::TermOrVar* parts[3] = {&tp.s, &tp.p, &tp.o};
+      std::vector<sparql::VarId> vars;
+      std::vector<rdf::Term> vals;
+      bool ok = true;
+      for (int k = 0; k < 3 && ok; ++k) {
+        if (parts[k]->var == sparql::kNoVar) {
+          ok = parts[k]->term == want[k];
+        } else {
+          auto it = std::find(vars.begin(), vars.end(), parts[k]->var);
+          if (it == vars.end()) {
+            vars.push_back(parts[k]->var);
+            vals.push_back(want[k]);
+          } else {
+            ok = vals[it - vars.begin()] == want[k];
+          }
+        }
+      }
+      if (!ok) continue;
+      sparql::Query q = rq;
+      auto values = std::make_shared<sparql::Pattern>();
+      values->kind = sparql::PatternKind::kValues;
+      values->values_vars = vars;
+      values->values_rows.push_back(vals);
+      auto join = std::make_shared<sparql::Pattern>();
+      join->kind = sparql::PatternKind::kJoin;
+      join->children = {values, rq.pattern};
+      auto slice = std::make_shared<sparql::Pattern>();
+      slice->kind = sparql::PatternKind::kSlice;
+      slice->limit = 1;
+      slice->children = {join};
+      q.pattern = slice;
+      q.construct_template = bgp;
+      CollectSink sink;
+      sparql::QueryOutput qo;
+      qo.graph = &sink;
+      if (!sparql::executeQuery(q, ds, {}, qo) || sink.quads.empty()) continue;
+      for (const rdf::Quad& x : sink.quads) {
+        T a = run_.tm.find(x.s.view()), b = run_.tm.find(x.p.view()), c = run_.tm.find(x.o.view());
+        if (a == internal::kNone || b == internal::kNone || c == internal::kNone) continue;
+        uint32_t id = e_.find({a, b, c});
+        if (id != internal::kNone && std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
+      }
+      break;
+    }
+    return out;
   }
 
   std::string& out() { return out_; }

@@ -60,8 +60,9 @@ struct Engine::Impl {
 
   std::unordered_map<T, T> parent;                // union-find (merged terms only)
   std::unordered_map<T, std::vector<T>> members;  // rep -> members (rep included)
-  bool merged_any = false, rewrite_needed = false, merged_by_domain = false;
+  bool merged_any = false, rewrite_needed = false, merged_by_domain = false, merged_by_rules = false;
   std::vector<SameEdge> same_edges;
+  std::vector<std::pair<T, T>> literal_types;  // (literal, class) conclusions not materialised
 
   std::vector<Rule> rules;
   std::unordered_set<std::string> rule_keys;
@@ -102,6 +103,7 @@ struct Engine::Impl {
   Tri canon(const Tri& t) const { return {rep(t.s), rep(t.p), rep(t.o)}; }
 
   void unite(T a, T b, uint32_t rule, const std::vector<uint32_t>& prem) {
+    if (rule != kDerivAsserted && rule != kDerivUnknown) merged_by_rules = true;
     T ra = rep(a), rb = rep(b);
     if (record) same_edges.push_back({a, b, rule, prem});
     if (ra == rb) return;
@@ -500,7 +502,10 @@ struct Engine::Impl {
             if (rep(t.s) != rep(t.o)) unite(t.s, t.o, ri, prem);
             continue;
           }
-          if (isVar(h.t[0]) && info->isLiteral(t.s)) continue;  // no generalised triples
+          if (isVar(h.t[0]) && info->isLiteral(t.s)) {  // no generalised triples
+            if (t.p == v.type) literal_types.push_back({t.s, t.o});  // for dt-not-type
+            continue;
+          }
           bool added;
           uint32_t id = add(t, ri, prem.data(), prem.size(), &added);
           if (added) flags[id] |= r.via;
@@ -904,9 +909,9 @@ uint32_t Engine::addLinked(Tri t, uint8_t flags) {
   return id;
 }
 
-void Engine::merge(T a, T b) {
+void Engine::merge(T a, T b, uint32_t rule) {
   if (a == b) return;
-  d_->unite(a, b, kDerivAsserted, {});
+  d_->unite(a, b, rule, {});
 }
 
 void Engine::compile() {
@@ -943,7 +948,7 @@ void Engine::run(const DomainRound& domain) {
         domain(&out);
         bool any = false;
         for (auto& [t, rule] : out) {
-          if (t.p == m.v.sameas) {
+          if (t.p == m.v.sameas && m.profile == Profile::kOwlRl) {
             if (m.rep(t.s) != m.rep(t.o)) {
               m.unite(t.s, t.o, kDerivDomain, {rule});
               m.merged_by_domain = true;
@@ -1104,5 +1109,7 @@ bool Engine::mergeDerivation(T t, T* other, uint32_t* rule, std::vector<uint32_t
 }
 uint64_t Engine::rulesFired() const { return d_->fired; }
 bool Engine::mergedByDomainRules() const { return d_->merged_by_domain; }
+bool Engine::derivedMerges() const { return d_->merged_by_rules; }
+const std::vector<std::pair<T, T>>& Engine::literalTypings() const { return d_->literal_types; }
 
 }  // namespace weft::reason::internal

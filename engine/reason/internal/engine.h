@@ -118,8 +118,9 @@ class Engine {
   uint32_t addAsserted(Tri t);
   // A triple of an earlier closure: known and visible, not matched again.
   uint32_t addLinked(Tri t, uint8_t flags);
-  // owl:sameAs between two terms (asserted or from an earlier run).
-  void merge(T a, T b);
+  // owl:sameAs between two terms, asserted (rule kDerivAsserted) or from an
+  // earlier run (kDerivUnknown).
+  void merge(T a, T b, uint32_t rule = kDerivAsserted);
 
   // Compile rules from the current schema triples (call after loading).
   void compile();
@@ -161,6 +162,11 @@ class Engine {
   // True if a domain rule produced owl:sameAs (incremental deletion then
   // falls back to recomputation).
   bool mergedByDomainRules() const;
+  // True if some owl:sameAs was derived (by a rule, not asserted or loaded).
+  bool derivedMerges() const;
+  // (literal, class) pairs that rules concluded (prp-rng, cls-avf on literal
+  // values) but that are not materialised: dt-not-type checks them.
+  const std::vector<std::pair<T, T>>& literalTypings() const;
 
  private:
   struct Impl;
