@@ -19,6 +19,7 @@
 #include "connectors/registry.h"
 #include "engine/cli/literal_check.h"
 #include "engine/cli/map_cmd.h"
+#include "engine/cli/reason_cmd.h"
 #include "engine/db/database.h"
 #include "engine/map/executor.h"
 #include "engine/map/loader.h"
@@ -320,6 +321,8 @@ CLI::App* addIngestCommand(CLI::App& app, IngestFlags& f) {
   c->add_flag("--list", f.list, "List the connectors and the mapping documents built into weft");
   c->add_flag("--dry-run", f.dry_run, "Check and map each document without writing anything");
   c->add_flag("-q,--quiet", f.quiet, "Only errors");
+  c->add_flag("--no-reason", f.no_reason,
+              "Leave the inferred graph as it is (by default a store reasoned before is brought up to date)");
   c->add_option("--shapes", f.shapes,
                 "Validate each document's graph against these SHACL shapes (file or folder; repeat for more) and "
                 "refuse a document with sh:Violation results")
@@ -509,6 +512,10 @@ int cmdIngest(const IngestFlags& f) {
                  "reads; %llu records, %llu triples, %.2f s\n",
                  ok, skipped, refused, unclaimed, static_cast<unsigned long long>(total_records),
                  static_cast<unsigned long long>(total_triples), secs);
+  // A store reasoned before gets its inferred graph brought up to date
+  // (incrementally: docs/reasoning.md).
+  if (ok > 0 && st_owner && !f.dry_run && !f.no_reason && !keepClosure(*st_owner, f.quiet))
+    return kExitFailure;
   return refused ? kExitFailure : 0;
 }
 

@@ -26,6 +26,7 @@ struct IngestFlags {
   bool list = false;
   bool dry_run = false;
   bool quiet = false;
+  bool no_reason = false;
 };
 
 CLI::App* addIngestCommand(CLI::App& app, IngestFlags& f);

@@ -608,11 +608,12 @@ struct Run {
     }
     resetAsserted(e);
     e.compile();
-    if (!minus.empty()) {
+    if (!minus.empty() || (!rules.empty() && !plus.empty())) {
       std::vector<Tri> gone;
       for (const Ext3& a : minus) gone.push_back(dense(a));
-      // Domain rules may not be monotone in what was deleted: their outputs
-      // are retracted too and the rules run again.
+      // The domain rules' outputs are retracted with any change and the rules
+      // run again: that keeps deletions right, and rules that negate asserted
+      // facts (an EPCIS error declaration voiding an event) right on insertion.
       if (!e.retract(gone, !rules.empty())) {
         *why = "the deletion touches owl:sameAs or the schema";
         return Status::ok();
