@@ -15,6 +15,7 @@ pkgs=(
   libgtest-dev libgmock-dev
   clang-14 libclang-rt-14-dev   # libFuzzer targets (a short fuzz run is part of the tests)
   time                          # /usr/bin/time in the e2e and benchmark scripts
+  python3                       # e2e: examples/pharma-network/expected/ground-truth.py recomputes answers without weft
 )
 missing=()
 for p in "${pkgs[@]}"; do

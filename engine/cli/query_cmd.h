@@ -20,6 +20,7 @@ struct QueryFlags {
   uint64_t max_rows = 0;
   bool explain = false;
   bool union_graph = false;
+  bool no_merge = false;
   int repeat = 1;
   std::string out;
   std::string text;

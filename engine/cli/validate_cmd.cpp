@@ -9,6 +9,7 @@
 
 #include "engine/cli/output.h"
 #include "engine/db/database.h"
+#include "engine/db/merged_view.h"
 #include "engine/shacl/shacl.h"
 #include "engine/store/store.h"
 
@@ -97,7 +98,13 @@ int cmdValidate(const ValidateFlags& f) {
     if (!r) return error(r.status());
     st = std::move(r.value());
   }
-  db::StoreDataset data(st->snapshot());
+  db::StoreDataset store_data(st->snapshot());
+  // The union of a reasoned store: merged owl:sameAs classes are one node each
+  // (otherwise sh:maxCount fails on every merged node: its alias's records and
+  // the representative's copies).
+  std::unique_ptr<db::MergedDataset> merged;
+  if (f.graph.empty()) merged = db::MergedDataset::over(store_data);
+  const sparql::Dataset& data = merged ? static_cast<const sparql::Dataset&>(*merged) : store_data;
 
   shacl::DataScope scope;
   if (f.graph == "default")

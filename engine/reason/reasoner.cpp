@@ -511,12 +511,15 @@ struct Run {
   void forInferred(F&& f) const {
     if (g_inf == 0) return;
     uint64_t same = snap->lookup(rdf::TermView::iri(std::string(kOwl) + "sameAs"));
+    uint64_t repr = snap->lookup(rdf::TermView::iri(std::string(kDt) + "representative"));
     auto c = snap->scan({0, 0, 0, g_inf});
     store::QuadIds buf[1024];
     size_t n;
     while ((n = c.nextBatch(buf, 1024)) > 0)
       for (size_t i = 0; i < n; ++i)
-        if (!inconsistency_nodes.count(buf[i].s) && (same == 0 || buf[i].p != same)) f(buf[i]);
+        if (!inconsistency_nodes.count(buf[i].s) && (same == 0 || buf[i].p != same) &&
+            (repr == 0 || buf[i].p != repr))
+          f(buf[i]);
   }
 
   Engine::DomainRound domainRound(Engine& e, Status* err) {
@@ -716,11 +719,13 @@ struct Run {
       if (!(f & internal::kExact)) want.push_back(t);
     }
     const T same = v.sameas;
+    const T repr = tm.iri(kDt, "representative");  // for db::MergedDataset
     std::map<T, uint64_t> class_size;
     auto aliases = e.aliases();
     for (auto [m, r] : aliases) {
       want.push_back({m, same, r});
       want.push_back({r, same, m});
+      want.push_back({m, repr, r});
       ++class_size[r];
     }
     if (opts.eq_ref) {

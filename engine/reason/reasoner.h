@@ -6,10 +6,12 @@
 // What a reasoned store holds. Asserted data stays where it is (every graph
 // but the inferred graph). The inferred graph kInferredGraph holds what the
 // rules add: every triple of the closure that is not asserted as such, written
-// on the representative of each owl:sameAs class (the smallest member in
-// N-Triples order), plus `alias owl:sameAs rep` and `rep owl:sameAs alias`
-// for each other member, so a query can still ask which source identifiers a
-// merged node has. The union of all graphs (`weft query --union`) is then the
+// on the representative of each owl:sameAs class (a GS1 Digital Link IRI
+// (https://id.gs1.org/...) if the class has one, else the smallest member in
+// N-Triples order), plus `alias owl:sameAs rep`, `rep owl:sameAs alias` and
+// `alias dt:representative rep` for each other member, so a query can still
+// ask which source identifiers a merged node has (db::MergedDataset uses the
+// last to show each class as its representative). The union of all graphs (`weft query --union`) is then the
 // closure. Inconsistencies (cls-nothing2, cax-dw, eq-diff1, prp-irp, ...) are
 // reported in the Report and written to the inferred graph as dt:Inconsistency
 // nodes; they do not stop materialisation.

@@ -103,12 +103,21 @@ struct Engine::Impl {
   Tri canon(const Tri& t) const { return {rep(t.s), rep(t.p), rep(t.o)}; }
 
   void unite(T a, T b, uint32_t rule, const std::vector<uint32_t>& prem) {
+    // Literals are not merged: a literal cannot be a subject (the links), and
+    // equal literals are equal terms already (dt-eq is not materialised).
+    if (info->isLiteral(a) || info->isLiteral(b)) return;
     if (rule != kDerivAsserted && rule != kDerivUnknown) merged_by_rules = true;
     T ra = rep(a), rb = rep(b);
     if (record) same_edges.push_back({a, b, rule, prem});
     if (ra == rb) return;
-    // The representative: the smaller N-Triples spelling (stable across runs).
-    if (info->text(rb) < info->text(ra)) std::swap(ra, rb);
+    // The representative: a GS1 Digital Link IRI if there is one (the
+    // identifiers organisations share, docs/connectors.md), else the smaller
+    // N-Triples spelling (IRIs before blank nodes); stable across runs.
+    auto rank = [&](T t) {
+      std::string x = info->text(t);
+      return std::pair<int, std::string>(x.rfind("<https://id.gs1.org/", 0) == 0 ? 0 : 1, std::move(x));
+    };
+    if (rank(rb) < rank(ra)) std::swap(ra, rb);
     parent[rb] = ra;
     auto& mr = members[ra];
     if (mr.empty()) mr.push_back(ra);

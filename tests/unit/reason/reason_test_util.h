@@ -190,9 +190,11 @@ inline Graph withoutInconsistencyNodes(const Graph& g) {
     for (const auto& t : g)
       if (drop.count(t[0]) && t[2].rfind("_:", 0) == 0 && drop.insert(t[2]).second) more = true;
   }
+  // The reasoner's bookkeeping, not closure: `alias dt:representative rep`.
+  const std::string repr = "<" + kDt + "representative>";
   Graph out;
   for (const auto& t : g)
-    if (!drop.count(t[0])) out.insert(t);
+    if (!drop.count(t[0]) && t[1] != repr) out.insert(t);
   return out;
 }
 
