@@ -167,6 +167,58 @@ std::vector<VarId> certainlyBound(const Pattern& p) {
   return out;
 }
 
+// Whether a pattern or expression uses variable v anywhere.
+bool usesVar(const Pattern& p, VarId v);
+bool usesVar(const Expr& e, VarId v) {
+  if (e.kind == ExprKind::kVariable && e.var == v) return true;
+  for (const auto& a : e.args)
+    if (usesVar(a, v)) return true;
+  return e.pattern && usesVar(*e.pattern, v);
+}
+bool usesVar(const Pattern& p, VarId v) {
+  auto tv = [&](const TermOrVar& t) { return t.isVar() && t.var == v; };
+  for (const auto& t : p.triples)
+    if (tv(t.s) || tv(t.p) || tv(t.o)) return true;
+  if (tv(p.path_subject) || tv(p.path_object) || tv(p.graph) || p.var == v) return true;
+  for (const auto& e : p.exprs)
+    if (usesVar(e, v)) return true;
+  for (const auto& c : p.children)
+    if (c && usesVar(*c, v)) return true;
+  return false;
+}
+bool bindsCertainly(const Pattern& p, VarId v) {
+  auto b = certainlyBound(p);
+  return std::find(b.begin(), b.end(), v) != b.end();
+}
+
+// Pre-binding ?this (substitution) and joining the whole query's solutions
+// on ?this agree only where every use of ?this is evaluated with ?this
+// bound by the pattern it sits in: a FILTER, BIND or OPTIONAL condition (or
+// an OPTIONAL's right side) in a group that does not bind ?this itself sees
+// it unbound under join semantics, e.g. `{ $this a C . { FILTER NOT EXISTS
+// { $this p ?v } } }` (found with 100 focus nodes on the pharma shapes).
+bool scopeSafe(const Pattern& p, VarId v) {
+  switch (p.kind) {
+    case PatternKind::kFilter:
+    case PatternKind::kExtend:
+      for (const auto& e : p.exprs)
+        if (usesVar(e, v) && !bindsCertainly(*p.children[0], v)) return false;
+      break;
+    case PatternKind::kLeftJoin: {
+      bool left = bindsCertainly(*p.children[0], v);
+      if (!left && usesVar(*p.children[1], v)) return false;
+      for (const auto& e : p.exprs)
+        if (usesVar(e, v) && !left) return false;
+      break;
+    }
+    default:
+      break;
+  }
+  for (const auto& c : p.children)
+    if (c && !scopeSafe(*c, v)) return false;
+  return true;
+}
+
 }  // namespace
 
 bool batchQuery(const sparql::Query& q, sparql::VarId this_var, sparql::Query* batch) {
@@ -183,7 +235,7 @@ bool batchQuery(const sparql::Query& q, sparql::VarId this_var, sparql::Query* b
   if (p->kind != PatternKind::kProject) return false;
   const Pattern* project = p;
   const Pattern* where = project->children[0].get();
-  if (forbidden(*where)) return false;
+  if (forbidden(*where) || !scopeSafe(*where, this_var)) return false;
   auto bound = certainlyBound(*where);
   if (std::find(bound.begin(), bound.end(), this_var) == bound.end()) return false;
   *batch = q;

@@ -231,6 +231,10 @@ TEST(ShaclSparql, BatchRunsEqualPerFocusRuns) {
       "SELECT $this ?value WHERE { $this ex:p ?x BIND (?x * 2 AS ?value) FILTER (?value > 15) }",
       "SELECT $this ?value WHERE { $this ex:knows+ ?value . ?value ex:p 3 }",
       "SELECT $this ?value WHERE { ?value ex:knows $this ; ex:q ?q FILTER (?q > 2) }",
+      // A FILTER in a group that does not bind ?this: joining the solutions
+      // on ?this would see it unbound there (a batch bug once).
+      "SELECT $this WHERE { $this a ex:C . { FILTER NOT EXISTS { $this ex:q ?x } } }",
+      "SELECT $this ?value WHERE { $this ex:p ?value . { BIND ($this AS ?me) FILTER (BOUND(?me)) } }",
   };
   for (const char* q : queries) {
     auto shapes = shapesOf(
