@@ -6,10 +6,11 @@
 # manufacturers and a distributor in their native formats (SAP-style CSV, an
 # ERP database in SQLite, B2MML XML, historian CSV, GS1 EPCIS 2.0 JSON-LD and
 # 1.2 XML), ingest every organisation's files through the connectors into one
-# store (one named graph per document, with its provenance), and answer the
-# regulator's question pack (examples/pharma-network/queries/*.rq), each
-# question as a heading and its answer as a table. Later capabilities
-# (reasoning, validation, a twin scenario) join this same command as they land.
+# store (one named graph per document, with its provenance), reason (OWL 2
+# RL, identity keys, domain rules: ontologies/rules), validate (SHACL:
+# ontologies/shapes), and answer the regulator's question pack
+# (examples/pharma-network/queries/*.rq), each question as a heading and its
+# answer as a table. The twin scenario joins this same command when it lands.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
