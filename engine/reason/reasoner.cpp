@@ -36,6 +36,10 @@ constexpr std::string_view kOwl = "http://www.w3.org/2002/07/owl#";
 constexpr std::string_view kRdfs = "http://www.w3.org/2000/01/rdf-schema#";
 constexpr std::string_view kDt = "https://w3id.org/weft/dt#";
 constexpr std::string_view kInconsistencyBase = "https://w3id.org/weft/inconsistency/";
+// `<inferred graph> dt:reasonerRun "nonce"`, written in the same commit as the
+// inferred graph: a state file whose nonce differs (a crash between the
+// commit and the state's rename) is not used.
+constexpr std::string_view kReasonerRun = "https://w3id.org/weft/dt#reasonerRun";
 constexpr uint64_t kLocal = sparql::kLocalIdBit;
 
 using Ext3 = std::array<uint64_t, 3>;
@@ -285,6 +289,7 @@ class ClosureDataset : public sparql::Dataset {
       } else {
         d[k] = tm_.known(in[k]);
         if (d[k] == internal::kNone) return;
+        d[k] = e_.rep(d[k]);  // the closure is kept on representatives
       }
     }
     e_.scan(d[0], d[1], d[2], f);
@@ -334,9 +339,12 @@ struct StateHeader {
   uint64_t flags = 0;  // kDerivedMerges
 };
 constexpr uint64_t kDerivedMerges = 1;  // the closure has owl:sameAs derived by rules
+constexpr uint64_t kDomainMerges = 2;   // ... by domain rules (which may negate: any change recomputes)
 
 uint64_t configHash(const Options& o) {
-  std::string s = o.profile == Profile::kRdfs ? "rdfs" : "owl-rl";
+  // The engine's version: state from a weft whose rules differ is not reused.
+  std::string s = "weft-reason-2 ";
+  s += o.profile == Profile::kRdfs ? "rdfs" : "owl-rl";
   s += o.eq_ref ? "+eqref" : "";
   for (const DomainRule& r : o.rules) s += "\n#" + r.name + "\n" + r.text;
   return hashBytes(s);
@@ -351,7 +359,10 @@ bool readTriples(const std::string& path, StateHeader* h, std::vector<Ext3>* out
   uint64_t n = 0;
   if (!in.read(magic, 8) || std::memcmp(magic, kMagic, 8) != 0) return false;
   if (!in.read(reinterpret_cast<char*>(h), sizeof *h)) return false;
-  if (!in.read(reinterpret_cast<char*>(&n), 8) || n > (uint64_t{1} << 36)) return false;
+  if (!in.read(reinterpret_cast<char*>(&n), 8)) return false;
+  std::error_code ec;
+  uint64_t size = fs::file_size(path, ec);
+  if (ec || n > size / sizeof(Ext3)) return false;  // a damaged file: no state
   out->resize(n);
   return static_cast<bool>(
       in.read(reinterpret_cast<char*>(out->data()), static_cast<std::streamsize>(n * sizeof(Ext3))));
@@ -375,8 +386,10 @@ class TripleFile {
     out_.write(reinterpret_cast<const char*>(t.data()), sizeof t);
     ++n_;
   }
-  Status close() {
-    out_.seekp(8 + sizeof(StateHeader));
+  // The header again (its nonce is known only at the end), then the count.
+  Status close(const StateHeader& h) {
+    out_.seekp(8);
+    out_.write(reinterpret_cast<const char*>(&h), sizeof h);
     out_.write(reinterpret_cast<const char*>(&n_), 8);
     out_.close();
     return out_ ? Status::ok() : Status::ioError("cannot write " + path_);
@@ -393,7 +406,7 @@ Status writeTriples(const std::string& path, const StateHeader& h, const std::ve
   TripleFile f;
   WEFT_TRY(f.open(path, h));
   for (const Ext3& t : v) f.add(t);
-  return f.close();
+  return f.close(h);
 }
 
 struct State {
@@ -423,7 +436,6 @@ struct Run {
   uint64_t g_inf = 0;  // store id of the inferred graph (0 if none yet)
   std::vector<ParsedRule> rules;
   std::vector<Ext3> asserted;  // A': sorted, distinct
-  uint64_t existing = 0;       // triples in the inferred graph now (without links and reports)
   std::unordered_set<uint64_t> inconsistency_nodes;
   std::vector<std::pair<uint64_t, uint64_t>> old_links;  // sameAs links in the inferred graph
 
@@ -432,13 +444,13 @@ struct Run {
   // A' goes to DIR/reason/asserted.tmp as soon as the engine has it, and
   // leaves memory; materialize() renames the file once the run commits.
   StateHeader header;
-  bool derived_merges_before = false;
+  bool derived_merges_before = false, domain_merges_before = false;
   bool save_state = false;
   TripleFile streamed;  // A' written while reading (full runs)
   Status saveAsserted() {
     Status s;
     if (streamed.isOpen()) {
-      s = streamed.close();
+      s = streamed.close(header);
       if (s && !sorted) s = Status::internal("the store scan was not in SPOG order");
     } else if (save_state) {
       s = writeTriples(stateDir(store) + "/asserted.tmp", header, asserted);
@@ -461,6 +473,7 @@ struct Run {
     uint64_t same = snap->lookup(rdf::TermView::iri(std::string(kOwl) + "sameAs"));
     uint64_t type = snap->lookup(rdf::TermView::iri(std::string(rdf::kRdf) + "type"));
     uint64_t incons = snap->lookup(rdf::TermView::iri(std::string(kDt) + "Inconsistency"));
+    run_pred = snap->lookup(rdf::TermView::iri(std::string(kReasonerRun)));
     if (g_inf != 0 && incons != 0) {
       auto c = snap->scan({0, type, incons, g_inf});
       store::QuadIds q;
@@ -474,11 +487,11 @@ struct Run {
         const store::QuadIds& q = buf[i];
         if (g_inf != 0 && q.g == g_inf) {
           if (inconsistency_nodes.count(q.s)) continue;
-          if (q.p == same) {
-            old_links.push_back({q.s, q.o});
-            continue;
+          if (q.p == same) old_links.push_back({q.s, q.o});
+          if (run_pred != 0 && q.p == run_pred) {
+            rdf::Term t;
+            if (snap->decode(q.o, &t)) graph_nonce = t.value;
           }
-          ++existing;
         } else {
           // SPOG order: the copies of a triple in several graphs are adjacent.
           Ext3 t{q.s, q.p, q.o};
@@ -486,6 +499,7 @@ struct Run {
           if (t < last) sorted = false;
           last = t;
           ++asserted_count;
+          content_hash += mix64(t[0] * 0x9e3779b97f4a7c15ULL ^ mix64(t[1] + mix64(t[2])));
           if (sink) {
             sink(t);
           } else {
@@ -500,6 +514,9 @@ struct Run {
       asserted_count = asserted.size();
     }
   }
+  uint64_t content_hash = 0;  // order-free hash of A' (the run's nonce with the options)
+  uint64_t run_pred = 0;    // store id of dt:reasonerRun
+  std::string graph_nonce;  // its value in the inferred graph
   Ext3 last{0, 0, 0};
   bool sorted = true;  // false: the scan was not in SPOG order (then a streamed state is not saved)
 
@@ -518,7 +535,7 @@ struct Run {
     while ((n = c.nextBatch(buf, 1024)) > 0)
       for (size_t i = 0; i < n; ++i)
         if (!inconsistency_nodes.count(buf[i].s) && (same == 0 || buf[i].p != same) &&
-            (repr == 0 || buf[i].p != repr))
+            (repr == 0 || buf[i].p != repr) && (run_pred == 0 || buf[i].p != run_pred))
           f(buf[i]);
   }
 
@@ -593,7 +610,12 @@ struct Run {
       *why = "records were deleted and the closure has owl:sameAs derived from keys or functional properties";
       return Status::ok();
     }
+    if ((!minus.empty() || !plus.empty()) && (st.header.flags & kDomainMerges)) {
+      *why = "domain rules derived owl:sameAs (a merge cannot be retracted incrementally)";
+      return Status::ok();
+    }
     derived_merges_before = st.header.flags & kDerivedMerges;
+    domain_merges_before = st.header.flags & kDomainMerges;
     // The old closure: sameAs links, old asserted triples, the inferred graph.
     for (auto& [a, b] : old_links) e.merge(tm.dense(a), tm.dense(b), internal::kDerivUnknown);
     for (const Ext3& a : st.asserted) {
@@ -697,7 +719,36 @@ struct Run {
         for (T r : rit->second) check(t.o, r);
     }
     for (auto [l, d] : e.literalTypings()) check(l, d);
+    // cls-avf over the whole closure too (an incremental run's
+    // literalTypings() hold only its own conclusions).
+    for (const internal::Rule& r : e.rules()) {
+      if (r.name != "cls-avf" || r.body.size() != 2 || r.head.size() != 1) continue;
+      T cls = static_cast<T>(r.body[0].t[2]), p = static_cast<T>(r.body[1].t[1]);
+      T d = static_cast<T>(r.head[0].t[2]);
+      if (!dts.count(d)) continue;
+      e.scan(internal::kNone, p, internal::kNone, [&](uint32_t id) {
+        const Tri t = e.triple(id);
+        if (tm.isLiteral(t.o) && e.find({t.s, v.type, cls}) != internal::kNone) check(t.o, d);
+        return true;
+      });
+    }
     for (auto [l, d] : bad) out->push_back({"dt-not-type", {l, d}, internal::kNone});
+    // owl:sameAs between a literal and another value (prp-fp, cls-maxc2 on a
+    // data property with two values): with dt-diff and eq-diff1, false unless
+    // the two are the same value.
+    std::set<std::pair<T, T>> pairs;
+    for (auto [a, b] : e.literalMerges()) {
+      if (a > b) std::swap(a, b);
+      if (!pairs.insert({a, b}).second) continue;
+      rdf::Term ta, tb;
+      if (!tm.decode(a, &ta) || !tm.decode(b, &tb)) continue;
+      if (ta.kind == rdf::TermKind::kLiteral && tb.kind == rdf::TermKind::kLiteral) {
+        rdf::Value va = rdf::parseValue(ta.view()), vb = rdf::parseValue(tb.view());
+        if (va.isValid() && vb.isValid() && rdf::compareValues(va, vb) == std::partial_ordering::equivalent)
+          continue;
+      }
+      out->push_back({"eq-diff1", {a, b}, internal::kNone});
+    }
   }
 
   // Writes the inferred graph's new content; fills the report.
@@ -736,6 +787,7 @@ struct Run {
         for (T x : {t.s, t.p, t.o})
           if (seen.insert(x).second && !tm.isLiteral(x)) want.push_back({x, same, x});
       }
+      for (auto [m, r] : aliases) want.push_back({m, same, m});
     }
     auto key = [&](const Tri& t) -> Ext3 { return {tm.ext(t.s), tm.ext(t.p), tm.ext(t.o)}; };
     std::sort(want.begin(), want.end(), [&](const Tri& a, const Tri& b) { return key(a) < key(b); });
@@ -743,7 +795,7 @@ struct Run {
     rep->closure = closure + 2 * aliases.size();
     rep->same_as_classes = class_size.size();
     for (auto& [r, n] : class_size) rep->same_as_members += n + 1;
-    rep->inferred = want.size();
+    rep->inferred = want.size() + 1;  // + the dt:reasonerRun triple
 
     // Inconsistency reports: deterministic IRIs, rewritten each run.
     std::vector<std::string> inc_nodes;
@@ -819,7 +871,7 @@ struct Run {
       while ((n = c.nextBatch(buf, 1024)) > 0) {
         for (size_t j = 0; j < n; ++j) {
           const store::QuadIds& q = buf[j];
-          if (inconsistency_nodes.count(q.s)) {
+          if (inconsistency_nodes.count(q.s) || (run_pred != 0 && q.p == run_pred)) {
             (*txn)->removeIds(q);
             continue;
           }
@@ -850,9 +902,15 @@ struct Run {
       for (const rdf::Term& t : inc.terms) WEFT_TRY(q(iri(kDt, "involves"), t));
       rep->inferred += 3 + inc.terms.size();
     }
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(header.nonce));
+    std::string pred(kReasonerRun);
+    WEFT_TRY((*txn)->add({gv, rdf::TermView::iri(pred), rdf::TermView::literal(hex), gv}));
     WEFT_TRY((*txn)->commit());
-    rep->added = (*txn)->added();
-    rep->removed = (*txn)->removed();
+    // Counted without the dt:reasonerRun bookkeeping triple.
+    bool nonce_changed = graph_nonce != hex;
+    rep->added = (*txn)->added() - (nonce_changed ? 1 : 0);
+    rep->removed = (*txn)->removed() - (nonce_changed && !graph_nonce.empty() ? 1 : 0);
     return Status::ok();
   }
 };
@@ -908,8 +966,6 @@ Result<Report> materialize(store::Store& store, const Options& opts) {
                                         : "in-memory store";
   run.save_state = store.durable();
   run.header.config = config;
-  run.header.nonce = hashBytes(std::to_string(
-      std::chrono::steady_clock::now().time_since_epoch().count()) + std::to_string(old.header.nonce));
 
   std::unique_ptr<Engine> e;
   auto fresh = [&]() {
@@ -921,15 +977,28 @@ Result<Report> materialize(store::Store& store, const Options& opts) {
     eng->reserve(run.snap->size() * 3 + (1 << 16));
     return eng;
   };
+  if (run.snap->size() > (uint64_t{1} << 30))
+    return Status::unsupported("the store holds " + std::to_string(run.snap->size()) +
+                               " quads; one reasoning run handles at most 2^30 (the engine's ids are 32-bit)");
   auto t1 = t0;
   run.progress("reading the store");
+  // The nonce names the asserted data and options a state describes: the
+  // same data reasoned again writes the same dt:reasonerRun value.
+  auto setNonce = [&] { run.header.nonce = mix64(config ^ run.content_hash); };
   if (have_state) {
     run.readStore();
+    setNonce();
     rep.read_seconds = since(t0);
     t1 = std::chrono::steady_clock::now();
     e = fresh();
     bool done = false;
-    Status s = run.incremental(*e, old, &done, &rep.why_full);
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(old.header.nonce));
+    Status s;
+    if (run.graph_nonce != hex)
+      rep.why_full = "the inferred graph is not the one the incremental state describes (an interrupted run?)";
+    else
+      s = run.incremental(*e, old, &done, &rep.why_full);
     if (!s) return s;
     rep.incremental = done;
     if (!done) {  // run.asserted is still whole: incremental() gave up before using it up
@@ -946,6 +1015,7 @@ Result<Report> materialize(store::Store& store, const Options& opts) {
       if (run.streamed.isOpen()) run.streamed.add(t);
       run.feed(*eng, t);
     });
+    setNonce();
     rep.read_seconds = since(t0);
     t1 = std::chrono::steady_clock::now();
     WEFT_TRY(run.full(*e));
@@ -955,7 +1025,9 @@ Result<Report> materialize(store::Store& store, const Options& opts) {
   auto incons = e->checkConsistency();
   run.checkDatatypes(*e, &incons);
   rep.rules = e->rules().size();
+  rep.work = e->work();
   const bool derived_merges = e->derivedMerges();
+  const bool domain_merges = e->mergedByDomainRules();
   rep.reason_seconds = since(t1);
   rep.rss_reasoned_kb = peakRssKb();
   auto t2 = std::chrono::steady_clock::now();
@@ -980,7 +1052,8 @@ Result<Report> materialize(store::Store& store, const Options& opts) {
     }
     std::string dir = stateDir(store);
     StateHeader h = run.header;
-    h.flags = (run.derived_merges_before || derived_merges) ? kDerivedMerges : 0;
+    h.flags = ((run.derived_merges_before || derived_merges) ? kDerivedMerges : 0) |
+              ((run.domain_merges_before || domain_merges) ? kDomainMerges : 0);
     WEFT_TRY(writeTriples(dir + "/rules.tmp", h, fr));
     std::error_code ec;
     fs::rename(dir + "/asserted.tmp", dir + "/asserted", ec);
@@ -1060,7 +1133,8 @@ class Explainer {
       const internal::Rule& r = e_.rules()[rule];
       out_ += "   [" + r.name + "]\n";
       for (uint32_t ax : r.axioms) node(ax, depth + 1, "axiom: ");
-      for (uint32_t p : prem) node(p, depth + 1, "");
+      for (uint32_t p : prem)  // a rule without body has its axioms as premises
+        if (std::find(r.axioms.begin(), r.axioms.end(), p) == r.axioms.end()) node(p, depth + 1, "");
     }
   }
 

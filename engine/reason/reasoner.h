@@ -74,6 +74,7 @@ struct Report {
   // writing the inferred graph (diff and commit).
   double read_seconds = 0, reason_seconds = 0, write_seconds = 0;
   uint64_t rules = 0;               // compiled rules
+  uint64_t work = 0;                // join candidates visited + union-find hops (machine-independent)
   // Peak resident memory of the process (KiB) when the run started, after
   // reasoning (the engine's memory) and at the end (the store's commit).
   uint64_t rss_start_kb = 0, rss_reasoned_kb = 0, rss_end_kb = 0;

@@ -58,8 +58,13 @@ struct Engine::Impl {
   static constexpr uint64_t kTombSlot = ~uint64_t{0} - 1;
   static uint64_t slotOf(uint64_t h, uint32_t id) { return (h & 0xffffffff00000000ull) | id; }
 
-  std::unordered_map<T, T> parent;                // union-find (merged terms only)
-  std::unordered_map<T, std::vector<T>> members;  // rep -> members (rep included)
+  // Union-find over merged terms only: parent links (compressed on lookup),
+  // union by size; each root carries its class's representative as a label,
+  // which need not be the root.
+  mutable std::unordered_map<T, T> parent;
+  std::unordered_map<T, T> label;                 // root -> representative
+  std::unordered_map<T, std::vector<T>> members;  // root -> members (root included)
+  std::vector<std::pair<T, T>> literal_merges;    // sameAs conclusions between a literal and another term
   bool merged_any = false, rewrite_needed = false, merged_by_domain = false, merged_by_rules = false;
   std::vector<SameEdge> same_edges;
   std::vector<std::pair<T, T>> literal_types;  // (literal, class) conclusions not materialised
@@ -81,6 +86,7 @@ struct Engine::Impl {
   std::vector<Tri> staged;
   size_t processed = 0;
   uint64_t fired = 0;
+  mutable uint64_t work = 0;  // join candidates visited + union-find hops (Report::work)
 
   // Scratch of the current join.
   std::vector<uint32_t> over_queue;
@@ -91,43 +97,71 @@ struct Engine::Impl {
   uint32_t cur_domain = 0;
 
   // ---- terms and equality
+  T root(T t) const {
+    T r = t;
+    for (auto it = parent.find(r); it != parent.end(); it = parent.find(r)) {
+      r = it->second;
+      ++work;
+    }
+    while (t != r) {  // path compression
+      auto it = parent.find(t);
+      t = it->second;
+      it->second = r;
+    }
+    return r;
+  }
   T rep(T t) const {
     if (!merged_any) return t;
-    auto it = parent.find(t);
-    while (it != parent.end()) {
-      t = it->second;
-      it = parent.find(t);
-    }
-    return t;
+    T r = root(t);
+    auto it = label.find(r);
+    return it == label.end() ? r : it->second;
   }
   Tri canon(const Tri& t) const { return {rep(t.s), rep(t.p), rep(t.o)}; }
+
+  // Which member stands for a class: the vocabulary (rdf:, rdfs:, owl:, xsd:
+  // terms are constants of the compiled rules), then a GS1 Digital Link IRI
+  // (the identifiers organisations share, docs/connectors.md), then the
+  // smaller N-Triples spelling (IRIs before blank nodes); stable across runs.
+  std::pair<int, std::string> rank(T t) const {
+    std::string x = info->text(t);
+    int r = 2;
+    for (const char* ns : {"<http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+                           "<http://www.w3.org/2000/01/rdf-schema#", "<http://www.w3.org/2002/07/owl#",
+                           "<http://www.w3.org/2001/XMLSchema#"})
+      if (x.rfind(ns, 0) == 0) r = 0;
+    if (r == 2 && x.rfind("<https://id.gs1.org/", 0) == 0) r = 1;
+    return {r, std::move(x)};
+  }
 
   void unite(T a, T b, uint32_t rule, const std::vector<uint32_t>& prem) {
     // Literals are not merged: a literal cannot be a subject (the links), and
     // equal literals are equal terms already (dt-eq is not materialised).
-    if (info->isLiteral(a) || info->isLiteral(b)) return;
+    // Two different literal values (a functional data property with two
+    // values) are an inconsistency: the reasoner checks literal_merges.
+    if (info->isLiteral(a) || info->isLiteral(b)) {
+      if (a != b) literal_merges.push_back({a, b});
+      return;
+    }
     if (rule != kDerivAsserted && rule != kDerivUnknown) merged_by_rules = true;
-    T ra = rep(a), rb = rep(b);
+    T ra = root(a), rb = root(b);
     if (record) same_edges.push_back({a, b, rule, prem});
     if (ra == rb) return;
-    // The representative: a GS1 Digital Link IRI if there is one (the
-    // identifiers organisations share, docs/connectors.md), else the smaller
-    // N-Triples spelling (IRIs before blank nodes); stable across runs.
-    auto rank = [&](T t) {
-      std::string x = info->text(t);
-      return std::pair<int, std::string>(x.rfind("<https://id.gs1.org/", 0) == 0 ? 0 : 1, std::move(x));
-    };
-    if (rank(rb) < rank(ra)) std::swap(ra, rb);
-    parent[rb] = ra;
-    auto& mr = members[ra];
-    if (mr.empty()) mr.push_back(ra);
-    auto it = members.find(rb);
-    if (it != members.end()) {
-      mr.insert(mr.end(), it->second.begin(), it->second.end());
-      members.erase(it);
-    } else {
-      mr.push_back(rb);
+    T la = rep(ra), lb = rep(rb);
+    auto& ma = members[ra];
+    if (ma.empty()) ma.push_back(ra);
+    auto& mb = members[rb];
+    if (mb.empty()) mb.push_back(rb);
+    if (ma.size() < mb.size()) {
+      std::swap(ra, rb);
     }
+    // rb joins ra.
+    auto& big = members[ra];
+    auto it = members.find(rb);
+    big.insert(big.end(), it->second.begin(), it->second.end());
+    members.erase(it);
+    parent[rb] = ra;
+    label.erase(rb);
+    label[ra] = rank(lb) < rank(la) ? lb : la;
     merged_any = true;
     rewrite_needed = true;
   }
@@ -302,7 +336,7 @@ struct Engine::Impl {
     out->push_back(std::move(r));
   }
 
-  static std::vector<int> joinOrder(const Rule& r, std::vector<bool> bound, int skip) {
+  static std::vector<int> joinOrder(const Rule& r, std::vector<bool> bound, int skip, T type_id) {
     std::vector<int> order;
     std::vector<bool> used(r.body.size(), false);
     if (skip >= 0) used[skip] = true;
@@ -311,8 +345,14 @@ struct Engine::Impl {
       for (size_t j = 0; j < r.body.size(); ++j) {
         if (used[j]) continue;
         const Atom& a = r.body[j];
-        auto b = [&](int32_t x) { return !isVar(x) || bound[-1 - x]; };
-        int score = (b(a.t[0]) ? 4 : 0) + (b(a.t[2]) ? 3 : 0) + (b(a.t[1]) ? 1 : 0);
+        // A bound subject or a variable-bound object selects few triples; a
+        // constant object selects some, but a constant class in a type atom
+        // selects every instance (prp-key: (y k z) must come before (y a C)).
+        auto varBound = [&](int32_t x) { return isVar(x) && bound[-1 - x]; };
+        bool s_bound = !isVar(a.t[0]) || varBound(a.t[0]);
+        bool type_atom = !isVar(a.t[1]) && static_cast<T>(a.t[1]) == type_id;
+        int score = (s_bound ? 8 : 0) + (varBound(a.t[2]) ? 6 : 0) +
+                    (!isVar(a.t[2]) ? (type_atom ? 1 : 3) : 0) + (!isVar(a.t[1]) || varBound(a.t[1]) ? 1 : 0);
         if (score > best_score) best = static_cast<int>(j), best_score = score;
       }
       used[best] = true;
@@ -328,7 +368,7 @@ struct Engine::Impl {
       std::vector<bool> bound(r.nvars, false);
       for (int32_t x : r.body[j].t)
         if (isVar(x)) bound[-1 - x] = true;
-      r.orders.push_back(joinOrder(r, bound, static_cast<int>(j)));
+      r.orders.push_back(joinOrder(r, bound, static_cast<int>(j), v.type));
     }
   }
   uint64_t atomKey(const Atom& a) const {
@@ -449,6 +489,7 @@ struct Engine::Impl {
     const Atom& a = r.body[order[k]];
     T s = resolve(a.t[0], b), p = resolve(a.t[1], b), o = resolve(a.t[2], b);
     return each(s, p, o, [&](uint32_t id) {
+      ++work;
       const Tri t = tri[id];
       const T vals[3] = {t.s, t.p, t.o};
       int setv[3];
@@ -574,7 +615,7 @@ struct Engine::Impl {
       if (r.body.empty()) return true;
       std::vector<bool> bound(r.nvars, false);
       for (int k = 0; k < r.nvars; ++k) bound[k] = b[k] != kNone;
-      std::vector<int> order = joinOrder(r, bound, -1);
+      std::vector<int> order = joinOrder(r, bound, -1, v.type);
       std::vector<uint32_t> prem;
       return join(Mode::kExists, ri, order, 0, b, prem);
     };
@@ -769,10 +810,11 @@ std::vector<Rule> Engine::Impl::generate() const {
     R("cls-com", {A(x, type, C(c1)), A(x, type, C(c2))}, {}, {id});
   });
   forP(v.onp, [&](T r, T p, uint32_t pid) {
-    forP(v.svf, [&](T r2, T cls, uint32_t id) {
-      if (r2 != r) return;
+    each(r, v.svf, kNone, [&](uint32_t id) {
+      T cls = tri[id].o;
       R("cls-svf1", {A(x, C(p), y), A(y, type, C(cls))}, {A(x, type, C(r))}, {id, pid});
       if (cls == v.thing) R("cls-svf2", {A(x, C(p), y)}, {A(x, type, C(r))}, {id, pid});
+      return false;
     });
     uint32_t id = kNone;
     T cls = objectOf(r, v.avf, &id);
@@ -810,7 +852,8 @@ std::vector<Rule> Engine::Impl::generate() const {
     }
   });
   forP(v.oneof, [&](T c, T l, uint32_t id) {
-    for (T m : list(l)) R("cls-oo", {}, {A(C(m), type, C(c))}, {id});
+    for (T m : list(l))  // a data range's literals are not subjects
+      if (!info->isLiteral(m)) R("cls-oo", {}, {A(C(m), type, C(c))}, {id});
   });
 
   // Class axioms.
@@ -1087,11 +1130,14 @@ T Engine::rep(T t) const { return d_->rep(t); }
 bool Engine::hasMerges() const { return d_->merged_any; }
 std::vector<std::pair<T, T>> Engine::aliases() const {
   std::vector<std::pair<T, T>> out;
-  for (auto& [r, ms] : d_->members)
+  for (auto& [root, ms] : d_->members) {
+    T r = d_->rep(root);
     for (T m : ms)
       if (m != r) out.push_back({m, r});
+  }
   return out;
 }
+const std::vector<std::pair<T, T>>& Engine::literalMerges() const { return d_->literal_merges; }
 const std::vector<Rule>& Engine::rules() const { return d_->rules; }
 void Engine::scan(T s, T p, T o, const std::function<bool(uint32_t)>& f) const {
   d_->each(s, p, o, [&](uint32_t id) { return !f(id); });
@@ -1117,6 +1163,7 @@ bool Engine::mergeDerivation(T t, T* other, uint32_t* rule, std::vector<uint32_t
   return false;
 }
 uint64_t Engine::rulesFired() const { return d_->fired; }
+uint64_t Engine::work() const { return d_->work; }
 bool Engine::mergedByDomainRules() const { return d_->merged_by_domain; }
 bool Engine::derivedMerges() const { return d_->merged_by_rules; }
 const std::vector<std::pair<T, T>>& Engine::literalTypings() const { return d_->literal_types; }

@@ -159,6 +159,9 @@ class Engine {
   // the owl:sameAs that merged it, and that sameAs's rule and premises.
   bool mergeDerivation(T t, T* other, uint32_t* rule, std::vector<uint32_t>* premises) const;
   uint64_t rulesFired() const;
+  // Join candidates visited plus union-find hops: the engine's work, counted
+  // the same on every machine (tests compare it instead of times).
+  uint64_t work() const;
   // True if a domain rule produced owl:sameAs (incremental deletion then
   // falls back to recomputation).
   bool mergedByDomainRules() const;
@@ -167,6 +170,9 @@ class Engine {
   // (literal, class) pairs that rules concluded (prp-rng, cls-avf on literal
   // values) but that are not materialised: dt-not-type checks them.
   const std::vector<std::pair<T, T>>& literalTypings() const;
+  // owl:sameAs conclusions that involve a literal (not merged; two different
+  // values are an inconsistency the caller decides).
+  const std::vector<std::pair<T, T>>& literalMerges() const;
 
  private:
   struct Impl;

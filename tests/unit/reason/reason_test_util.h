@@ -190,11 +190,12 @@ inline Graph withoutInconsistencyNodes(const Graph& g) {
     for (const auto& t : g)
       if (drop.count(t[0]) && t[2].rfind("_:", 0) == 0 && drop.insert(t[2]).second) more = true;
   }
-  // The reasoner's bookkeeping, not closure: `alias dt:representative rep`.
-  const std::string repr = "<" + kDt + "representative>";
+  // The reasoner's bookkeeping, not closure: `alias dt:representative rep`
+  // and `<inferred graph> dt:reasonerRun "nonce"`.
+  const std::string repr = "<" + kDt + "representative>", run = "<" + kDt + "reasonerRun>";
   Graph out;
   for (const auto& t : g)
-    if (!drop.count(t[0]) && t[1] != repr) out.insert(t);
+    if (!drop.count(t[0]) && t[1] != repr && t[1] != run) out.insert(t);
   return out;
 }
 
