@@ -1299,7 +1299,7 @@ Result<std::string> explain(store::Store& store, const Options& opts, const rdf:
   if (ds == internal::kNone || dp == internal::kNone || dob == internal::kNone)
     return Status::notFound(spelled + " is not in the closure (a term is unknown to the store)");
   Explainer ex(run, e);
-  if (dp == run.v.sameas) {
+  if (dp == run.v.sameas && opts.profile == Profile::kOwlRl) {
     if (e.rep(ds) != e.rep(dob)) return Status::notFound(spelled + " is not in the closure");
     ex.out() += spelled + "\n";
     if (ds != e.rep(ds)) ex.same(ds, 1);

@@ -533,7 +533,7 @@ struct Engine::Impl {
       case Mode::kOver:
         for (const Atom& h : r.head) {
           Tri t{resolve(h.t[0], b), resolve(h.t[1], b), resolve(h.t[2], b)};
-          if (t.p == v.sameas) {
+          if (t.p == v.sameas && profile == Profile::kOwlRl) {
             if (rep(t.s) != rep(t.o) || t.s != t.o) over_abort = true;
             continue;
           }
@@ -548,7 +548,7 @@ struct Engine::Impl {
         ++fired;
         for (const Atom& h : r.head) {
           Tri t{resolve(h.t[0], b), resolve(h.t[1], b), resolve(h.t[2], b)};
-          if (t.p == v.sameas) {
+          if (t.p == v.sameas && profile == Profile::kOwlRl) {  // RDFS: a triple like any other
             if (rep(t.s) != rep(t.o)) unite(t.s, t.o, ri, prem);
             continue;
           }
