@@ -50,6 +50,13 @@ add fuzz_sparql_eval "$sparql" '*.rq'
 samples=${WEFT_SAMPLES_DIR:-$repo/../shared/samples}
 add fuzz_connectors "$samples/epcis" '*.json' '*.jsonld' '*.xml'
 add fuzz_connectors "$samples/b2mml" '*.xml'
+# Reasoning: the project's own ontologies and the shapes beside them (files
+# over fuzz_reason's 256-triple limit only exercise the reader). SHACL: the
+# W3C core tests, whose files hold shapes and data together (read as both,
+# having no "#---" line), and our shapes.
+add fuzz_reason "$repo/ontologies" 'dt-*.ttl'
+add fuzz_shacl "$conf/shacl/core" '*.ttl'
+add fuzz_shacl "$repo/ontologies/shapes" '*.ttl'
 
 if [ ! -d "$conf" ]; then
   echo "make_corpus.sh: $conf not found; corpora start from tests/fuzz/seeds only" >&2

@@ -560,6 +560,7 @@ const FuzzTarget kFuzzTargets[] = {
     {"fuzz_xml", fuzzOneXml},           {"fuzz_fnml", fuzzOneFnml},     {"fuzz_json_source", fuzzOneJsonSource},
     {"fuzz_sql_source", fuzzOneSqlSource},
     {"fuzz_connectors", fuzzOneConnectors},
+    {"fuzz_reason", fuzzOneReason},       {"fuzz_shacl", fuzzOneShacl},
     {nullptr, nullptr},
 };
 

@@ -33,6 +33,10 @@ int fuzzOneJsonSource(const uint8_t* data, size_t size);
 int fuzzOneSqlSource(const uint8_t* data, size_t size);
 // Connectors: detection and validation of native record files (targets_connectors.cpp).
 int fuzzOneConnectors(const uint8_t* data, size_t size);
+// The reasoning and validation layers (targets_reason.cpp): OWL 2 RL / RDFS
+// materialisation of a Turtle document, and SHACL validation of shapes + data.
+int fuzzOneReason(const uint8_t* data, size_t size);
+int fuzzOneShacl(const uint8_t* data, size_t size);
 
 struct FuzzTarget {
   const char* name;  // executable name, also the seeds/ and regress/ folder name
