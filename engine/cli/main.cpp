@@ -17,11 +17,11 @@
 #include <vector>
 
 #include "engine/cli/ingest_cmd.h"
-#include "engine/cli/reason_cmd.h"
 #include "engine/cli/literal_check.h"
 #include "engine/cli/map_cmd.h"
 #include "engine/cli/output.h"
 #include "engine/cli/query_cmd.h"
+#include "engine/cli/reason_cmd.h"
 #include "engine/cli/validate_cmd.h"
 #include "engine/rdf/pipeline.h"
 #include "engine/rdf/syntax.h"
@@ -374,7 +374,7 @@ int main(int argc, char** argv) {
   // before trimming, lets the next query reuse them.
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 512 << 20);
-  CLI::App app{"weft: supply-network knowledge graphs (RDF store and syntaxes, SPARQL, RML mapping, connectors; more to come)"};
+  CLI::App app{"weft: supply-network knowledge graphs (RDF store and syntaxes, SPARQL, RML mapping, connectors, OWL 2 RL reasoning, SHACL validation; a twin to come)"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "weft 0.1.0");
 
