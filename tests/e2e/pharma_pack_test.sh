@@ -17,7 +17,7 @@ gen=$2
 src=$3
 . "$(dirname "$0")/lib.sh"
 
-if bash "$src/scripts/pharma-pipeline.sh" "$weft" "$gen" "$tmp/work" small "$tmp/answers" >"$tmp/pipeline.log" 2>&1; then
+if bash "$src/scripts/pharma-pipeline.sh" "$weft" "$gen" "$tmp/run" small "$tmp/answers" >"$tmp/pipeline.log" 2>&1; then
   ok "pipeline: generate, ingest every connector, answer the pack"
 else
   bad "pipeline failed:"; tail -30 "$tmp/pipeline.log"
@@ -44,7 +44,7 @@ done
 [ "$n" -ge 12 ] && ok "$n questions in the pack" || bad "only $n questions in the pack (12 or more wanted)"
 
 # ---- reasoning
-store=$tmp/work/store
+store=$tmp/run/store
 rules=$src/ontologies/rules
 needs=$(grep -l '^# Needs reasoning:' "$src"/examples/pharma-network/queries/*.rq)
 [ "$(printf '%s\n' "$needs" | grep -c .)" -ge 3 ] && ok "$(printf '%s\n' "$needs" | grep -c .) questions need reasoning" ||
@@ -52,12 +52,12 @@ needs=$(grep -l '^# Needs reasoning:' "$src"/examples/pharma-network/queries/*.r
 # The example is consistent (reason.log of the pipeline). It once was not: a
 # domain of dt:Tag on dt:lowLimit / dt:highLimit, which the historian also
 # writes on excursions, made every excursion both an event and a continuant.
-other=$(grep '^inconsistency' "$tmp/work/reason.log" || true)
+other=$(grep '^inconsistency' "$tmp/run/reason.log" || true)
 [ -z "$other" ] && ok "the reasoned example has no inconsistency" ||
   { bad "the reasoner reports inconsistencies:"; printf '%s\n' "$other" | head -10; }
 # The expected answers are the generator's ground truth.
 if command -v python3 >/dev/null; then
-  if python3 "$src/examples/pharma-network/expected/ground-truth.py" "$tmp/work/records" "$tmp/truth" 2>"$tmp/err"; then
+  if python3 "$src/examples/pharma-network/expected/ground-truth.py" "$tmp/run/records" "$tmp/truth" 2>"$tmp/err"; then
     for f in "$tmp"/truth/*.tsv; do
       name=$(basename "$f")
       cmp -s "$f" "$expected/$name" && ok "$name: the expected file is the generator's ground truth" ||
