@@ -22,6 +22,7 @@
 #include "engine/cli/output.h"
 #include "engine/cli/query_cmd.h"
 #include "engine/cli/reason_cmd.h"
+#include "engine/core/proc_status.h"
 #include "engine/cli/validate_cmd.h"
 #include "engine/rdf/pipeline.h"
 #include "engine/rdf/syntax.h"
@@ -42,17 +43,6 @@ double secondsSince(Clock::time_point t0) {
 int fail(const Status& s) {
   std::fprintf(stderr, "weft: error: %s\n", s.toString().c_str());
   return 1;
-}
-
-// Peak and current resident set size from /proc/self/status, in bytes.
-uint64_t procStatus(const char* key) {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  size_t klen = std::strlen(key);
-  while (std::getline(in, line)) {
-    if (line.compare(0, klen, key) == 0) return std::stoull(line.substr(klen + 1)) * 1024;
-  }
-  return 0;
 }
 
 std::string human(uint64_t bytes) {
@@ -236,12 +226,12 @@ int cmdLoad(const std::string& store_dir, bool memory, const ReadFlags& rf,
   std::printf("added %llu new quads\n", static_cast<unsigned long long>(txn->added()));
   if (memory) {
     auto stats = st->stats();
-    uint64_t rss = procStatus("VmRSS:");
+    uint64_t rss = procStatusBytes("VmRSS:");
     std::printf("in-memory store: %llu quads, %llu terms, index %s, dictionary %s\n",
                 static_cast<unsigned long long>(stats.quads), static_cast<unsigned long long>(stats.terms),
                 human(stats.index_bytes).c_str(), human(stats.dictionary_bytes).c_str());
     std::printf("memory: rss %llu bytes, peak rss %llu bytes, %.1f bytes/quad (rss), %.1f bytes/quad (store structures)\n",
-                static_cast<unsigned long long>(rss), static_cast<unsigned long long>(procStatus("VmHWM:")),
+                static_cast<unsigned long long>(rss), static_cast<unsigned long long>(procStatusBytes("VmHWM:")),
                 stats.quads ? double(rss) / stats.quads : 0.0,
                 stats.quads ? double(stats.index_bytes + stats.dictionary_bytes) / stats.quads : 0.0);
   }

@@ -17,6 +17,7 @@
 #include <unordered_set>
 
 #include "engine/core/bytes.h"
+#include "engine/core/proc_status.h"
 #include "engine/db/database.h"
 #include "engine/reason/internal/engine.h"
 #include "engine/rdf/xsd.h"
@@ -936,14 +937,8 @@ Status saveOptions(const std::string& dir, const Options& o) {
   return Status::ok();
 }
 
-// Peak resident set size of this process so far, in KiB (Linux: VmHWM).
-uint64_t peakRssKb() {
-  std::ifstream f("/proc/self/status");
-  std::string l;
-  while (std::getline(f, l))
-    if (l.rfind("VmHWM:", 0) == 0) return std::strtoull(l.c_str() + 6, nullptr, 10);
-  return 0;
-}
+// Peak resident set size of this process so far, in KiB.
+uint64_t peakRssKb() { return procStatusBytes("VmHWM:") / 1024; }
 
 Result<Report> materialize(store::Store& store, const Options& opts) {
   auto t0 = std::chrono::steady_clock::now();
