@@ -471,7 +471,9 @@ struct Run {
   void readStore(const std::function<void(const Ext3&)>& sink = nullptr) {
     std::string gi(kInferredGraph);
     g_inf = snap->lookup(rdf::TermView::iri(gi));
-    uint64_t same = snap->lookup(rdf::TermView::iri(std::string(kOwl) + "sameAs"));
+    same_id = snap->lookup(rdf::TermView::iri(std::string(kOwl) + "sameAs"));
+    repr_id = snap->lookup(rdf::TermView::iri(std::string(kDt) + "representative"));
+    const uint64_t same = same_id;
     uint64_t type = snap->lookup(rdf::TermView::iri(std::string(rdf::kRdf) + "type"));
     uint64_t incons = snap->lookup(rdf::TermView::iri(std::string(kDt) + "Inconsistency"));
     run_pred = snap->lookup(rdf::TermView::iri(std::string(kReasonerRun)));
@@ -516,6 +518,7 @@ struct Run {
     }
   }
   uint64_t content_hash = 0;  // order-free hash of A' (the run's nonce with the options)
+  uint64_t same_id = 0, repr_id = 0;  // store ids of owl:sameAs, dt:representative (0: absent)
   uint64_t run_pred = 0;    // store id of dt:reasonerRun
   std::string graph_nonce;  // its value in the inferred graph
   Ext3 last{0, 0, 0};
@@ -528,8 +531,7 @@ struct Run {
   template <typename F>
   void forInferred(F&& f) const {
     if (g_inf == 0) return;
-    uint64_t same = snap->lookup(rdf::TermView::iri(std::string(kOwl) + "sameAs"));
-    uint64_t repr = snap->lookup(rdf::TermView::iri(std::string(kDt) + "representative"));
+    const uint64_t same = same_id, repr = repr_id;
     auto c = snap->scan({0, 0, 0, g_inf});
     store::QuadIds buf[1024];
     size_t n;
@@ -598,7 +600,7 @@ struct Run {
                         std::back_inserter(minus));
     progress("incremental: +" + std::to_string(plus.size()) + " -" + std::to_string(minus.size()) +
              " asserted triples since the last run");
-    uint64_t same = snap->lookup(rdf::TermView::iri(std::string(kOwl) + "sameAs"));
+    const uint64_t same = same_id;
     for (const Ext3& m : minus)
       if (owl() && same != 0 && m[1] == same) {
         *why = "an owl:sameAs assertion was deleted";
