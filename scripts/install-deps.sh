@@ -11,12 +11,20 @@ pkgs=(
   libpcre2-dev                  # SPARQL REGEX / REPLACE (XPath regular expressions)
   libssl-dev                    # SPARQL MD5 / SHA* (libcrypto)
   libxml2-dev                   # RML XML sources: XPath 1.0 (libxml2)
+  libcpp-httplib-dev            # weft serve: HTTP server (cpp-httplib)
+  libcurl4-gnutls-dev           # SERVICE and weft push: outgoing HTTP (libcurl; the flavour Raptor's headers need)
   liblzma-dev                   # RML sources compressed as tar.xz
   libgtest-dev libgmock-dev
   clang-14 libclang-rt-14-dev   # libFuzzer targets (a short fuzz run is part of the tests)
   time                          # /usr/bin/time in the e2e and benchmark scripts
   python3                       # e2e: examples/pharma-network/expected/ground-truth.py recomputes answers without weft
+  chromium                      # browser test of the query page (tests/browser, headless)
+  curl                          # e2e tests of weft serve talk HTTP with curl
 )
+# Node.js and npm run the browser test (npm installs playwright-core into the
+# build folder). A machine may already have them from elsewhere (NodeSource);
+# Debian's packages are added only when there is no npm at all.
+if ! command -v npm >/dev/null 2>&1; then pkgs+=(nodejs npm); fi
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -327,6 +327,10 @@ CLI::App* addIngestCommand(CLI::App& app, IngestFlags& f) {
                 "Validate each document's graph against these SHACL shapes (file or folder; repeat for more) and "
                 "refuse a document with sh:Violation results")
       ->allow_extra_args(false);
+  c->add_option("--graph-base", f.graph_base,
+                "Put each document into the graph <IRI + its SHA-256> instead of <https://w3id.org/weft/doc/...>: "
+                "one organisation's documents under its own IRI, so an access policy can grant them by prefix "
+                "(docs/serving.md)");
   c->add_option("PATH", f.paths, "Files, or folders (read recursively) of record files");
   return c;
 }
@@ -361,21 +365,39 @@ int cmdIngest(const IngestFlags& f) {
     shapes = std::make_unique<shacl::Shapes>(std::move(loaded.value()));
   }
 
-  std::unique_ptr<store::Store> st_owner;
+  std::unique_ptr<store::Store> opened_store;
   if (!f.dry_run) {
     auto opened = store::Store::open(f.store_dir, store::OpenMode::kCreateIfMissing);
     if (!opened.isOk()) {
       std::fprintf(stderr, "weft: error: %s\n", opened.status().toString().c_str());
       return kExitFailure;
     }
-    st_owner = std::move(opened.value());
+    opened_store = std::move(opened.value());
   }
+  return ingestInto(opened_store.get(), f, nullptr);
+}
+
+int ingestInto(store::Store* st_owner, const IngestFlags& f, IngestSummary* summary) {
+  const connectors::Connector* forced = f.connector.empty() ? nullptr : connectors::find(f.connector);
+  if (!f.connector.empty() && !forced) return kExitUsage;
+  size_t limit = 0;
+  if (!parseSize(f.memory_limit, &limit)) return kExitUsage;
+  std::vector<InputFile> files;
+  if (Status st = expandPaths(f.paths, &files); !st) return kExitUsage;
+  std::unique_ptr<shacl::Shapes> shapes;
+  if (!f.shapes.empty()) {
+    auto loaded = shacl::loadShapes(f.shapes);
+    if (!loaded.isOk()) return kExitUsage;
+    shapes = std::make_unique<shacl::Shapes>(std::move(loaded.value()));
+  }
+  const std::string graph_base = f.graph_base.empty() ? std::string(kDocGraphBase) : f.graph_base;
   const auto t0 = std::chrono::steady_clock::now();
   size_t ok = 0, skipped = 0, refused = 0;
   uint64_t total_records = 0, total_triples = 0;
   auto refuse = [&](const std::string& path, const std::string& why) {
     std::fprintf(stderr, "weft: error: %s: %s (nothing from this document was written)\n", path.c_str(),
                  why.c_str());
+    if (summary) summary->refusals.push_back(fs::path(path).filename().string() + ": " + why);
     ++refused;
   };
   // Hash and pick every file's connector first, then go in stage order.
@@ -395,7 +417,7 @@ int cmdIngest(const IngestFlags& f) {
       refuse(path, hs.message());
       continue;
     }
-    doc.graph = std::string(kDocGraphBase) + doc.sha256;
+    doc.graph = graph_base + doc.sha256;
     const connectors::Connector* conn = forced ? forced : pickConnector(path, head);
     if (!conn && from_folder) {  // a README or schema beside the records
       if (!f.quiet)
@@ -417,6 +439,7 @@ int cmdIngest(const IngestFlags& f) {
     const connectors::Document& doc = plan[i].doc;
     const connectors::Connector* conn = plan[i].conn;
     const std::string& path = doc.path;
+    if (summary) summary->graphs.push_back(doc.graph);
     if (st_owner && alreadyIngested(*st_owner, doc.graph)) {
       if (!f.quiet)
         std::fprintf(stderr, "weft ingest: [%zu/%zu] %s: already ingested (same bytes), left as it is\n", i + 1,
@@ -512,6 +535,10 @@ int cmdIngest(const IngestFlags& f) {
                  "reads; %llu records, %llu triples, %.2f s\n",
                  ok, skipped, refused, unclaimed, static_cast<unsigned long long>(total_records),
                  static_cast<unsigned long long>(total_triples), secs);
+  if (summary) {
+    summary->ok = ok, summary->skipped = skipped, summary->refused = refused, summary->unclaimed = unclaimed;
+    summary->records = total_records, summary->triples = total_triples;
+  }
   // A store reasoned before gets its inferred graph brought up to date
   // (incrementally: docs/reasoning.md).
   if (ok > 0 && st_owner && !f.dry_run && !f.no_reason && !keepClosure(*st_owner, f.quiet))

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/store/store.h"
+
 namespace weft::cli {
 
 struct IngestFlags {
@@ -27,9 +29,20 @@ struct IngestFlags {
   bool dry_run = false;
   bool quiet = false;
   bool no_reason = false;
+  std::string graph_base;  // empty: https://w3id.org/weft/doc/
+};
+
+struct IngestSummary {
+  size_t ok = 0, skipped = 0, refused = 0, unclaimed = 0;
+  uint64_t records = 0, triples = 0;
+  std::vector<std::string> refusals;  // "file: why"
+  std::vector<std::string> graphs;    // the documents' graphs
 };
 
 CLI::App* addIngestCommand(CLI::App& app, IngestFlags& f);
 int cmdIngest(const IngestFlags& f);
+// The work of cmdIngest on an open store (null with f.dry_run), after its
+// usage checks; weft serve's POST /ingest calls it too. Returns the exit code.
+int ingestInto(store::Store* s, const IngestFlags& f, IngestSummary* summary);
 
 }  // namespace weft::cli

@@ -16,12 +16,15 @@
 #include <string>
 #include <vector>
 
+#include "engine/cli/exchange_cmd.h"
 #include "engine/cli/ingest_cmd.h"
 #include "engine/cli/literal_check.h"
 #include "engine/cli/map_cmd.h"
 #include "engine/cli/output.h"
+#include "engine/cli/push_cmd.h"
 #include "engine/cli/query_cmd.h"
 #include "engine/cli/reason_cmd.h"
+#include "engine/cli/serve_cmd.h"
 #include "engine/core/proc_status.h"
 #include "engine/cli/validate_cmd.h"
 #include "engine/rdf/pipeline.h"
@@ -413,6 +416,14 @@ int main(int argc, char** argv) {
   cli::ReasonFlags rsf;
   auto* reasonc = cli::addReasonCommand(app, rsf);
   auto* explainc = cli::addExplainCommand(app, rsf);
+  cli::PushFlags pushf;
+  auto* pushc = cli::addPushCommand(app, pushf);
+  cli::ExchangeFlags xf;  // weft export --for ... (extends export) and weft import
+  cli::addExchangeCommands(app, exp, xf);
+
+  cli::ServeFlags svf;
+  auto* servec = cli::addServeCommand(app, svf);
+  auto* keyc = cli::addKeyCommand(app, svf);
 
   CLI11_PARSE(app, argc, argv);
 
@@ -423,6 +434,7 @@ int main(int argc, char** argv) {
     }
     return cmdLoad(store_dir, memory, rf, files, quiet);
   }
+  if (int rc = cli::runExchange(xf); rc >= 0) return rc;
   if (exp->parsed()) return cmdExport(store_dir, graph, format, out_path);
   if (stats->parsed()) return cmdStats(store_dir);
   if (check->parsed()) return cmdCheck(store_dir);
@@ -434,5 +446,8 @@ int main(int argc, char** argv) {
   if (validate->parsed()) return cli::cmdValidate(vf);
   if (reasonc->parsed()) return cli::cmdReason(rsf);
   if (explainc->parsed()) return cli::cmdExplain(rsf);
+  if (servec->parsed()) return cli::cmdServe(svf);
+  if (keyc->parsed()) return cli::cmdKey(svf);
+  if (pushc->parsed()) return cli::cmdPush(pushf);
   return 2;
 }

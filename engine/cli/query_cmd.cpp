@@ -23,6 +23,7 @@
 #include "engine/db/database.h"
 #include "engine/db/merged_view.h"
 #include "engine/db/overlay.h"
+#include "engine/net/sparql_client.h"
 #include "engine/rdf/syntax.h"
 #include "engine/sparql/parser.h"
 #include "engine/sparql/results.h"
@@ -153,6 +154,9 @@ CLI::App* addQueryCommand(CLI::App& app, QueryFlags& f) {
                              "ntriples", "nq", "nquads", "trig", "jsonld"}));
   q->add_option("--timeout", f.timeout, "Stop the query after this many seconds (exit code 3)")
       ->check(CLI::PositiveNumber);
+  q->add_option("--service-timeout", f.service_timeout,
+                "Give up on a SERVICE call after this many seconds (SERVICE SILENT then gives no rows)")
+      ->check(CLI::PositiveNumber);
   q->add_option("--max-rows", f.max_rows, "Stop when the result has more rows (or triples) than this (exit code 3)");
   q->add_flag("--explain", f.explain, "Print the query plan with row counts to standard error after the results");
   q->add_flag("--union", f.union_graph,
@@ -198,6 +202,11 @@ int cmdQuery(const QueryFlags& f) {
   req.parse.base_iri = f.base;
   req.exec.max_rows = f.max_rows;
   req.exec.union_default_graph = f.union_graph;
+  // SERVICE calls any http(s) endpoint the query names (the CLI runs as its user).
+  net::SparqlClientOptions service_opts;
+  service_opts.defaults.timeout = std::chrono::milliseconds(static_cast<int64_t>(f.service_timeout * 1000));
+  net::SparqlServiceClient service(std::move(service_opts));
+  req.exec.service = &service;
   // Parse once here: syntax errors are usage errors, and the query form
   // decides the output format.
   auto parsed = sparql::parseQuery(req.text, req.parse);

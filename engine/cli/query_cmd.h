@@ -17,6 +17,7 @@ struct QueryFlags {
   std::vector<std::string> data;
   std::string format;
   double timeout = 0;  // seconds; 0 = none
+  double service_timeout = 30;  // seconds per SERVICE call
   uint64_t max_rows = 0;
   bool explain = false;
   bool union_graph = false;

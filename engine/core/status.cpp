@@ -13,6 +13,7 @@ const char* statusCodeName(StatusCode code) {
     case StatusCode::kCorruption: return "corruption";
     case StatusCode::kUnsupported: return "unsupported";
     case StatusCode::kAborted: return "aborted";
+    case StatusCode::kPermissionDenied: return "permission denied";
     case StatusCode::kInternal: return "internal error";
   }
   return "unknown";

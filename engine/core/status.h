@@ -19,6 +19,7 @@ enum class StatusCode {
   kCorruption,       // store files inconsistent
   kUnsupported,      // valid input we do not handle
   kAborted,          // cancelled, limit reached
+  kPermissionDenied, // the caller's grant does not cover the operation (HTTP 403)
   kInternal,
 };
 
@@ -39,6 +40,7 @@ class [[nodiscard]] Status {
   static Status corruption(std::string m) { return {StatusCode::kCorruption, std::move(m)}; }
   static Status unsupported(std::string m) { return {StatusCode::kUnsupported, std::move(m)}; }
   static Status aborted(std::string m) { return {StatusCode::kAborted, std::move(m)}; }
+  static Status permissionDenied(std::string m) { return {StatusCode::kPermissionDenied, std::move(m)}; }
   static Status internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
 
   bool isOk() const { return code_ == StatusCode::kOk; }

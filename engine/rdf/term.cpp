@@ -70,7 +70,9 @@ void appendEscapedIri(std::string& out, std::string_view s) {
   out.append(s.data() + run, s.size() - run);
 }
 
-void appendNTriples(std::string& out, const TermView& t) {
+void appendNTriples(std::string& out, const TermView& t) { appendNTriplesWith(out, t, appendEscapedString); }
+
+void appendNTriplesWith(std::string& out, const TermView& t, void (*escape)(std::string&, std::string_view)) {
   switch (t.kind) {
     case TermKind::kIri:
       out += '<';
@@ -83,7 +85,7 @@ void appendNTriples(std::string& out, const TermView& t) {
       break;
     case TermKind::kLiteral:
       out += '"';
-      appendEscapedString(out, t.value);
+      escape(out, t.value);
       out += '"';
       if (!t.lang.empty()) {
         out += '@';

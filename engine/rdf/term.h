@@ -86,6 +86,8 @@ struct Quad {
 // <iri>, _:label, "lexical"(^^<dt>|@lang); xsd:string datatype is left implicit.
 std::string toNTriples(const TermView& t);
 void appendNTriples(std::string& out, const TermView& t);
+// The same with another escaper for literal text (RDFC-1.0's canonical N-Quads).
+void appendNTriplesWith(std::string& out, const TermView& t, void (*escape)(std::string&, std::string_view));
 // One N-Quads line with the final " .\n".
 std::string toNQuads(const QuadView& q);
 void appendNQuads(std::string& out, const QuadView& q);

@@ -19,6 +19,8 @@
 
 namespace weft::sparql {
 
+class ServiceClient;  // service.h
+
 struct ExecOptions {
   // Give up with Status::aborted after this point in time / when *cancel is set.
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
@@ -34,6 +36,11 @@ struct ExecOptions {
   // unionDefaultGraph: a store of one graph per source document is queried
   // as one graph. GRAPH still names the documents' graphs.
   bool union_default_graph = false;
+  // SERVICE calls go through this client (service.h); null: SERVICE is an
+  // error and SERVICE SILENT gives one empty solution.
+  ServiceClient* service = nullptr;
+  // Rows of bindings sent per remote call (the VALUES block of service.h).
+  uint32_t service_batch = 200;
 };
 
 struct QueryOutput {

@@ -6,7 +6,7 @@ add_executable(sparql_conformance ${CMAKE_CURRENT_LIST_DIR}/sparql_conformance.c
 target_link_libraries(sparql_conformance PRIVATE engine_db engine_sparql engine_store engine_rdf)
 target_compile_definitions(sparql_conformance PRIVATE WEFT_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 
-foreach(suite sparql10-syntax sparql10-eval sparql11-query sparql11-update sparql11-results)
+foreach(suite sparql10-syntax sparql10-eval sparql11-query sparql11-update sparql11-results sparql11-fed)
   add_test(NAME conformance.${suite} COMMAND sparql_conformance ${suite})
   set_tests_properties(conformance.${suite} PROPERTIES LABELS conformance SKIP_RETURN_CODE 77
                        TIMEOUT 1800)

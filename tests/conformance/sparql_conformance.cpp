@@ -10,6 +10,7 @@
 //   sparql11-query    sparql/sparql11/manifest-sparql11-query.ttl
 //   sparql11-update   sparql/sparql11/manifest-sparql11-update.ttl
 //   sparql11-results  sparql/sparql11/manifest-sparql11-results.ttl
+//   sparql11-fed      sparql/sparql11/manifest-sparql11-fed.ttl
 // under ../shared/conformance/w3c-rdf-tests (default: all). Manifests are read
 // with our Turtle reader at their file:// IRIs, following mf:include lists, and
 // the tests of each mf:entries list run in order, dispatched on their type
@@ -24,7 +25,9 @@
 //        compared with mf:result (.srx/.srj/.tsv/.csv, an rs:ResultSet graph,
 //        or an RDF graph for CONSTRUCT/DESCRIBE), in order only when the query
 //        has ORDER BY, as sets under mf:LaxCardinality, and as CSV text for
-//        CSV expectations;
+//        CSV expectations; SERVICE calls go to in-memory endpoints, one
+//        per qt:serviceData (qt:endpoint, holding its qt:data), each running
+//        the query it receives with our engine (other endpoints fail);
 //   mf:UpdateEvaluationTest
 //        ut:data / ut:graphData (rdfs:label names the graph) are loaded, the
 //        ut:request runs, and the whole store must be isomorphic to the
@@ -60,6 +63,7 @@
 #include "engine/rdf/syntax.h"
 #include "engine/sparql/parser.h"
 #include "engine/sparql/results.h"
+#include "engine/sparql/service.h"
 #include "engine/store/store.h"
 
 namespace fs = std::filesystem;
@@ -337,6 +341,31 @@ std::string resultSetText(const sparql::ResultSet& rs) {
   return out;
 }
 
+// SERVICE for the federation tests: each qt:serviceData endpoint is a
+// memory store of its qt:data; a call runs the query there (and may itself
+// call the others). Endpoints the test does not describe cannot be reached.
+class FakeEndpoints : public sparql::ServiceClient {
+ public:
+  Result<sparql::ServiceReply> call(const sparql::ServiceRequest& req) override {
+    auto it = stores.find(req.endpoint);
+    if (it == stores.end())
+      return Status::ioError("SERVICE <" + req.endpoint + ">: no such endpoint in this test");
+    db::QueryRequest q;
+    q.text = req.query;
+    q.exec.service = this;
+    q.exec.deadline = std::chrono::steady_clock::now() + kQueryTimeout;
+    CollectingWriter w;
+    sparql::QueryOutput out;
+    out.results = &w;
+    Status s = db::runQuery(*it->second, q, out);
+    if (!s) return Status::ioError("SERVICE <" + req.endpoint + ">: HTTP 400: " + s.message());
+    sparql::ServiceReply reply;
+    reply.results = std::move(w.rs);
+    return reply;
+  }
+  std::map<std::string, std::unique_ptr<store::Store>> stores;
+};
+
 // ---------------------------------------------------------------- test kinds
 
 struct Context {
@@ -398,11 +427,25 @@ Outcome queryEvalTest(const Graph& g, const TestCase& t, bool csv_test, const Co
     }
   auto st = loadStore(docs);
   if (!st) return fail("loading data: " + st.status().toString());
+  FakeEndpoints endpoints;
+  for (const Term& sd : g.objects(action, str(kQt, "serviceData"))) {
+    std::string endpoint = g.object(sd, str(kQt, "endpoint")).value;
+    std::vector<std::pair<std::string, std::string>> sdocs;
+    for (const Term& d : g.objects(sd, str(kQt, "data"))) {
+      std::string p = pathOfIri(d.value);
+      if (p.empty()) return fail("qt:serviceData qt:data is not a local file: " + d.value);
+      sdocs.emplace_back(p, "");
+    }
+    auto ss = loadStore(sdocs);
+    if (!ss) return fail("loading service data: " + ss.status().toString());
+    endpoints.stores[endpoint] = std::move(ss.value());
+  }
 
   db::QueryRequest req;
   req.text = text.value();
   req.parse = po;
   req.exec.deadline = std::chrono::steady_clock::now() + kQueryTimeout;
+  req.exec.service = &endpoints;
   CollectingWriter writer;
   rdf::VectorSink graph_out;
   sparql::QueryOutput out;
@@ -654,6 +697,7 @@ constexpr Suite kSuites[] = {
     {"sparql11-query", "sparql11/manifest-sparql11-query.ttl"},
     {"sparql11-update", "sparql11/manifest-sparql11-update.ttl"},
     {"sparql11-results", "sparql11/manifest-sparql11-results.ttl"},
+    {"sparql11-fed", "sparql11/manifest-sparql11-fed.ttl"},
 };
 
 std::string firstLine(const std::string& s) { return s.substr(0, s.find('\n')); }

@@ -37,6 +37,12 @@ int fuzzOneConnectors(const uint8_t* data, size_t size);
 // materialisation of a Turtle document, and SHACL validation of shapes + data.
 int fuzzOneReason(const uint8_t* data, size_t size);
 int fuzzOneShacl(const uint8_t* data, size_t size);
+// Serving (targets_server.cpp and targets.cpp): a query through the access
+// filter equals the same query on a store without the withheld graph; raw
+// bytes sent to an in-process `weft serve` get a 4xx/2xx answer, never a
+// crash, a 500 or a withheld value.
+int fuzzOnePolicy(const uint8_t* data, size_t size);
+int fuzzOneHttp(const uint8_t* data, size_t size);
 
 struct FuzzTarget {
   const char* name;  // executable name, also the seeds/ and regress/ folder name

@@ -24,6 +24,7 @@
 
 #include "engine/rdf/xsd.h"
 #include "engine/sparql/internal/ops_impl.h"
+#include "engine/sparql/internal/ops_service.h"
 
 namespace weft::sparql::internal {
 
@@ -120,6 +121,49 @@ void certainVars(const Pattern& p, VarSet& out) {
     }
     case PatternKind::kGroup:
     case PatternKind::kService:
+      break;
+  }
+}
+
+// In-scope variables (https://www.w3.org/TR/sparql11-query/#variableScope):
+// those a SERVICE group can return (FILTER-only variables are not).
+void inScopeVars(const Pattern& p, VarSet& out) {
+  switch (p.kind) {
+    case PatternKind::kBgp:
+    case PatternKind::kPath:
+      patternVars(p, out);
+      break;
+    case PatternKind::kFilter:
+    case PatternKind::kMinus:
+    case PatternKind::kOrderBy:
+    case PatternKind::kDistinct:
+    case PatternKind::kReduced:
+    case PatternKind::kSlice:
+      inScopeVars(*p.children[0], out);
+      break;
+    case PatternKind::kExtend:
+      inScopeVars(*p.children[0], out);
+      addVar(out, p.var);
+      break;
+    case PatternKind::kGraph:
+    case PatternKind::kService:
+      addTov(out, p.graph);
+      inScopeVars(*p.children[0], out);
+      break;
+    case PatternKind::kValues:
+      for (VarId v : p.values_vars) addVar(out, v);
+      break;
+    case PatternKind::kGroup:
+      for (VarId v : p.group_vars) addVar(out, v);
+      for (VarId v : p.aggregate_vars) addVar(out, v);
+      break;
+    case PatternKind::kProject:
+      for (VarId v : p.project_vars) addVar(out, v);
+      break;
+    case PatternKind::kJoin:
+    case PatternKind::kLeftJoin:
+    case PatternKind::kUnion:
+      for (const auto& c : p.children) inScopeVars(*c, out);
       break;
   }
 }
@@ -238,6 +282,8 @@ class Planner {
   double estimateTriple(const TriplePattern& t, const Id* graph, const VarSet& bound);
   OpPtr planAtom(const Atom& a, const Id* graph, const VarSet& bound, double* est);
   void collect(const Pattern& p, std::vector<Atom>& atoms);
+  // SERVICE joined with `left` (null: the row the group is opened with).
+  OpPtr planService(const Pattern& p, OpPtr left, bool optional, std::vector<CExpr> filters);
   std::string termLabel(const TermOrVar& t) const;
 
   // The ordered top-k scan (kOrderBy): the triple to scan first and its
@@ -422,6 +468,49 @@ OpPtr Planner::planAtom(const Atom& a, const Id* graph, const VarSet& bound, dou
   return op;
 }
 
+OpPtr Planner::planService(const Pattern& p, OpPtr left, bool optional,
+                            std::vector<CExpr> filters) {
+  if (!left) {
+    left = std::make_unique<SingleOp>(ctx_);
+    left->label = "Single";
+    left->estimate = 1;
+  }
+  ServiceSpec spec;
+  spec.text = p.service_text;
+  spec.endpoint = p.graph;
+  spec.display = termLabel(p.graph);
+  spec.silent = p.silent;
+  VarSet scope = empty();
+  inScopeVars(*p.children[0], scope);
+  std::vector<std::string> taken;
+  for (VarId v : toList(scope)) {
+    std::string name = names ? (*names)[v] : "v" + std::to_string(v);
+    // Hidden variables (blank nodes, renamed sub-query variables) have
+    // names no SPARQL variable can have: the remote never returns them.
+    if (name.empty() || name.find_first_of("#:") != std::string::npos) continue;
+    spec.columns.emplace_back(name, v);
+  }
+  // Not starting with '_': engines (weft among them) may leave such
+  // variables out of SELECT *.
+  spec.row_var = "weft_binding_row";
+  auto taken_name = [&](const std::string& n) {
+    if (names)
+      for (const auto& q : *names)
+        if (q == n) return true;
+    return false;
+  };
+  while (taken_name(spec.row_var)) spec.row_var += "_";
+  double e = left->estimate * 10;
+  auto op = std::make_unique<ServiceJoinOp>(ctx_, std::move(left), std::move(spec), optional,
+                                            std::move(filters), ev_);
+  op->base_label = std::string(optional ? "OptionalService " : "Service ") +
+                   (p.silent ? "SILENT " : "") + termLabel(p.graph) + " (bind join, batches of " +
+                   std::to_string(std::max<uint32_t>(ctx_.opts.service_batch, 1)) + ")";
+  op->label = op->base_label + ": 0 calls";
+  op->estimate = e;
+  return op;
+}
+
 OpPtr Planner::planGroup(std::vector<Atom> atoms, std::vector<const Expr*> filters,
                          const Id* graph, const VarSet& bound_in) {
   VarSet bound = bound_in;
@@ -556,6 +645,13 @@ OpPtr Planner::planGroup(std::vector<Atom> atoms, std::vector<const Expr*> filte
         }
         if (atoms[k].pattern && atoms[k].pattern->kind == PatternKind::kValues)
           e = static_cast<double>(atoms[k].pattern->values_rows.size());
+        // A remote call costs more than any local atom: SERVICE goes after
+        // the local patterns (whose bindings it then sends along), and a
+        // variable endpoint only once something has bound it.
+        if (atoms[k].pattern && atoms[k].pattern->kind == PatternKind::kService) {
+          const TermOrVar& ep = atoms[k].pattern->graph;
+          e = ep.isVar() && !bound[ep.var] ? 1e15 : 1e12;
+        }
         // The next atom is the one that yields the fewest rows. An atom that
         // shares no variable with what is bound makes a cross product: it
         // multiplies the rows as well, so it competes on the same footing,
@@ -604,6 +700,15 @@ OpPtr Planner::planGroup(std::vector<Atom> atoms, std::vector<const Expr*> filte
       }
     }
     if (step == 0) first_atom = best;
+    if (atoms[best].pattern && atoms[best].pattern->kind == PatternKind::kService &&
+        ctx_.opts.service) {
+      // A bind join: it reads the rows so far in batches (it binds nothing
+      // for certain: a remote answer may leave any variable unbound).
+      cur = planService(*atoms[best].pattern, std::move(cur), false, {});
+      cur_est = cur->estimate;
+      if (!o_.naive) flushFilters(false);
+      continue;
+    }
     double est = 0;
     OpPtr op = planAtom(atoms[best], graph, bound, &est);
     if (!cur) {
@@ -717,6 +822,14 @@ OpPtr Planner::plan(const Pattern& p, const Id* graph, const VarSet& bound) {
       return restrict(std::move(op), *p.children[0]);
     }
     case PatternKind::kLeftJoin: {
+      if (p.children[1]->kind == PatternKind::kService && ctx_.opts.service) {
+        // OPTIONAL { SERVICE ... }: the left rows go to the remote in batches.
+        OpPtr l = plan(*p.children[0], graph, bound);
+        std::vector<CExpr> f;
+        for (const auto& e : p.exprs) f.push_back(compile(e, graph));
+        return restrict(planService(*p.children[1], std::move(l), true, std::move(f)),
+                        *p.children[0]);
+      }
       OpPtr l = plan(*p.children[0], graph, bound);
       VarSet lb = empty();
       certainVars(*p.children[0], lb);
@@ -778,6 +891,7 @@ OpPtr Planner::plan(const Pattern& p, const Id* graph, const VarSet& bound) {
       return op;
     }
     case PatternKind::kService: {
+      if (ctx_.opts.service) return planService(p, nullptr, false, {});
       if (p.silent) {
         auto op = std::make_unique<SingleOp>(ctx_);
         op->label = "Service (silent, not supported: one empty solution)";
