@@ -764,6 +764,15 @@ struct Run {
     // ids, with the top bit, sort last), to merge with the graph's GSPO scan.
     std::vector<Tri> want;
     uint64_t closure = 0;
+    // Sized first: allocated once, next to the engine at its largest (a
+    // vector growing by doubling would briefly hold two copies).
+    auto aliases = e.aliases();
+    {
+      size_t n = 3 * aliases.size();
+      for (uint32_t id = 0; id < e.size(); ++id)
+        n += (e.flags(id) & (internal::kDead | internal::kExact)) == 0;
+      want.reserve(n);
+    }
     for (uint32_t id = 0; id < e.size(); ++id) {
       uint8_t f = e.flags(id);
       if (f & internal::kDead) continue;
@@ -775,7 +784,6 @@ struct Run {
     const T same = v.sameas;
     const T repr = tm.iri(kDt, "representative");  // for db::MergedDataset
     std::map<T, uint64_t> class_size;
-    auto aliases = e.aliases();
     for (auto [m, r] : aliases) {
       want.push_back({m, same, r});
       want.push_back({r, same, m});
@@ -850,6 +858,7 @@ struct Run {
 
     auto txn = store.begin();
     if (!txn) return txn.status();
+    (*txn)->reserveAdds(want.size() + 1);
     std::string gi(kInferredGraph);
     rdf::TermView gv = rdf::TermView::iri(gi);
     rdf::Term ts, tp, to;

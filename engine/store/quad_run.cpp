@@ -35,6 +35,71 @@ void appendVarint(std::vector<uint8_t>& out, uint64_t v) {
   out.insert(out.end(), tmp, tmp + n);
 }
 
+// One directory entry: the block's first key and its offset.
+void putDirEntry(std::vector<uint8_t>& out, const Key& first, uint64_t offset) {
+  for (uint64_t c : first) putU64(out, c);
+  putU64(out, offset);
+}
+
+void putFooter(std::vector<uint8_t>& out, uint64_t count, uint64_t blocks, uint64_t dir_off,
+               uint64_t sum) {
+  putU64(out, count);
+  putU64(out, blocks);
+  putU64(out, dir_off);
+  putU64(out, sum);
+  putU64(out, kMagic);
+}
+
+bool writeAll(int fd, const uint8_t* p, size_t n) {
+  while (n > 0) {
+    ssize_t w = ::write(fd, p, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    p += w;
+    n -= static_cast<size_t>(w);
+  }
+  return true;
+}
+
+// hashBytes over the first n bytes of a file, read back in chunks: the
+// checksum of a run written by FileWriter, whose blocks are no longer in
+// memory (hashBytes is seeded with the length, so it cannot run as the
+// blocks are written). Must stay equal to hashBytes (engine/core/bytes.h):
+// the file format stores it.
+bool hashFilePrefix(int fd, uint64_t n, uint64_t* out) {
+  uint64_t h = 0x9e3779b97f4a7c15ULL ^ (n * 0x87c37b91114253d5ULL);
+  std::vector<uint8_t> buf(size_t{1} << 20);  // a multiple of 8: words never straddle reads
+  uint64_t off = 0;
+  while (off < n) {
+    size_t want = static_cast<size_t>(std::min<uint64_t>(buf.size(), n - off));
+    size_t got = 0;
+    while (got < want) {
+      ssize_t r = ::pread(fd, buf.data() + got, want - got, static_cast<off_t>(off + got));
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) return false;
+      got += static_cast<size_t>(r);
+    }
+    size_t i = 0;
+    for (; i + 8 <= want; i += 8) {
+      uint64_t w;
+      std::memcpy(&w, buf.data() + i, 8);
+      h = (h ^ mix64(w)) * 0x4cf5ad432745937fULL;
+      h = (h << 31) | (h >> 33);
+    }
+    off += want;
+    if (off == n) {  // the tail: fewer than 8 bytes
+      uint64_t tail = 0;
+      std::memcpy(&tail, buf.data() + i, want - i);
+      h ^= mix64(tail ^ (static_cast<uint64_t>(want - i) << 56));
+    }
+  }
+  if (n == 0) h ^= mix64(0);
+  *out = mix64(h);
+  return true;
+}
+
 }  // namespace
 
 QuadRun::~QuadRun() {
@@ -85,34 +150,16 @@ std::shared_ptr<QuadRun> QuadRun::build(const std::vector<Key>& sorted) {
 Status QuadRun::writeFile(const std::string& path) const {
   std::vector<uint8_t> tail;
   uint64_t dir_off = data_size_;
-  for (size_t b = 0; b < firsts_.size(); ++b) {
-    for (uint64_t c : firsts_[b]) putU64(tail, c);
-    putU64(tail, offsets_[b]);
-  }
+  for (size_t b = 0; b < firsts_.size(); ++b) putDirEntry(tail, firsts_[b], offsets_[b]);
   uint64_t sum = hashBytes(std::string_view(reinterpret_cast<const char*>(data_), data_size_));
   sum ^= hashBytes(std::string_view(reinterpret_cast<const char*>(tail.data()), tail.size()));
-  putU64(tail, count_);
-  putU64(tail, firsts_.size());
-  putU64(tail, dir_off);
-  putU64(tail, sum);
-  putU64(tail, kMagic);
+  putFooter(tail, count_, firsts_.size(), dir_off, sum);
 
   std::string tmp = path + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::ioError("cannot create '" + tmp + "': " + std::strerror(errno));
-  auto writeAll = [&](const uint8_t* p, size_t n) -> bool {
-    while (n > 0) {
-      ssize_t w = ::write(fd, p, n);
-      if (w < 0) {
-        if (errno == EINTR) continue;
-        return false;
-      }
-      p += w;
-      n -= static_cast<size_t>(w);
-    }
-    return true;
-  };
-  bool ok = writeAll(data_, data_size_) && writeAll(tail.data(), tail.size()) && ::fsync(fd) == 0;
+  bool ok = writeAll(fd, data_, data_size_) && writeAll(fd, tail.data(), tail.size()) &&
+            ::fsync(fd) == 0;
   int err = errno;
   ::close(fd);
   if (!ok) {
@@ -123,6 +170,72 @@ Status QuadRun::writeFile(const std::string& path) const {
     err = errno;
     ::unlink(tmp.c_str());
     return Status::ioError("cannot rename '" + tmp + "': " + std::strerror(err));
+  }
+  return Status::ok();
+}
+
+// Blocks are written in pieces of about this size (flushed at a block
+// start past it; a block takes at most kBlockKeys * 40 bytes).
+constexpr size_t kWriteChunk = size_t{1} << 20;
+
+QuadRun::FileWriter::FileWriter(std::string path, size_t expected_keys)
+    : path_(std::move(path)), tmp_(path_ + ".tmp") {
+  fd_ = ::open(tmp_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) errno_ = errno;
+  buf_.reserve(kWriteChunk + kBlockKeys * 40);
+  // The directory and then the footer (5 words) in one buffer.
+  dir_.reserve((expected_keys + kBlockKeys - 1) / kBlockKeys * 40 + 40);
+}
+
+QuadRun::FileWriter::~FileWriter() {
+  if (fd_ >= 0) {  // finish() was not reached
+    ::close(fd_);
+    ::unlink(tmp_.c_str());
+  }
+}
+
+void QuadRun::FileWriter::flush() {
+  if (fd_ >= 0 && errno_ == 0 && !writeAll(fd_, buf_.data(), buf_.size())) errno_ = errno;
+  written_ += buf_.size();
+  buf_.clear();
+}
+
+void QuadRun::FileWriter::add(const Key& k) {
+  if (count_ % kBlockKeys == 0) {
+    if (buf_.size() >= kWriteChunk) flush();
+    putDirEntry(dir_, k, written_ + buf_.size());
+    for (uint64_t c : k) appendVarint(buf_, c);
+  } else {
+    internal::putKeyDelta(prev_, k, [&](uint64_t v) { appendVarint(buf_, v); });
+  }
+  prev_ = k;
+  ++count_;
+}
+
+Status QuadRun::FileWriter::finish() {
+  if (fd_ < 0) return Status::ioError("cannot create '" + tmp_ + "': " + std::strerror(errno_));
+  flush();
+  const uint64_t dir_off = written_, blocks = dir_.size() / 40;
+  uint64_t sum = 0;
+  bool ok = errno_ == 0 && hashFilePrefix(fd_, dir_off, &sum);
+  if (!ok && errno_ == 0) errno_ = errno ? errno : EIO;
+  if (ok) {
+    sum ^= hashBytes(std::string_view(reinterpret_cast<const char*>(dir_.data()), dir_.size()));
+    putFooter(dir_, count_, blocks, dir_off, sum);
+    ok = writeAll(fd_, dir_.data(), dir_.size()) && ::fsync(fd_) == 0;
+    if (!ok) errno_ = errno;
+  }
+  ::close(fd_);
+  fd_ = -1;
+  std::vector<uint8_t>().swap(dir_);
+  if (!ok) {
+    ::unlink(tmp_.c_str());
+    return Status::ioError("cannot write '" + path_ + "': " + std::strerror(errno_));
+  }
+  if (::rename(tmp_.c_str(), path_.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmp_.c_str());
+    return Status::ioError("cannot rename '" + tmp_ + "': " + std::strerror(err));
   }
   return Status::ok();
 }
@@ -172,8 +285,19 @@ Result<std::shared_ptr<QuadRun>> QuadRun::openFile(const std::string& path, bool
     uint64_t s = hashBytes(std::string_view(reinterpret_cast<const char*>(base), dir_off));
     s ^= hashBytes(std::string_view(reinterpret_cast<const char*>(base + dir_off), blocks * 40));
     if (s != sum) return Status::corruption("index file '" + path + "' fails its checksum");
+    run->releasePages();  // the check read every page; scans fault back what they need
+  } else {
+    // The directory is copied into firsts_ / offsets_; its pages are not
+    // read again.
+    const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+    const size_t from = dir_off / page * page;
+    ::madvise(static_cast<uint8_t*>(m) + from, len - from, MADV_DONTNEED);
   }
   return run;
+}
+
+void QuadRun::releasePages() const {
+  if (map_) ::madvise(map_, map_len_, MADV_DONTNEED);
 }
 
 QuadRun::Cursor::Cursor(const QuadRun* run, const Key& lower, int prefix_len)
@@ -287,6 +411,29 @@ void QuadRun::forEach(const std::function<void(const Key&)>& fn) const {
   Cursor c(this, Key{0, 0, 0, 0}, 0);
   Key k;
   while (c.next(&k)) fn(k);
+}
+
+void QuadRun::forEachReleasing(const std::function<void(const Key&)>& fn) const {
+  if (!map_) {
+    forEach(fn);
+    return;
+  }
+  // data_ is the start of the mapping, so page aligned.
+  const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  constexpr size_t kStep = size_t{4} << 20;
+  size_t released = 0;
+  Cursor c(this, Key{0, 0, 0, 0}, 0);
+  Key k;
+  while (c.next(&k)) {
+    fn(k);
+    const size_t pos = static_cast<size_t>(c.p_ - data_);
+    if (pos - released >= kStep) {
+      const size_t upto = pos / page * page;
+      ::madvise(const_cast<uint8_t*>(data_) + released, upto - released, MADV_DONTNEED);
+      released = upto;
+    }
+  }
+  releasePages();
 }
 
 Status QuadRun::verify() const {

@@ -50,6 +50,35 @@ class QuadRun {
     std::shared_ptr<QuadRun> run_;
     Key prev_{};
   };
+  // Writes a run file key by key (strictly increasing keys) while holding
+  // only the block directory (40 bytes per block) and a write buffer: a
+  // compaction streams its merge into the new file instead of building the
+  // run in memory first. The file is byte for byte what build() and
+  // writeFile() give. It is written under path + ".tmp" and renamed by
+  // finish(); an error (full disk), or a writer dropped before finish(),
+  // leaves no file.
+  class FileWriter {
+   public:
+    // expected_keys sizes the directory (0: grown as needed).
+    explicit FileWriter(std::string path, size_t expected_keys = 0);
+    ~FileWriter();
+    FileWriter(const FileWriter&) = delete;
+    FileWriter& operator=(const FileWriter&) = delete;
+    void add(const Key& k);
+    Status finish();
+    uint64_t size() const { return count_; }
+
+   private:
+    void flush();
+    std::string path_, tmp_;
+    int fd_ = -1;
+    int errno_ = 0;  // first write error
+    std::vector<uint8_t> buf_;  // encoded blocks not yet written
+    std::vector<uint8_t> dir_;  // the directory, as it goes in the file
+    uint64_t written_ = 0;      // bytes of blocks in the file so far
+    uint64_t count_ = 0;
+    Key prev_{};
+  };
   static std::shared_ptr<QuadRun> empty();
   // Writes the run to `path` (fsync'd). Errors (full disk) leave no file.
   Status writeFile(const std::string& path) const;
@@ -94,6 +123,14 @@ class QuadRun {
   Key keyAt(uint64_t r) const;
   // Decodes everything (tests, merges).
   void forEach(const std::function<void(const Key&)>& fn) const;
+  // forEach for a run read once (merged into its successor): the pages of a
+  // mapped run are handed back to the kernel behind the cursor, so the old
+  // run does not stay resident next to the new one. They stay in the page
+  // cache; a later reader faults them in again.
+  void forEachReleasing(const std::function<void(const Key&)>& fn) const;
+  // Drops a mapped run's pages from this process's resident memory (no-op
+  // for in-memory runs); the data stays readable.
+  void releasePages() const;
   // Full structural check: decodes all blocks, checks order and counts.
   Status verify() const;
 

@@ -5,6 +5,16 @@
 
 namespace weft::store {
 
+namespace {
+// Page cache sizes (negative: KiB). A write transaction keeps its dirty
+// pages until COMMIT, so it gets a large cache; between transactions the
+// reads are of term blocks, which the store copies into its own block
+// cache, so a small one serves them without holding a second copy of the
+// dictionary.
+constexpr const char* kWriteCache = "PRAGMA cache_size=-65536";
+constexpr const char* kReadCache = "PRAGMA cache_size=-2048";
+}  // namespace
+
 SqliteStmt& SqliteStmt::operator=(SqliteStmt&& o) noexcept {
   if (this != &o) {
     if (stmt_) sqlite3_finalize(stmt_);
@@ -83,7 +93,7 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::open(const std::string& path, bool c
   }
   // FULL: a committed load survives power loss, not only a process crash.
   WEFT_TRY(out->exec("PRAGMA synchronous=FULL"));
-  WEFT_TRY(out->exec("PRAGMA cache_size=-65536"));
+  WEFT_TRY(out->exec(kReadCache));
   return out;
 }
 
@@ -111,9 +121,20 @@ Result<SqliteStmt> SqliteDb::prepare(std::string_view sql) {
   return SqliteStmt(db_, s);
 }
 
-Status SqliteDb::begin() { return exec("BEGIN IMMEDIATE"); }
-Status SqliteDb::commit() { return exec("COMMIT"); }
-Status SqliteDb::rollback() { return exec("ROLLBACK"); }
+Status SqliteDb::begin() {
+  WEFT_TRY(exec(kWriteCache));
+  return exec("BEGIN IMMEDIATE");
+}
+Status SqliteDb::commit() {
+  Status s = exec("COMMIT");
+  (void)exec(kReadCache);  // also frees the pages above it
+  return s;
+}
+Status SqliteDb::rollback() {
+  Status s = exec("ROLLBACK");
+  (void)exec(kReadCache);
+  return s;
+}
 std::string SqliteDb::errorMessage() const { return sqlite3_errmsg(db_); }
 
 }  // namespace weft::store

@@ -23,6 +23,7 @@
 #include <thread>
 
 #include "engine/core/bytes.h"
+#include "engine/core/proc_status.h"
 #include "engine/rdf/xsd.h"
 #include "engine/store/internal/key_coding.h"
 #include "engine/store/internal/store_impl.h"
@@ -130,18 +131,23 @@ bool decodeQuads(std::string_view blob, KeyVec* out) {
   return p == end;
 }
 
-// WEFT_TIMING=1 prints the phases of each commit to stderr.
+// WEFT_TIMING=1 prints the phases of each commit to stderr, with the
+// resident memory after each (anonymous + file pages) and its peak so far.
 class PhaseTimer {
  public:
   PhaseTimer() : on_(std::getenv("WEFT_TIMING") != nullptr), t_(std::chrono::steady_clock::now()) {}
   void mark(const char* what) {
     if (!on_) return;
     auto now = std::chrono::steady_clock::now();
-    std::fprintf(stderr, "  commit: %-28s %8.3f s\n", what, std::chrono::duration<double>(now - t_).count());
+    std::fprintf(stderr,
+                 "  commit: %-32s %8.3f s  rss %5llu MiB (anon %llu, file %llu), peak %llu MiB\n",
+                 what, std::chrono::duration<double>(now - t_).count(), mib("VmRSS:"),
+                 mib("RssAnon:"), mib("RssFile:"), mib("VmHWM:"));
     t_ = now;
   }
 
  private:
+  static unsigned long long mib(const char* key) { return procStatusBytes(key) >> 20; }
   bool on_;
   std::chrono::steady_clock::time_point t_;
 };
@@ -409,7 +415,8 @@ Status StoreImpl::replayBatches(uint64_t after_txn, IndexVersion* v) {
     sortUnique(adds);
     sortUnique(rems);
     bool compacted = false;
-    acc = applyEffective(*acc, adds, rems, &compacted);
+    auto next = applyEffective(*acc, adds, rems, "", &compacted);  // in memory: cannot fail
+    if (next) acc = std::move(next.value());
     adds.clear();
     rems.clear();
   };
@@ -586,77 +593,121 @@ uint64_t StoreImpl::compactThreshold(const IndexVersion& v) const {
   return std::max<uint64_t>(g_min_compact, v.runs[kSPOG]->size() / 8);
 }
 
-std::shared_ptr<IndexVersion> StoreImpl::applyEffective(const IndexVersion& cur, const KeyVec& eadd,
-                                                        const KeyVec& erem, bool* compacted) {
+namespace {
+
+// Merges (run - dels) + adds into out (a QuadRun::Builder or FileWriter);
+// dels and adds are sorted in the run's order. The old run is read once.
+template <typename Out>
+void mergeRun(const QuadRun& run, const KeyVec& dels, const KeyVec& adds, Out& out) {
+  size_t ai = 0, di = 0;
+  run.forEachReleasing([&](const Key& k) {
+    while (di < dels.size() && dels[di] < k) ++di;
+    if (di < dels.size() && dels[di] == k) return;
+    while (ai < adds.size() && adds[ai] < k) out.add(adds[ai++]);
+    out.add(k);
+  });
+  while (ai < adds.size()) out.add(adds[ai++]);
+}
+
+// The same with the additions packed (see Packed), no deletions.
+template <typename Out>
+void mergePacked(const QuadRun& run, const std::vector<Packed>& adds, Out& out) {
+  size_t ai = 0;
+  run.forEachReleasing([&](const Key& k) {
+    Packed pk = pack(k);
+    while (ai < adds.size() && adds[ai] < pk) out.add(unpack(adds[ai++]));
+    out.add(k);
+  });
+  while (ai < adds.size()) out.add(unpack(adds[ai++]));
+}
+
+}  // namespace
+
+Result<std::shared_ptr<IndexVersion>> StoreImpl::applyEffective(
+    const IndexVersion& cur, const KeyVec& eadd, const KeyVec& erem, const std::string& run_prefix,
+    bool* compacted) {
   auto nv = std::make_shared<IndexVersion>(cur);
   nv->quad_count = cur.quad_count + eadd.size() - erem.size();
   // Split the changes by where they land (see IndexVersion's invariants).
+  // Without a delta there is nothing to split: eadd and erem are used as
+  // they are, not copied (a large commit's change list is its largest buffer).
   const KeyVec& dels0 = *cur.dels[kSPOG];
   const KeyVec& adds0 = *cur.adds[kSPOG];
-  KeyVec add_undel, add_new, rem_unadd, rem_run;
-  for (const Key& q : eadd) {
-    (std::binary_search(dels0.begin(), dels0.end(), q) ? add_undel : add_new).push_back(q);
+  KeyVec add_undel, add_new_split, rem_unadd, rem_run_split;
+  const KeyVec* add_new = &eadd;
+  const KeyVec* rem_run = &erem;
+  if (!dels0.empty()) {
+    for (const Key& q : eadd) {
+      (std::binary_search(dels0.begin(), dels0.end(), q) ? add_undel : add_new_split).push_back(q);
+    }
+    add_new = &add_new_split;
   }
-  for (const Key& q : erem) {
-    (std::binary_search(adds0.begin(), adds0.end(), q) ? rem_unadd : rem_run).push_back(q);
+  if (!adds0.empty()) {
+    for (const Key& q : erem) {
+      (std::binary_search(adds0.begin(), adds0.end(), q) ? rem_unadd : rem_run_split).push_back(q);
+    }
+    rem_run = &rem_run_split;
   }
-  uint64_t new_delta = adds0.size() + dels0.size() + add_new.size() + rem_run.size() -
+  uint64_t new_delta = adds0.size() + dels0.size() + add_new->size() + rem_run->size() -
                        add_undel.size() - rem_unadd.size();
   *compacted = new_delta > compactThreshold(cur);
   const bool packed_ok = *compacted && cur.adds[kSPOG]->empty() && cur.dels[kSPOG]->empty() &&
-                         rem_unadd.empty() && add_undel.empty() && rem_run.empty() && fits32(add_new);
+                         rem_unadd.empty() && add_undel.empty() && rem_run->empty() &&
+                         fits32(*add_new);
+  // A compaction's new run: built in memory, or (durable stores) streamed
+  // into its file as it is merged and then mapped, so that no new run is
+  // ever whole in memory (the files are named by the manifest only once
+  // the commit is durable).
+  std::array<Status, kPermCount> st;
+  auto buildRun = [&](int p, uint64_t expected, auto&& fill) {
+    if (run_prefix.empty()) {
+      QuadRun::Builder out(expected);
+      fill(out);
+      nv->runs[p] = out.finish();
+    } else {
+      std::string path = run_prefix + kPermNames[p];
+      {
+        QuadRun::FileWriter out(path, expected);
+        fill(out);
+        st[p] = out.finish();
+      }
+      if (p == kOSPG) crashPoint("mid-run-files");  // before or after the log's commit
+      if (st[p]) {
+        auto r = QuadRun::openFile(path, false);
+        if (r) nv->runs[p] = r.value(); else st[p] = r.status();
+      }
+    }
+    nv->adds[p] = emptyKeys();
+    nv->dels[p] = emptyKeys();
+  };
   parallelFor(kPermCount, [&](int p) {
+    const QuadRun& old = *cur.runs[p];
     if (packed_ok) {
       // Bulk load into runs without a delta: sort this permutation packed and
-      // merge it with the old run.
+      // merge it with the old run. The changes are in SPOG order already.
+      if (p == kSPOG) {
+        buildRun(p, old.size() + add_new->size(),
+                 [&](auto& out) { mergeRun(old, KeyVec(), *add_new, out); });
+        return;
+      }
       std::vector<Packed> sorted;
-      sorted.reserve(add_new.size());
-      for (const Key& q : add_new) sorted.push_back(pack(toPerm(q, p)));
-      if (p != kSPOG) std::sort(sorted.begin(), sorted.end());
-      QuadRun::Builder out(cur.runs[p]->size() + sorted.size());
-      size_t ai = 0;
-      cur.runs[p]->forEach([&](const Key& k) {
-        Packed pk = pack(k);
-        while (ai < sorted.size() && sorted[ai] < pk) out.add(unpack(sorted[ai++]));
-        out.add(k);
-      });
-      while (ai < sorted.size()) out.add(unpack(sorted[ai++]));
-      std::vector<Packed>().swap(sorted);
-      nv->runs[p] = out.finish();
-      nv->adds[p] = emptyKeys();
-      nv->dels[p] = emptyKeys();
+      sorted.reserve(add_new->size());
+      for (const Key& q : *add_new) sorted.push_back(pack(toPerm(q, p)));
+      std::sort(sorted.begin(), sorted.end());
+      buildRun(p, old.size() + sorted.size(), [&](auto& out) { mergePacked(old, sorted, out); });
       return;
     }
-    KeyVec adds = setUnion(setMinus(*cur.adds[p], permuted(rem_unadd, p)), permuted(add_new, p));
-    KeyVec dels = setUnion(setMinus(*cur.dels[p], permuted(add_undel, p)), permuted(rem_run, p));
+    KeyVec adds = setUnion(setMinus(*cur.adds[p], permuted(rem_unadd, p)), permuted(*add_new, p));
+    KeyVec dels = setUnion(setMinus(*cur.dels[p], permuted(add_undel, p)), permuted(*rem_run, p));
     if (!*compacted) {
       nv->adds[p] = std::make_shared<const KeyVec>(std::move(adds));
       nv->dels[p] = std::make_shared<const KeyVec>(std::move(dels));
       return;
     }
     // Merge (run - dels) + adds straight into a new run.
-    QuadRun::Builder out(cur.runs[p]->size() + adds.size());
-    if (cur.runs[p]->size() == 0 && dels.empty()) {
-      for (const Key& k : adds) out.add(k);
-      KeyVec().swap(adds);
-      nv->runs[p] = out.finish();
-      nv->adds[p] = emptyKeys();
-      nv->dels[p] = emptyKeys();
-      return;
-    }
-    size_t ai = 0, di = 0;
-    cur.runs[p]->forEach([&](const Key& k) {
-      while (di < dels.size() && dels[di] < k) ++di;
-      if (di < dels.size() && dels[di] == k) return;
-      while (ai < adds.size() && adds[ai] < k) out.add(adds[ai++]);
-      out.add(k);
-    });
-    while (ai < adds.size()) out.add(adds[ai++]);
-    KeyVec().swap(adds);
-    nv->runs[p] = out.finish();
-    nv->adds[p] = emptyKeys();
-    nv->dels[p] = emptyKeys();
+    buildRun(p, old.size() + adds.size(), [&](auto& out) { mergeRun(old, dels, adds, out); });
   });
+  for (const Status& s : st) WEFT_TRY(s);
   return nv;
 }
 
@@ -687,6 +738,10 @@ Status StoreImpl::writeTermBlocks(uint64_t from, uint64_t to) {
 
 Status StoreImpl::commit(Transaction& txn) {
   PhaseTimer timer;
+  // Memory the caller freed before a large commit (the reasoner's engine, a
+  // parser's buffers) may still be resident in its thread's malloc arena,
+  // where the commit's worker threads cannot reuse it: hand it back first.
+  if (txn.ins_.size() + txn.rem_.size() >= kQuadsPerBatch) malloc_trim(0);
   auto cur = current();
   sortUnique(txn.ins_);
   sortUnique(txn.rem_);
@@ -703,7 +758,7 @@ Status StoreImpl::commit(Transaction& txn) {
     const KeyVec& dels = *cur->dels[kSPOG];
     size_t i = 0;
     auto present_in_run = std::vector<bool>(txn.ins_.size(), false);
-    run.forEach([&](const Key& k) {
+    run.forEachReleasing([&](const Key& k) {
       while (i < txn.ins_.size() && txn.ins_[i] < k) ++i;
       if (i < txn.ins_.size() && txn.ins_[i] == k) present_in_run[i] = true;
     });
@@ -772,21 +827,49 @@ Status StoreImpl::commit(Transaction& txn) {
   };
   // The next index version is derived while the log is written (it only
   // reads the current version and the change lists); it is published only
-  // if the log commits.
+  // if the log commits. A compaction in a durable store writes its runs
+  // straight to the files of the next checkpoint generation; they become
+  // part of the store only when the manifest names them (writeCheckpoint),
+  // and files left by a crash before that are removed by the next open.
   bool compacted = false;
   std::shared_ptr<IndexVersion> nv;
+  const uint64_t gen = std::max(runs_gen_, hash_gen_) + 1;
+  const std::string run_prefix = durable_ ? dir_ + "/run-" + std::to_string(gen) + "-" : "";
+  Status derived;
   auto derive = [&] {
-    nv = (eadd.empty() && erem.empty()) ? std::make_shared<IndexVersion>(*cur)
-                                        : applyEffective(*cur, eadd, erem, &compacted);
+    if (eadd.empty() && erem.empty()) {
+      nv = std::make_shared<IndexVersion>(*cur);
+      return;
+    }
+    auto r = applyEffective(*cur, eadd, erem, run_prefix, &compacted);
+    if (r) nv = std::move(r.value()); else derived = r.status();
   };
   if (durable_) {
     std::thread builder(derive);
     Status s = writeLog();
     builder.join();
-    if (!s) return s;
+    auto removeRunFiles = [&] {
+      std::error_code ec;
+      for (int p = 0; p < kPermCount; ++p) fs::remove(run_prefix + kPermNames[p], ec);
+    };
+    if (!s) {
+      if (compacted) removeRunFiles();
+      return s;
+    }
+    if (!derived) {
+      // The log is committed but a run file could not be written (full
+      // disk): derive the version in memory instead; the next open replays
+      // the log on top of the index files the manifest names.
+      removeRunFiles();
+      auto r = applyEffective(*cur, eadd, erem, "", &compacted);
+      if (!r) return r.status();
+      nv = std::move(r.value());
+      compacted = false;  // nothing on disk to name in a manifest
+    }
     timer.mark(compacted ? "log + index version (new runs)" : "log + index version (delta)");
   } else {
     derive();
+    if (!derived) return derived;
     timer.mark(compacted ? "index version (new runs)" : "index version (delta)");
   }
   // Durable from here on: the rest only derives index files.
@@ -801,7 +884,7 @@ Status StoreImpl::commit(Transaction& txn) {
     if (compacted || hash_due) {
       // A failure here (full disk) loses nothing: the next open replays
       // the committed batches on top of the previous index files.
-      Status s = writeCheckpoint(*nv, compacted);
+      Status s = writeCheckpoint(*nv, compacted, gen);
       (void)s;
       timer.mark("checkpoint files");
     }
@@ -853,8 +936,7 @@ Status StoreImpl::rebuildHashFile(uint64_t covered, uint64_t gen, std::string* n
   return Status::ok();
 }
 
-Status StoreImpl::writeCheckpoint(IndexVersion& v, bool runs_changed) {
-  const uint64_t gen = std::max(runs_gen_, hash_gen_) + 1;
+Status StoreImpl::writeCheckpoint(IndexVersion& v, bool runs_changed, uint64_t gen) {
   uint64_t rg = runs_gen_, rtxn = ckpt_txn_, rquads = ckpt_quads_;
   uint64_t hg = hash_gen_, covered = hash_.slots ? hash_.covered : kFirstTermId;
   std::string hname = hash_name_;
@@ -867,20 +949,10 @@ Status StoreImpl::writeCheckpoint(IndexVersion& v, bool runs_changed) {
     hg = gen;
     covered = committed_next_;
   }
-  // The six run files and the hash file are written side by side (tasks
-  // 0-5 and 6); each goes to a temporary name first.
-  std::array<Status, kPermCount + 1> st;
-  parallelFor(kPermCount + 1, [&](int t) {
-    if (t < kPermCount) {
-      if (rg != runs_gen_) {
-        st[t] = v.runs[t]->writeFile(dir_ + "/run-" + std::to_string(rg) + "-" + kPermNames[t]);
-        if (t == 2) crashPoint("mid-checkpoint");
-      }
-    } else if (hg != hash_gen_) {
-      st[t] = rebuildHashFile(covered, hg, &hname);
-    }
-  });
-  for (const Status& x : st) WEFT_TRY(x);
+  // The run files are written (by applyEffective); the hash file goes to a
+  // temporary name first.
+  if (hg != hash_gen_) WEFT_TRY(rebuildHashFile(covered, hg, &hname));
+  if (rg != runs_gen_) crashPoint("mid-checkpoint");
   // The manifest names the files; it is replaced atomically.
   std::string tmp = dir_ + "/INDEX.tmp";
   {
@@ -901,10 +973,9 @@ Status StoreImpl::writeCheckpoint(IndexVersion& v, bool runs_changed) {
   crashPoint("after-manifest");
   std::error_code ec;
   if (rg != runs_gen_) {
-    // Serve from the mapped files and drop the memory copies.
+    // v already serves from the new files; the old ones stay mapped (and
+    // readable) for as long as a snapshot holds them.
     for (int p = 0; p < kPermCount; ++p) {
-      auto r = QuadRun::openFile(dir_ + "/run-" + std::to_string(rg) + "-" + kPermNames[p], false);
-      if (r) v.runs[p] = r.value();
       if (runs_gen_ > 0) fs::remove(dir_ + "/run-" + std::to_string(runs_gen_) + "-" + kPermNames[p], ec);
     }
     runs_gen_ = rg;

@@ -115,6 +115,10 @@ class Transaction {
   // Quads already encoded (ids from a snapshot of this store).
   void addIds(const QuadIds& q);
   void removeIds(const QuadIds& q);
+  // Room for n more additions: a caller that knows how many it will make
+  // spares the buffer's growth by doubling (up to twice the memory, and
+  // both copies at once while it grows).
+  void reserveAdds(size_t n) { ins_.reserve(ins_.size() + n); }
   Status commit();
   void rollback();
   // After commit: how many quads were really added / removed.

@@ -61,9 +61,17 @@ class StoreImpl {
 
  private:
   friend class Snapshot;
-  std::shared_ptr<IndexVersion> applyEffective(const IndexVersion& cur, const std::vector<Key>& eadd,
-                                               const std::vector<Key>& erem, bool* compacted);
-  Status writeCheckpoint(IndexVersion& v, bool runs_changed);
+  // The version after a commit's effective changes. If they compact the
+  // delta into new runs and run_prefix is not empty, the runs are written to
+  // run_prefix + permutation name and mapped (durable stores).
+  Result<std::shared_ptr<IndexVersion>> applyEffective(const IndexVersion& cur,
+                                                       const std::vector<Key>& eadd,
+                                                       const std::vector<Key>& erem,
+                                                       const std::string& run_prefix,
+                                                       bool* compacted);
+  // Names the index files of `gen` in the manifest: the runs (already
+  // written by applyEffective) if runs_changed, and a new hash file if due.
+  Status writeCheckpoint(IndexVersion& v, bool runs_changed, uint64_t gen);
   Status replayBatches(uint64_t after_txn, IndexVersion* v);
   Status loadTermsFrom(uint64_t first);
   Status rebuildHashFile(uint64_t covered, uint64_t gen, std::string* name);

@@ -11,6 +11,7 @@
 #include <random>
 #include <set>
 
+#include "engine/store/internal/index_version.h"
 #include "engine/store/quad_run.h"
 #include "engine/store/store.h"
 #include "engine/store/term_codec.h"
@@ -26,6 +27,11 @@ void PrintTo(const Quad& q, std::ostream* os) { *os << toNQuads(q.view()); }
 }  // namespace weft::rdf
 
 namespace {
+
+std::string readBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
 
 std::string tempDir(const std::string& name) {
   auto d = fs::temp_directory_path() / ("weft-test-" + name + "-" + std::to_string(::getpid()));
@@ -154,6 +160,174 @@ TEST(QuadRun, BuildScanAndFile) {
     std::fclose(f);
   }
   EXPECT_FALSE(QuadRun::openFile(dir + "/r", true).isOk());
+  fs::remove_all(dir);
+}
+
+// The streaming writer (what a durable store's compaction uses) writes the
+// same bytes as an in-memory build followed by writeFile: sizes around the
+// block size, an empty run, and a run of several write chunks (1 MiB) whose
+// data ends at every remainder modulo 8 (the checksum reads the file back).
+TEST(QuadRun, FileWriterMatchesBuildAndWriteFile) {
+  std::string dir = tempDir("runwriter");
+  fs::create_directories(dir);
+  std::mt19937_64 rng(11);
+  std::vector<size_t> sizes = {0, 1, 2, 31, 32, 33, 64, 65, 1000, 300000};
+  for (int i = 0; i < 8; ++i) sizes.push_back(1000 + rng() % 5000);
+  std::set<size_t> tails;
+  for (size_t n : sizes) {
+    std::set<Key> set;
+    // Wide ids in the large run: several bytes per key, so it spans chunks.
+    const uint64_t span = n > 100000 ? (uint64_t{1} << 40) : 5000;
+    while (set.size() < n)
+      set.insert(Key{rng() % span + 2, rng() % 9 + 2, rng() % span + 2, rng() % 4 + 1});
+    std::vector<Key> keys(set.begin(), set.end());
+    ASSERT_TRUE(QuadRun::build(keys)->writeFile(dir + "/mem").isOk());
+    QuadRun::FileWriter w(dir + "/stream");
+    for (const Key& k : keys) w.add(k);
+    EXPECT_EQ(w.size(), n);
+    ASSERT_TRUE(w.finish().isOk());
+    std::string a = readBytes(dir + "/mem"), b = readBytes(dir + "/stream");
+    ASSERT_FALSE(a.empty());
+    EXPECT_TRUE(a == b) << n << " keys: " << a.size() << " bytes in memory, " << b.size()
+                        << " streamed";
+    if (n >= 300000) {
+      EXPECT_GT(b.size(), size_t{3} << 20);
+    }
+    EXPECT_FALSE(fs::exists(dir + "/stream.tmp"));
+    auto back = QuadRun::openFile(dir + "/stream", true);  // checks the checksum
+    ASSERT_TRUE(back.isOk()) << n << " keys: " << back.status().message();
+    std::vector<Key> got;
+    back.value()->forEach([&](const Key& k) { got.push_back(k); });
+    EXPECT_EQ(got, keys);
+    uint64_t data_bytes = 0;  // the footer's directory offset
+    for (int i = 0; i < 8; ++i)
+      data_bytes |= uint64_t{static_cast<uint8_t>(b[b.size() - 24 + i])} << (8 * i);
+    tails.insert(data_bytes % 8);
+  }
+  EXPECT_GE(tails.size(), 4u) << "too few data lengths modulo 8 to exercise the checksum's tail";
+  fs::remove_all(dir);
+}
+
+TEST(QuadRun, FileWriterLeavesNoFileOnError) {
+  std::string dir = tempDir("runwriter-err");
+  fs::create_directories(dir);
+  {
+    QuadRun::FileWriter w(dir + "/missing-dir/run");  // cannot be created
+    w.add(Key{2, 3, 4, 1});
+    EXPECT_FALSE(w.finish().isOk());
+  }
+  {
+    QuadRun::FileWriter w(dir + "/abandoned");  // dropped without finish()
+    w.add(Key{2, 3, 4, 1});
+  }
+  EXPECT_TRUE(fs::is_empty(dir));
+  fs::remove_all(dir);
+}
+
+// forEachReleasing reads a mapped run in order and drops its pages; the
+// run stays fully readable afterwards.
+TEST(QuadRun, ForEachReleasingReadsEverythingOnce) {
+  std::string dir = tempDir("release");
+  fs::create_directories(dir);
+  std::vector<Key> keys;
+  for (uint64_t i = 0; i < 400000; ++i)
+    keys.push_back(Key{i * 977 + 2, i % 13 + 2, (i * 7919) % 100003 + 2, 1});
+  ASSERT_TRUE(QuadRun::build(keys)->writeFile(dir + "/r").isOk());
+  auto run = QuadRun::openFile(dir + "/r", false);
+  ASSERT_TRUE(run.isOk());
+  std::vector<Key> got;
+  run.value()->forEachReleasing([&](const Key& k) { got.push_back(k); });
+  EXPECT_EQ(got, keys);
+  EXPECT_EQ(run.value()->countPrefix(keys[1234], 1), 1u);
+  EXPECT_EQ(run.value()->keyAt(300000), keys[300000]);
+  EXPECT_TRUE(run.value()->verify().isOk());
+  // An in-memory run: the same keys (nothing to release).
+  got.clear();
+  QuadRun::build(keys)->forEachReleasing([&](const Key& k) { got.push_back(k); });
+  EXPECT_EQ(got, keys);
+  fs::remove_all(dir);
+}
+
+// A durable store's compaction streams each permutation into its run file:
+// after a bulk load into runs (the packed path) and after a compaction that
+// also deletes (the general path), the files the manifest names hold
+// exactly the store's quads in each permutation's order, and nothing else
+// (no temporary or superseded run files) is left in the directory.
+TEST(Store, CompactionStreamsRunFilesHoldingTheQuads) {
+  Store::setMinCompactionForTesting(1000);
+  std::string dir = tempDir("streamed");
+  auto r = Store::open(dir, OpenMode::kCreateIfMissing);
+  ASSERT_TRUE(r.isOk()) << r.status().message();
+  auto& st = r.value();
+  auto quad = [](int i) {
+    return Q("http://ex/s" + std::to_string(i % 211), "http://ex/p" + std::to_string(i % 7),
+             rdf::Term::literal("v" + std::to_string(i)),
+             i % 5 == 0 ? "http://ex/g" + std::to_string(i % 3) : "");
+  };
+  auto checkFiles = [&](const char* what) {
+    std::ifstream in(dir + "/INDEX");
+    std::string magic;
+    uint64_t txn = 0, quads = 0, gen = 0;
+    ASSERT_TRUE(in >> magic >> txn >> quads >> gen) << what;
+    ASSERT_GT(gen, 0u) << what;
+    auto snap = st->snapshot();
+    EXPECT_EQ(quads, snap->size()) << what;
+    std::vector<Key> spog;
+    auto c = snap->scan(QuadIds{});
+    QuadIds q;
+    while (c.next(&q)) spog.push_back(Key{q.s, q.p, q.o, q.g});
+    for (int p = 0; p < kPermCount; ++p) {
+      std::vector<Key> want;
+      for (const Key& k : spog) want.push_back(toPerm(k, p));
+      std::sort(want.begin(), want.end());
+      auto run = QuadRun::openFile(dir + "/run-" + std::to_string(gen) + "-" + kPermNames[p], true);
+      ASSERT_TRUE(run.isOk()) << what << ": " << run.status().message();
+      std::vector<Key> got;
+      run.value()->forEach([&](const Key& k) { got.push_back(k); });
+      EXPECT_EQ(got, want) << what << ", " << kPermNames[p];
+    }
+    for (auto& e : fs::directory_iterator(dir)) {
+      std::string name = e.path().filename().string();
+      EXPECT_EQ(name.find(".tmp"), std::string::npos) << what << ": " << name;
+      if (name.rfind("run-", 0) == 0) {
+        EXPECT_EQ(name.rfind("run-" + std::to_string(gen) + "-", 0), 0u) << what << ": " << name;
+      }
+    }
+    std::string report;
+    EXPECT_TRUE(st->check(&report).isOk()) << what << "\n" << report;
+  };
+  std::set<rdf::Quad> expect;
+  {
+    auto txn = st->begin();
+    for (int i = 0; i < 3000; ++i) {
+      ASSERT_TRUE(txn.value()->add(quad(i).view()).isOk());
+      expect.insert(quad(i));
+    }
+    ASSERT_TRUE(txn.value()->commit().isOk());
+    EXPECT_EQ(st->stats().delta_quads, 0u);
+    checkFiles("bulk load");
+  }
+  {
+    auto txn = st->begin();
+    for (int i = 2000; i < 6000; ++i) {  // 1000 already there
+      ASSERT_TRUE(txn.value()->add(quad(i).view()).isOk());
+      expect.insert(quad(i));
+    }
+    // Not re-added ones: a removal and an addition of one quad keep it.
+    for (int i = 0; i < 2000; i += 2) {
+      ASSERT_TRUE(txn.value()->remove(quad(i).view()).isOk());
+      expect.erase(quad(i));
+    }
+    ASSERT_TRUE(txn.value()->commit().isOk());
+    EXPECT_EQ(st->stats().delta_quads, 0u);
+    checkFiles("compaction with deletions");
+  }
+  EXPECT_TRUE(sameQuads(allQuads(*st->snapshot()), expect));
+  st.reset();  // closes the store
+  auto again = Store::open(dir, OpenMode::kReadOnly);
+  ASSERT_TRUE(again.isOk()) << again.status().message();
+  EXPECT_TRUE(sameQuads(allQuads(*again.value()->snapshot()), expect));
+  Store::setMinCompactionForTesting(200000);
   fs::remove_all(dir);
 }
 
