@@ -27,8 +27,13 @@ namespace weft::sparql {
 
 using VarId = int32_t;
 inline constexpr VarId kNoVar = -1;
-// Names of variables the user cannot write or see start with this.
+// Names of variables the user cannot write or see start with this, followed
+// by '#' or ':', which no SPARQL variable name (VARNAME) contains: `?_x` is a
+// user's variable and SELECT * projects it.
 inline constexpr char kHiddenVarPrefix = '_';
+inline bool isHiddenVarName(const std::string& name) {
+  return name.size() > 1 && name[0] == kHiddenVarPrefix && (name[1] == '#' || name[1] == ':');
+}
 
 // A position in a triple or quad pattern: a variable or a constant term.
 // In patterns, `term` is never a blank node (those became hidden variables);

@@ -414,7 +414,7 @@ class Parser {
     vars_.push_back(std::string(1, kHiddenVarPrefix) + "#" + stem + std::to_string(++hidden_counter_));
     return id;
   }
-  bool isHidden(VarId v) const { return !vars_[v].empty() && vars_[v][0] == kHiddenVarPrefix; }
+  bool isHidden(VarId v) const { return isHiddenVarName(vars_[v]); }
 
   // ---------------------------------------------------------------- prologue and IRIs
   bool parsePrologue() {

@@ -92,6 +92,9 @@ TEST(SparqlParser, CodepointEscapesInQueryText) {
 TEST(SparqlParser, BlankNodesAndCollections) {
   EXPECT_EQ(sse("SELECT * { _:a <http://e/p> [ <http://e/q> ?x ] }"),
             "(project (?x) (bgp (triple ?_:a <http://e/p> ?_#b1) (triple ?_#b1 <http://e/q> ?x)))");
+  // A user's variable may start with '_' (VARNAME); SELECT * projects it.
+  EXPECT_EQ(sse("SELECT * { _:a <http://e/p> ?_x }"),
+            "(project (?_x) (bgp (triple ?_:a <http://e/p> ?_x)))");
   EXPECT_EQ(sse("ASK { ?s <http://e/p> (1 ?x) }"),
             "(bgp (triple ?s <http://e/p> ?_#b1) "
             "(triple ?_#b1 <http://www.w3.org/1999/02/22-rdf-syntax-ns#first> 1) "
