@@ -105,6 +105,10 @@ Server::Server(store::Store& store, ServeOptions opts)
   const size_t threads = std::min<size_t>(256, l.max_concurrent + l.max_queued + 8);
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http_->set_payload_max_length(l.max_body_bytes);
+  // Without it a kept-alive connection's response waits for the client's
+  // delayed ACK (Nagle): ~40 ms on every request, measured (`ASK {}` 45 ms
+  // instead of 0.1 ms).
+  http_->set_tcp_nodelay(true);
   const auto read_us = static_cast<long long>(opts_.read_timeout_seconds * 1e6);
   http_->set_read_timeout(static_cast<time_t>(read_us / 1000000), static_cast<time_t>(read_us % 1000000));
   http_->set_write_timeout(30, 0);  // a client that stops reading the answer
