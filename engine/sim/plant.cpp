@@ -1,0 +1,1409 @@
+// SPDX-License-Identifier: Apache-2.0
+// The plant simulator: model compilation into flat arrays and the event logic of lines,
+// machines, inventories, suppliers, lanes and demand.
+#include "engine/sim/plant.h"
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <limits>
+#include <map>
+
+#include "engine/sim/kernel.h"
+#include "engine/sim/stats.h"
+
+namespace weft::sim {
+
+const char* machineStateName(MachineState s) {
+  switch (s) {
+    case MachineState::kOff: return "off";
+    case MachineState::kPlannedDown: return "planned_down";
+    case MachineState::kDown: return "down";
+    case MachineState::kSetup: return "setup";
+    case MachineState::kBusy: return "busy";
+    case MachineState::kBlocked: return "blocked";
+    case MachineState::kStarved: return "starved";
+    case MachineState::kIdle: return "idle";
+  }
+  return "?";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compiled model: names resolved to indices, per-(machine, product) tables dense.
+
+namespace {
+
+enum class Source : uint8_t { kNone, kLine, kSupplier, kLane };
+
+// Stream purposes (second key of streamId); never renumber, or seeds change meaning.
+enum Purpose : uint32_t {
+  kPCycle = 1, kPSetup, kPScrap, kPFailure, kPRepair, kPArrival, kPSupplier, kPLane,
+  kPDemandArrival, kPDemandQuantity,
+};
+
+struct CFailure {
+  int machine;
+  Dist ttf, ttr;
+  bool operating;
+  uint64_t ttfStream, ttrStream;
+};
+
+struct CMachine {
+  int line, pos;
+  int setupMatrix;  // -1: none
+  int failFirst, failCount;
+  std::vector<int> opFailures;  // indices into failures with the operating clock
+  std::vector<Window> maintenance;
+  PeriodicWindow periodic;
+  std::array<double, kMachineStateCount> powerKw;
+  uint64_t cycleStream, setupStream, scrapStream;
+};
+
+struct CLot {
+  int product;
+  int64_t quantity;
+  int target;  // inventory receiving the good units, -1: none
+};
+
+struct CLine {
+  int first, count;
+  double shiftPeriod;
+  bool shiftInitiallyOn;
+  std::vector<std::pair<double, bool>> toggles;  // (offset in period, new state)
+  LineInput input;
+  std::vector<CLot> lots;
+  Dist interarrival;
+  int arrivalProduct, arrivalTarget;
+  int inputCapacity;
+  int bottleneck;
+  uint64_t arrivalStream;
+};
+
+struct CInventory {
+  int site, product;
+  int64_t initial;
+  Policy policy;
+  int64_t s, S;
+  double review;
+  Source source;
+  int line, primary, backup, lane, upstream;
+  std::vector<int> consumers;  // lines whose BOM draws from this inventory
+};
+
+struct CSupplier {
+  Dist lead;
+  std::vector<Window> interruptions;  // sorted by start
+  uint64_t stream;
+};
+
+struct CLane {
+  Dist lead;
+  std::vector<Window> disruptions;  // sorted by start
+  uint64_t stream;
+};
+
+struct CDemand {
+  int inventory;
+  std::vector<std::pair<double, double>> rate;  // (from time, orders per second), sorted
+  Dist quantity;
+  double dueAfter;
+  bool backorders;
+  uint64_t arrivalStream, quantityStream;
+};
+
+std::vector<Window> sortedWindows(std::vector<Window> w) {
+  std::sort(w.begin(), w.end(), [](const Window& a, const Window& b) { return a.start < b.start; });
+  return w;
+}
+
+}  // namespace
+
+struct Plant::Compiled {
+  int nProducts = 0;
+  std::vector<std::string> products, sites;
+  std::vector<CMachine> machines;
+  std::vector<std::string> machineNames, lineNames;
+  std::vector<int> bufferCap;  // per machine: capacity of the buffer after it
+  std::vector<Dist> cycle;     // machine * nProducts + product
+  std::vector<double> pru;     // planned run time per unit (mean cycle time), same index
+  std::vector<double> scrap;   // same index
+  std::vector<std::vector<Dist>> setup;  // per matrix, from * nProducts + to; kNone: no setup
+  std::vector<CFailure> failures;
+  std::vector<CLine> lines;
+  std::vector<std::vector<std::pair<int, int64_t>>> bom;  // line * nProducts + product
+  std::vector<CInventory> inventories;
+  std::vector<CSupplier> suppliers;
+  std::vector<CLane> lanes;
+  std::vector<CDemand> demands;
+};
+
+Result<Plant> Plant::compile(const Model& m) {
+  WEFT_TRY(validate(m));
+  auto c = std::make_shared<Compiled>();
+  std::map<std::string, int> prod, site, matrix, line, sup, lane;
+  for (const std::string& p : m.products) prod.emplace(p, static_cast<int>(prod.size()));
+  for (const std::string& s : m.sites) site.emplace(s, static_cast<int>(site.size()));
+  c->products = m.products;
+  c->sites = m.sites;
+  const int nP = c->nProducts = static_cast<int>(m.products.size());
+  for (size_t i = 0; i < m.lines.size(); ++i) line.emplace(m.lines[i].name, static_cast<int>(i));
+  for (size_t i = 0; i < m.suppliers.size(); ++i) sup.emplace(m.suppliers[i].name, static_cast<int>(i));
+  for (size_t i = 0; i < m.lanes.size(); ++i) lane.emplace(m.lanes[i].name, static_cast<int>(i));
+
+  for (const SetupMatrix& sm : m.setupMatrices) {
+    matrix.emplace(sm.name, static_cast<int>(c->setup.size()));
+    std::vector<Dist> table(static_cast<size_t>(nP) * nP);
+    for (int f = 0; f < nP; ++f) {
+      for (int t = 0; t < nP; ++t) {
+        Dist d = sm.otherwise;
+        for (const SetupMatrix::Entry& e : sm.entries) {
+          if ((e.from == "*" || e.from == m.products[f]) && (e.to == "*" || e.to == m.products[t])) {
+            d = e.time;
+            break;
+          }
+        }
+        // The same product twice in a row never needs a changeover.
+        table[static_cast<size_t>(f) * nP + t] = f == t ? Dist() : d;
+      }
+    }
+    c->setup.push_back(std::move(table));
+  }
+
+  std::map<std::pair<int, int>, int> inv;  // (site, product) -> index
+  for (size_t i = 0; i < m.inventories.size(); ++i) {
+    inv.emplace(std::make_pair(site[m.inventories[i].site], prod[m.inventories[i].product]),
+                static_cast<int>(i));
+  }
+  auto invAt = [&](int s, int p) {
+    auto it = inv.find({s, p});
+    return it == inv.end() ? -1 : it->second;
+  };
+
+  c->bom.resize(m.lines.size() * static_cast<size_t>(nP));
+  for (size_t li = 0; li < m.lines.size(); ++li) {
+    const Line& l = m.lines[li];
+    CLine cl;
+    cl.first = static_cast<int>(c->machines.size());
+    cl.count = static_cast<int>(l.machines.size());
+    cl.input = l.input;
+    cl.inputCapacity = l.inputCapacity;
+    cl.interarrival = l.interarrival;
+    cl.arrivalProduct = l.input == LineInput::kArrivals ? prod[l.arrivalProduct] : -1;
+    cl.arrivalTarget = cl.arrivalProduct >= 0 ? invAt(site[l.site], cl.arrivalProduct) : -1;
+    cl.arrivalStream = streamId("line:" + l.name, kPArrival);
+    for (const Lot& lot : l.pushCycle) {
+      const int p = prod[lot.product];
+      cl.lots.push_back({p, lot.quantity, invAt(site[l.site], p)});
+    }
+    // Shifts: candidate boundaries, keep those where the state changes (cyclically).
+    cl.shiftPeriod = l.shifts.period;
+    cl.shiftInitiallyOn = true;
+    if (l.shifts.period > 0) {
+      const double P = l.shifts.period;
+      auto onAt = [&](double x) {
+        for (const Window& w : l.shifts.on) {
+          if (x >= w.start && x < w.end) return true;
+        }
+        return false;
+      };
+      std::vector<double> cand;
+      for (const Window& w : l.shifts.on) {
+        cand.push_back(w.start);
+        cand.push_back(w.end >= P ? 0.0 : w.end);
+      }
+      std::sort(cand.begin(), cand.end());
+      cand.erase(std::unique(cand.begin(), cand.end()), cand.end());
+      for (size_t i = 0; i < cand.size(); ++i) {
+        const bool prev = onAt(cand[(i + cand.size() - 1) % cand.size()]);
+        const bool cur = onAt(cand[i]);
+        if (cur != prev || cand.size() == 1) cl.toggles.push_back({cand[i], cur});
+      }
+      cl.shiftInitiallyOn = onAt(0.0);
+      if (cl.toggles.size() == 1) cl.toggles.clear();  // always on or always off
+    }
+    // Products the line makes (for the bottleneck and BOM tables).
+    std::vector<int> made;
+    if (l.input == LineInput::kArrivals) made.push_back(cl.arrivalProduct);
+    for (const CLot& lot : cl.lots) made.push_back(lot.product);
+    for (const Inventory& iv : m.inventories) {
+      if (iv.line == l.name) made.push_back(prod[iv.product]);
+    }
+    std::sort(made.begin(), made.end());
+    made.erase(std::unique(made.begin(), made.end()), made.end());
+
+    double worst = -1;
+    cl.bottleneck = 0;
+    for (size_t mi = 0; mi < l.machines.size(); ++mi) {
+      const Machine& mc = l.machines[mi];
+      const std::string key = l.name + "/" + mc.name;
+      CMachine cm;
+      cm.line = static_cast<int>(li);
+      cm.pos = static_cast<int>(mi);
+      cm.setupMatrix = mc.setupMatrix.empty() ? -1 : matrix[mc.setupMatrix];
+      cm.maintenance = sortedWindows(mc.maintenance);
+      cm.periodic = mc.periodicMaintenance;
+      const Power& w = mc.power;
+      cm.powerKw = {w.off, w.plannedDown, w.down, w.setup, w.busy, w.blocked, w.starved, w.idle};
+      cm.cycleStream = streamId(key, kPCycle);
+      cm.setupStream = streamId(key, kPSetup);
+      cm.scrapStream = streamId(key, kPScrap);
+      cm.failFirst = static_cast<int>(c->failures.size());
+      cm.failCount = static_cast<int>(mc.failures.size());
+      const int mIndex = static_cast<int>(c->machines.size());
+      for (size_t k = 0; k < mc.failures.size(); ++k) {
+        const FailureMode& f = mc.failures[k];
+        const std::string fk = key + "#" + std::to_string(k) + ":" + f.name;
+        if (f.clock == FailureClock::kOperating) cm.opFailures.push_back(static_cast<int>(c->failures.size()));
+        c->failures.push_back({mIndex, f.timeToFailure, f.timeToRepair,
+                               f.clock == FailureClock::kOperating, streamId(fk, kPFailure),
+                               streamId(fk, kPRepair)});
+      }
+      double load = 0;
+      for (int p = 0; p < nP; ++p) {
+        auto it = mc.cycleTime.find(m.products[p]);
+        if (it == mc.cycleTime.end()) it = mc.cycleTime.find("*");
+        const Dist d = it == mc.cycleTime.end() ? Dist() : it->second;
+        c->cycle.push_back(d);
+        c->pru.push_back(d.defined() ? d.mean() : 0.0);
+        auto st = mc.scrap.find(m.products[p]);
+        if (st == mc.scrap.end()) st = mc.scrap.find("*");
+        c->scrap.push_back(st == mc.scrap.end() ? 0.0 : st->second);
+      }
+      for (int p : made) load += c->pru[static_cast<size_t>(mIndex) * nP + p];
+      if (load > worst) {
+        worst = load;
+        cl.bottleneck = static_cast<int>(mi);
+      }
+      c->bufferCap.push_back(mi + 1 < l.machines.size() ? l.buffers[mi] : 0);
+      c->machines.push_back(std::move(cm));
+      c->machineNames.push_back(mc.name);
+    }
+    c->lineNames.push_back(l.name);
+    c->lines.push_back(std::move(cl));
+  }
+
+  for (const Bom& b : m.boms) {
+    const int p = prod[b.product];
+    for (size_t li = 0; li < m.lines.size(); ++li) {
+      auto& list = c->bom[li * nP + p];
+      for (const Bom::Component& comp : b.components) {
+        const int i = invAt(site[m.lines[li].site], prod[comp.product]);
+        if (i >= 0) list.push_back({i, comp.quantity});
+      }
+    }
+  }
+
+  for (const Supplier& s : m.suppliers) {
+    c->suppliers.push_back({s.leadTime, sortedWindows(s.interruptions), streamId(s.name, kPSupplier)});
+  }
+  for (const Lane& l : m.lanes) {
+    c->lanes.push_back({l.leadTime, sortedWindows(l.disruptions), streamId(l.name, kPLane)});
+  }
+  for (const Inventory& iv : m.inventories) {
+    CInventory ci{};
+    ci.site = site[iv.site];
+    ci.product = prod[iv.product];
+    ci.initial = iv.initial;
+    ci.policy = iv.policy;
+    ci.s = iv.s;
+    ci.S = iv.S;
+    ci.review = iv.reviewPeriod;
+    ci.line = ci.primary = ci.backup = ci.lane = ci.upstream = -1;
+    ci.source = Source::kNone;
+    if (!iv.line.empty()) {
+      ci.source = Source::kLine;
+      ci.line = line[iv.line];
+    } else if (!iv.primarySupplier.empty()) {
+      ci.source = Source::kSupplier;
+      ci.primary = sup[iv.primarySupplier];
+      ci.backup = iv.backupSupplier.empty() ? -1 : sup[iv.backupSupplier];
+    } else if (!iv.lane.empty()) {
+      ci.source = Source::kLane;
+      ci.lane = lane[iv.lane];
+      ci.upstream = invAt(site[m.lanes[ci.lane].from], ci.product);
+    }
+    c->inventories.push_back(std::move(ci));
+  }
+  for (size_t li = 0; li < m.lines.size(); ++li) {
+    for (int p = 0; p < nP; ++p) {
+      for (const auto& [i, qty] : c->bom[li * nP + p]) {
+        auto& cons = c->inventories[i].consumers;
+        if (std::find(cons.begin(), cons.end(), static_cast<int>(li)) == cons.end()) {
+          cons.push_back(static_cast<int>(li));
+        }
+      }
+    }
+  }
+  for (const Demand& d : m.demands) {
+    CDemand cd;
+    cd.inventory = invAt(site[d.site], prod[d.product]);
+    const double base = d.ordersPerDay / kDay;
+    std::vector<DemandChange> ch = d.changes;
+    std::sort(ch.begin(), ch.end(), [](const DemandChange& a, const DemandChange& b) {
+      return a.when.start < b.when.start;
+    });
+    cd.rate.push_back({0.0, base});
+    for (const DemandChange& x : ch) {
+      cd.rate.push_back({x.when.start, base * x.factor});
+      cd.rate.push_back({x.when.end, base});
+    }
+    cd.quantity = d.quantity;
+    cd.dueAfter = d.dueAfter;
+    cd.backorders = d.backorders;
+    cd.arrivalStream = streamId(d.name, kPDemandArrival);
+    cd.quantityStream = streamId(d.name, kPDemandQuantity);
+    c->demands.push_back(std::move(cd));
+  }
+  Plant plant;
+  plant.c_ = std::move(c);
+  return plant;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run.
+
+namespace {
+
+enum Kind : uint32_t {
+  kTimer,       // entity machine, payload generation: end of a setup or an operation
+  kFail,        // entity failure mode (calendar clock)
+  kRepair,      // entity failure mode
+  kShift,       // entity line, payload cycle << 16 | toggle index
+  kMaintStart,  // entity machine, payload: periodic cycle + 1, or 0 for a listed window
+  kMaintEnd,    // entity machine
+  kArrival,     // entity line
+  kReceipt,     // entity inventory, payload quantity (ordered stock arriving)
+  kDemand,      // entity demand
+  kReview,      // entity inventory, (R,S) review
+  kWarmup,
+};
+
+enum Phase : uint8_t { kEmpty, kLoaded, kSetupPhase, kProcess, kBlockedPhase };
+
+struct Part {
+  double tEnter;
+  int32_t target;   // inventory receiving it when good, -1: none
+  int16_t product;
+  int16_t ordered;  // 1: counts in the target's on-order quantity
+};
+
+// Growable ring of parts (buffers, the arrival queue).
+class Ring {
+ public:
+  bool empty() const { return n_ == 0; }
+  size_t size() const { return n_; }
+  void push(const Part& p) {
+    if (n_ == v_.size()) grow();
+    v_[(head_ + n_) & (v_.size() - 1)] = p;
+    ++n_;
+  }
+  Part pop() {
+    const Part p = v_[head_];
+    head_ = (head_ + 1) & (v_.size() - 1);
+    --n_;
+    return p;
+  }
+
+ private:
+  void grow() {
+    std::vector<Part> w(v_.empty() ? 8 : v_.size() * 2);
+    for (size_t i = 0; i < n_; ++i) w[i] = v_[(head_ + i) & (v_.size() - 1)];
+    v_.swap(w);
+    head_ = 0;
+  }
+  std::vector<Part> v_;
+  size_t head_ = 0, n_ = 0;
+};
+
+struct MRun {
+  Part part{};
+  bool hasPart = false;
+  bool running = false;
+  uint8_t phase = kEmpty;
+  uint8_t state = static_cast<uint8_t>(MachineState::kIdle);
+  int16_t lastProduct = -1;
+  int downCount = 0;
+  int planned = 0;
+  int failDue = -1;  // operating failure mode that ends the current timer, -1: completion
+  uint32_t gen = 0;
+  double residual = 0, phaseStart = 0, since = 0;
+  std::array<double, kMachineStateCount> acc{};
+  int64_t produced = 0, scrapped = 0, failures = 0, repairs = 0;
+  double repairTime = 0, idealTime = 0;
+  Rng cycleRng, setupRng, scrapRng;
+};
+
+struct FRun {
+  double opLeft = 0;  // operating clock: time to failure left
+  double repairStart = 0;
+  Rng ttfRng, ttrRng;
+};
+
+struct Order {
+  int product;
+  int64_t left;
+  int target;
+};
+
+struct LRun {
+  bool shiftOn = true;
+  bool waitingMaterial = false;
+  size_t lot = 0;
+  int64_t lotLeft = 0;
+  Ring input;
+  std::deque<Order> orders;
+  TimeAverage wip;
+  int64_t entered = 0, good = 0, scrapped = 0, departures = 0, lost = 0;
+  double flowTimeSum = 0;
+  Rng arrivalRng;
+};
+
+// An order waiting for stock. Stock is allocated first come, first served; a customer order
+// ships what is allocated at once, an internal order (from a downstream inventory) collects
+// its allocation and leaves as one shipment when complete (one truck, one receipt event).
+struct Open {
+  int64_t qty;        // not yet allocated
+  double due;
+  int lane;           // internal order: ship through this lane to `dest`; -1: customer order
+  int dest;
+  int64_t allocated;  // internal order: collected so far
+};
+
+struct IRun {
+  int64_t onHand = 0, onOrder = 0, backlogUnits = 0;
+  std::deque<Open> backlog;
+  TimeAverage onHandAvg, backlogAvg;
+  double zeroSince = -1, zeroTime = 0;
+  int64_t replenishments = 0, backupOrders = 0, customerOrders = 0, unitsDemanded = 0,
+          unitsFromStock = 0, stockouts = 0, lostUnits = 0, onTime = 0, late = 0;
+};
+
+struct DRun {
+  Rng arrivalRng, quantityRng;
+};
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+class Sim {
+ public:
+  Sim(const Plant::Compiled& c, const RunOptions& o) : c_(c), o_(o) {}
+  PlantResult run();
+
+ private:
+  double now() const { return k_.now(); }
+  size_t idx(int machine, int product) const {
+    return static_cast<size_t>(machine) * c_.nProducts + product;
+  }
+  bool available(int m) const {
+    const MRun& x = m_[m];
+    return x.downCount == 0 && x.planned == 0 && l_[c_.machines[m].line].shiftOn;
+  }
+
+  void handle(const Event& e);
+  void updateState(int m);
+  void startIfReady(int m);
+  void beginProcess(int m);
+  void resume(int m);
+  void pause(int m);
+  void wake(int m);
+  void onTimer(int m, uint32_t gen);
+  void finishUnit(int m);
+  void tryUnload(int m);
+  void pullInto(int m);
+  void load(int m, const Part& p);
+  void releaseInto(int line);
+  void depart(int line, const Part& p, bool good);
+  void startRepair(int f);
+  void onFail(int f);
+  void onRepair(int f);
+  void onShift(int line, uint64_t payload);
+  void scheduleShift(int line, uint64_t cycle, size_t toggle);
+  void onArrival(int line);
+
+  bool materialAvailable(int line, int product) const;
+  void consumeMaterial(int line, int product);
+  void setLevel(int i);
+  void receive(int i, int64_t qty, bool ordered);
+  void serveBacklog(int i);
+  void customerOrder(int d);
+  void internalOrder(int i, int64_t qty, int lane, int dest);
+  void ship(int lane, int dest, int64_t qty);
+  void checkPolicy(int i);
+  void placeOrder(int i, int64_t qty);
+  double nextDemand(int d, double from);
+  void resetStats();
+  PlantResult collect();
+
+  const Plant::Compiled& c_;
+  RunOptions o_;
+  Kernel k_;
+  std::vector<MRun> m_;
+  std::vector<FRun> f_;
+  std::vector<LRun> l_;
+  std::vector<Ring> buf_;  // per machine: the buffer after it
+  std::vector<IRun> i_;
+  std::vector<DRun> d_;
+  std::vector<Rng> supRng_, laneRng_;
+};
+
+void Sim::updateState(int m) {
+  MRun& x = m_[m];
+  MachineState s;
+  const CMachine& cm = c_.machines[m];
+  if (!l_[cm.line].shiftOn) s = MachineState::kOff;
+  else if (x.planned) s = MachineState::kPlannedDown;
+  else if (x.downCount) s = MachineState::kDown;
+  else if (x.phase == kSetupPhase) s = MachineState::kSetup;
+  else if (x.phase == kProcess) s = MachineState::kBusy;
+  else if (x.phase == kBlockedPhase) s = MachineState::kBlocked;
+  else if (cm.pos > 0) s = MachineState::kStarved;
+  else {
+    const LRun& L = l_[cm.line];
+    const CLine& cl = c_.lines[cm.line];
+    const bool work = cl.input == LineInput::kPush ||
+                      (cl.input == LineInput::kOrders && !L.orders.empty());
+    s = work ? MachineState::kStarved : MachineState::kIdle;
+  }
+  const uint8_t si = static_cast<uint8_t>(s);
+  if (si != x.state) {
+    x.acc[x.state] += now() - x.since;
+    x.since = now();
+    x.state = si;
+  }
+}
+
+void Sim::load(int m, const Part& p) {
+  MRun& x = m_[m];
+  x.part = p;
+  x.hasPart = true;
+  x.phase = kLoaded;
+}
+
+void Sim::startIfReady(int m) {
+  MRun& x = m_[m];
+  if (x.phase != kLoaded || !available(m)) {
+    updateState(m);
+    return;
+  }
+  const CMachine& cm = c_.machines[m];
+  const int p = x.part.product;
+  if (cm.setupMatrix >= 0 && x.lastProduct >= 0 && x.lastProduct != p) {
+    const Dist& d = c_.setup[cm.setupMatrix][static_cast<size_t>(x.lastProduct) * c_.nProducts + p];
+    if (d.defined()) {
+      const double t = d.sample(x.setupRng);
+      if (t > 0) {
+        x.phase = kSetupPhase;
+        x.residual = t;
+        resume(m);
+        return;
+      }
+    }
+  }
+  x.lastProduct = static_cast<int16_t>(p);
+  beginProcess(m);
+}
+
+void Sim::beginProcess(int m) {
+  MRun& x = m_[m];
+  x.phase = kProcess;
+  const double t = c_.cycle[idx(m, x.part.product)].sample(x.cycleRng);
+  x.residual = t > 0 ? t : 0.0;
+  resume(m);
+}
+
+void Sim::resume(int m) {
+  MRun& x = m_[m];
+  x.running = true;
+  x.phaseStart = now();
+  double dt = x.residual;
+  x.failDue = -1;
+  if (x.phase == kProcess) {
+    for (int f : c_.machines[m].opFailures) {
+      if (f_[f].opLeft < dt) {
+        dt = f_[f].opLeft;
+        x.failDue = f;
+      }
+    }
+  }
+  k_.schedule(dt, kTimer, static_cast<uint32_t>(m), ++x.gen);
+  updateState(m);
+}
+
+void Sim::pause(int m) {
+  MRun& x = m_[m];
+  if (!x.running) return;
+  const double el = now() - x.phaseStart;
+  x.residual = std::max(0.0, x.residual - el);
+  if (x.phase == kProcess) {
+    for (int f : c_.machines[m].opFailures) f_[f].opLeft -= el;
+  }
+  x.running = false;
+  ++x.gen;  // the pending timer is now stale
+}
+
+void Sim::wake(int m) {
+  MRun& x = m_[m];
+  if (available(m)) {
+    if ((x.phase == kSetupPhase || x.phase == kProcess) && !x.running) {
+      resume(m);
+      return;
+    }
+    if (x.phase == kLoaded) {
+      startIfReady(m);
+      return;
+    }
+  }
+  updateState(m);
+}
+
+void Sim::onTimer(int m, uint32_t gen) {
+  MRun& x = m_[m];
+  if (gen != x.gen) return;  // interrupted operation: lazily deleted
+  const double el = now() - x.phaseStart;
+  x.running = false;
+  if (x.phase == kSetupPhase) {
+    x.lastProduct = x.part.product;
+    beginProcess(m);
+    return;
+  }
+  for (int f : c_.machines[m].opFailures) f_[f].opLeft -= el;
+  if (x.failDue >= 0) {
+    x.residual = std::max(0.0, x.residual - el);
+    const int f = x.failDue;
+    f_[f].opLeft = 0;
+    ++x.downCount;
+    ++x.failures;
+    startRepair(f);
+    updateState(m);
+    return;
+  }
+  finishUnit(m);
+}
+
+void Sim::finishUnit(int m) {
+  MRun& x = m_[m];
+  const size_t i = idx(m, x.part.product);
+  ++x.produced;
+  x.idealTime += c_.pru[i];
+  const double sp = c_.scrap[i];
+  if (sp > 0 && x.scrapRng.uniform() < sp) {
+    ++x.scrapped;
+    const Part p = x.part;
+    x.hasPart = false;
+    x.phase = kEmpty;
+    depart(c_.machines[m].line, p, false);
+    pullInto(m);
+    return;
+  }
+  tryUnload(m);
+}
+
+void Sim::tryUnload(int m) {
+  MRun& x = m_[m];
+  const CMachine& cm = c_.machines[m];
+  const CLine& cl = c_.lines[cm.line];
+  if (cm.pos == cl.count - 1) {
+    const Part p = x.part;
+    x.hasPart = false;
+    x.phase = kEmpty;
+    depart(cm.line, p, true);
+    pullInto(m);
+    return;
+  }
+  MRun& y = m_[m + 1];
+  Ring& b = buf_[m];
+  if (b.empty() && !y.hasPart) {
+    load(m + 1, x.part);
+    x.hasPart = false;
+    x.phase = kEmpty;
+    startIfReady(m + 1);
+    pullInto(m);
+    return;
+  }
+  if (b.size() < static_cast<size_t>(c_.bufferCap[m])) {
+    b.push(x.part);
+    x.hasPart = false;
+    x.phase = kEmpty;
+    pullInto(m);
+    return;
+  }
+  x.phase = kBlockedPhase;
+  updateState(m);
+}
+
+void Sim::pullInto(int m) {
+  const CMachine& cm = c_.machines[m];
+  if (cm.pos == 0) {
+    releaseInto(cm.line);
+    return;
+  }
+  Ring& b = buf_[m - 1];
+  MRun& u = m_[m - 1];
+  if (!b.empty()) {
+    load(m, b.pop());
+    startIfReady(m);
+    if (u.phase == kBlockedPhase) tryUnload(m - 1);
+  } else if (u.phase == kBlockedPhase) {
+    tryUnload(m - 1);  // no buffer space: hand over directly
+  } else {
+    updateState(m);
+  }
+}
+
+bool Sim::materialAvailable(int line, int product) const {
+  for (const auto& [i, qty] : c_.bom[static_cast<size_t>(line) * c_.nProducts + product]) {
+    if (i_[i].onHand < qty) return false;
+  }
+  return true;
+}
+
+void Sim::consumeMaterial(int line, int product) {
+  for (const auto& [i, qty] : c_.bom[static_cast<size_t>(line) * c_.nProducts + product]) {
+    i_[i].onHand -= qty;
+    setLevel(i);
+    checkPolicy(i);
+  }
+}
+
+void Sim::releaseInto(int line) {
+  const CLine& cl = c_.lines[line];
+  LRun& L = l_[line];
+  const int f = cl.first;
+  MRun& x = m_[f];
+  if (x.hasPart) return;
+  Part p{now(), -1, 0, 0};
+  switch (cl.input) {
+    case LineInput::kArrivals:
+      if (L.input.empty()) {
+        updateState(f);
+        return;
+      }
+      load(f, L.input.pop());
+      startIfReady(f);
+      return;
+    case LineInput::kPush: {
+      const CLot& lot = cl.lots[L.lot];
+      if (!materialAvailable(line, lot.product)) {
+        L.waitingMaterial = true;
+        updateState(f);
+        return;
+      }
+      p.product = static_cast<int16_t>(lot.product);
+      p.target = lot.target;
+      if (--L.lotLeft <= 0) {
+        L.lot = (L.lot + 1) % cl.lots.size();
+        L.lotLeft = cl.lots[L.lot].quantity;
+      }
+      break;
+    }
+    case LineInput::kOrders: {
+      if (L.orders.empty()) {
+        updateState(f);
+        return;
+      }
+      Order& o = L.orders.front();
+      if (!materialAvailable(line, o.product)) {
+        L.waitingMaterial = true;
+        updateState(f);
+        return;
+      }
+      p.product = static_cast<int16_t>(o.product);
+      p.target = o.target;
+      p.ordered = 1;
+      if (--o.left == 0) L.orders.pop_front();
+      break;
+    }
+  }
+  L.waitingMaterial = false;
+  ++L.entered;
+  L.wip.add(now(), 1);
+  // Load before consuming: consumption can trigger orders that call back into this line.
+  load(f, p);
+  consumeMaterial(line, p.product);
+  startIfReady(f);
+}
+
+void Sim::depart(int line, const Part& p, bool good) {
+  LRun& L = l_[line];
+  ++L.departures;
+  L.flowTimeSum += now() - p.tEnter;
+  L.wip.add(now(), -1);
+  if (good) {
+    ++L.good;
+    if (p.target >= 0) receive(p.target, 1, p.ordered != 0);
+  } else {
+    ++L.scrapped;
+    if (p.target >= 0 && p.ordered) {
+      --i_[p.target].onOrder;  // the order will be one short: let the policy see it
+      checkPolicy(p.target);
+    }
+  }
+}
+
+void Sim::startRepair(int f) {
+  FRun& F = f_[f];
+  F.repairStart = now();
+  const double t = c_.failures[f].ttr.sample(F.ttrRng);
+  k_.schedule(t, kRepair, static_cast<uint32_t>(f));
+}
+
+void Sim::onFail(int f) {
+  const int m = c_.failures[f].machine;
+  MRun& x = m_[m];
+  ++x.failures;
+  if (x.downCount++ == 0) pause(m);
+  startRepair(f);
+  updateState(m);
+}
+
+void Sim::onRepair(int f) {
+  const CFailure& cf = c_.failures[f];
+  FRun& F = f_[f];
+  MRun& x = m_[cf.machine];
+  --x.downCount;
+  ++x.repairs;
+  x.repairTime += now() - F.repairStart;
+  const double t = std::max(0.0, cf.ttf.sample(F.ttfRng));
+  if (cf.operating) F.opLeft = t;
+  else k_.schedule(t, kFail, static_cast<uint32_t>(f));
+  wake(cf.machine);
+}
+
+void Sim::scheduleShift(int line, uint64_t cycle, size_t toggle) {
+  const CLine& cl = c_.lines[line];
+  const double t = static_cast<double>(cycle) * cl.shiftPeriod + cl.toggles[toggle].first;
+  k_.scheduleAt(t, kShift, static_cast<uint32_t>(line), cycle << 16 | toggle);
+}
+
+void Sim::onShift(int line, uint64_t payload) {
+  const CLine& cl = c_.lines[line];
+  uint64_t cycle = payload >> 16;
+  size_t t = payload & 0xffff;
+  const bool on = cl.toggles[t].second;
+  LRun& L = l_[line];
+  if (on != L.shiftOn) {
+    L.shiftOn = on;
+    for (int m = cl.first; m < cl.first + cl.count; ++m) {
+      if (on) {
+        wake(m);
+      } else {
+        pause(m);
+        updateState(m);
+      }
+    }
+  }
+  if (++t == cl.toggles.size()) {
+    t = 0;
+    ++cycle;
+  }
+  scheduleShift(line, cycle, t);
+}
+
+void Sim::onArrival(int line) {
+  const CLine& cl = c_.lines[line];
+  LRun& L = l_[line];
+  const Part p{now(), cl.arrivalTarget, static_cast<int16_t>(cl.arrivalProduct), 0};
+  MRun& x = m_[cl.first];
+  if (!x.hasPart && L.input.empty()) {
+    ++L.entered;
+    L.wip.add(now(), 1);
+    load(cl.first, p);
+    startIfReady(cl.first);
+  } else if (cl.inputCapacity < 0 || L.input.size() < static_cast<size_t>(cl.inputCapacity)) {
+    ++L.entered;
+    L.wip.add(now(), 1);
+    L.input.push(p);
+  } else {
+    ++L.lost;
+  }
+  k_.schedule(cl.interarrival.sample(L.arrivalRng), kArrival, static_cast<uint32_t>(line));
+}
+
+// --- inventories ------------------------------------------------------------------------------
+
+void Sim::setLevel(int i) {
+  IRun& I = i_[i];
+  I.onHandAvg.set(now(), static_cast<double>(I.onHand));
+  I.backlogAvg.set(now(), static_cast<double>(I.backlogUnits));
+  if (I.onHand <= 0 && I.zeroSince < 0) {
+    I.zeroSince = now();
+  } else if (I.onHand > 0 && I.zeroSince >= 0) {
+    I.zeroTime += now() - I.zeroSince;
+    I.zeroSince = -1;
+  }
+}
+
+void Sim::receive(int i, int64_t qty, bool ordered) {
+  IRun& I = i_[i];
+  if (ordered) I.onOrder -= qty;
+  I.onHand += qty;
+  serveBacklog(i);
+  setLevel(i);
+  for (int line : c_.inventories[i].consumers) {
+    if (l_[line].waitingMaterial && !m_[c_.lines[line].first].hasPart) releaseInto(line);
+  }
+}
+
+void Sim::serveBacklog(int i) {
+  IRun& I = i_[i];
+  while (!I.backlog.empty() && I.onHand > 0) {
+    Open& o = I.backlog.front();
+    const int64_t x = std::min(I.onHand, o.qty);
+    I.onHand -= x;
+    o.qty -= x;
+    I.backlogUnits -= x;
+    o.allocated += x;
+    if (o.qty == 0) {
+      if (o.lane < 0) ++(now() <= o.due ? I.onTime : I.late);
+      else ship(o.lane, o.dest, o.allocated);
+      I.backlog.pop_front();
+    }
+  }
+}
+
+void Sim::customerOrder(int d) {
+  const CDemand& cd = c_.demands[d];
+  const int i = cd.inventory;
+  IRun& I = i_[i];
+  const int64_t q = std::max<int64_t>(1, std::llround(cd.quantity.sample(d_[d].quantityRng)));
+  ++I.customerOrders;
+  I.unitsDemanded += q;
+  const int64_t fromStock = I.backlog.empty() ? std::min(std::max<int64_t>(I.onHand, 0), q) : 0;
+  I.onHand -= fromStock;
+  I.unitsFromStock += fromStock;
+  const int64_t rest = q - fromStock;
+  if (rest == 0) {
+    ++I.onTime;
+  } else {
+    ++I.stockouts;
+    if (cd.backorders) {
+      I.backlog.push_back({rest, now() + cd.dueAfter, -1, -1, 0});
+      I.backlogUnits += rest;
+    } else {
+      I.lostUnits += rest;
+      ++I.late;
+    }
+  }
+  setLevel(i);
+  checkPolicy(i);
+  const double t = nextDemand(d, now());
+  if (t < kInf) k_.scheduleAt(t, kDemand, static_cast<uint32_t>(d));
+}
+
+void Sim::internalOrder(int i, int64_t qty, int lane, int dest) {
+  IRun& I = i_[i];
+  const int64_t take = I.backlog.empty() ? std::min(std::max<int64_t>(I.onHand, 0), qty) : 0;
+  I.onHand -= take;
+  if (take == qty) {
+    ship(lane, dest, qty);
+  } else {
+    I.backlog.push_back({qty - take, kInf, lane, dest, take});
+    I.backlogUnits += qty - take;
+  }
+  setLevel(i);
+  checkPolicy(i);
+}
+
+void Sim::ship(int lane, int dest, int64_t qty) {
+  const CLane& cl = c_.lanes[lane];
+  double depart = now();
+  for (const Window& w : cl.disruptions) {
+    if (depart >= w.start && depart < w.end) depart = w.end;
+  }
+  const double lt = std::max(0.0, cl.lead.sample(laneRng_[lane]));
+  k_.scheduleAt(depart + lt, kReceipt, static_cast<uint32_t>(dest), static_cast<uint64_t>(qty));
+}
+
+void Sim::checkPolicy(int i) {
+  const CInventory& ci = c_.inventories[i];
+  if (ci.policy != Policy::kMinMax) return;
+  const IRun& I = i_[i];
+  const int64_t position = I.onHand + I.onOrder - I.backlogUnits;
+  if (position <= ci.s) placeOrder(i, ci.S - position);
+}
+
+void Sim::placeOrder(int i, int64_t qty) {
+  const CInventory& ci = c_.inventories[i];
+  IRun& I = i_[i];
+  I.onOrder += qty;
+  ++I.replenishments;
+  switch (ci.source) {
+    case Source::kNone: break;
+    case Source::kSupplier: {
+      auto interruptedUntil = [&](int s, double t) {
+        for (const Window& w : c_.suppliers[s].interruptions) {
+          if (t >= w.start && t < w.end) t = w.end;
+        }
+        return t;
+      };
+      int s = ci.primary;
+      double t = interruptedUntil(s, now());
+      if (t > now() && ci.backup >= 0 && interruptedUntil(ci.backup, now()) == now()) {
+        s = ci.backup;
+        t = now();
+        ++I.backupOrders;
+      }
+      const double lt = std::max(0.0, c_.suppliers[s].lead.sample(supRng_[s]));
+      k_.scheduleAt(t + lt, kReceipt, static_cast<uint32_t>(i), static_cast<uint64_t>(qty));
+      break;
+    }
+    case Source::kLine: {
+      l_[ci.line].orders.push_back({ci.product, qty, i});
+      const int f = c_.lines[ci.line].first;
+      if (!m_[f].hasPart) releaseInto(ci.line);
+      else updateState(f);
+      break;
+    }
+    case Source::kLane: internalOrder(ci.upstream, qty, ci.lane, i); break;
+  }
+}
+
+// Inversion of the cumulative rate: exact for piecewise-constant rates, and one Exp(1) per
+// order whatever the rate, so a demand scenario reuses the baseline's draws (CRN).
+double Sim::nextDemand(int d, double from) {
+  const auto& r = c_.demands[d].rate;
+  double e = d_[d].arrivalRng.exp1();
+  double t = from;
+  size_t k = 0;
+  while (k + 1 < r.size() && r[k + 1].first <= t) ++k;
+  for (;; ++k) {
+    const double rate = r[k].second;
+    const double end = k + 1 < r.size() ? r[k + 1].first : kInf;
+    if (rate > 0) {
+      if (end == kInf || e <= rate * (end - t)) return t + e / rate;
+      e -= rate * (end - t);
+    } else if (end == kInf) {
+      return kInf;
+    }
+    t = end;
+  }
+}
+
+void Sim::resetStats() {
+  const double t = now();
+  for (MRun& x : m_) {
+    x.acc.fill(0);
+    x.since = t;
+    x.produced = x.scrapped = x.failures = x.repairs = 0;
+    x.repairTime = x.idealTime = 0;
+  }
+  for (LRun& L : l_) {
+    L.wip.reset(t);
+    L.entered = L.good = L.scrapped = L.departures = L.lost = 0;
+    L.flowTimeSum = 0;
+  }
+  for (IRun& I : i_) {
+    I.onHandAvg.reset(t);
+    I.backlogAvg.reset(t);
+    I.zeroTime = 0;
+    if (I.zeroSince >= 0) I.zeroSince = t;
+    I.replenishments = I.backupOrders = I.customerOrders = I.unitsDemanded = I.unitsFromStock =
+        I.stockouts = I.lostUnits = I.onTime = I.late = 0;
+  }
+}
+
+void Sim::handle(const Event& e) {
+  switch (e.kind) {
+    case kTimer: onTimer(static_cast<int>(e.entity), static_cast<uint32_t>(e.payload)); break;
+    case kFail: onFail(static_cast<int>(e.entity)); break;
+    case kRepair: onRepair(static_cast<int>(e.entity)); break;
+    case kShift: onShift(static_cast<int>(e.entity), e.payload); break;
+    case kMaintStart: {
+      const int m = static_cast<int>(e.entity);
+      const CMachine& cm = c_.machines[m];
+      if (e.payload > 0) {  // periodic: schedule its end and the next one
+        k_.schedule(cm.periodic.duration, kMaintEnd, e.entity);
+        const double next = cm.periodic.first + static_cast<double>(e.payload) * cm.periodic.interval;
+        k_.scheduleAt(next, kMaintStart, e.entity, e.payload + 1);
+      }
+      if (m_[m].planned++ == 0) pause(m);
+      updateState(m);
+      break;
+    }
+    case kMaintEnd: {
+      const int m = static_cast<int>(e.entity);
+      --m_[m].planned;
+      wake(m);
+      break;
+    }
+    case kArrival: onArrival(static_cast<int>(e.entity)); break;
+    case kReceipt: receive(static_cast<int>(e.entity), static_cast<int64_t>(e.payload), true); break;
+    case kDemand: customerOrder(static_cast<int>(e.entity)); break;
+    case kReview: {
+      const int i = static_cast<int>(e.entity);
+      const CInventory& ci = c_.inventories[i];
+      const IRun& I = i_[i];
+      const int64_t position = I.onHand + I.onOrder - I.backlogUnits;
+      if (position < ci.S) placeOrder(i, ci.S - position);
+      k_.schedule(ci.review, kReview, e.entity);
+      break;
+    }
+    case kWarmup: resetStats(); break;
+  }
+}
+
+PlantResult Sim::run() {
+  const uint64_t seed = o_.seed, rep = o_.replication;
+  m_.resize(c_.machines.size());
+  buf_.resize(c_.machines.size());
+  f_.resize(c_.failures.size());
+  l_.resize(c_.lines.size());
+  i_.resize(c_.inventories.size());
+  d_.resize(c_.demands.size());
+  k_.reserve(64 + 4 * c_.machines.size() + c_.demands.size());
+  for (size_t m = 0; m < m_.size(); ++m) {
+    const CMachine& cm = c_.machines[m];
+    m_[m].cycleRng = Rng(seed, rep, cm.cycleStream);
+    m_[m].setupRng = Rng(seed, rep, cm.setupStream);
+    m_[m].scrapRng = Rng(seed, rep, cm.scrapStream);
+  }
+  for (const CSupplier& s : c_.suppliers) supRng_.emplace_back(seed, rep, s.stream);
+  for (const CLane& l : c_.lanes) laneRng_.emplace_back(seed, rep, l.stream);
+  for (size_t d = 0; d < d_.size(); ++d) {
+    d_[d].arrivalRng = Rng(seed, rep, c_.demands[d].arrivalStream);
+    d_[d].quantityRng = Rng(seed, rep, c_.demands[d].quantityStream);
+  }
+  if (o_.warmup > 0) k_.scheduleAt(o_.warmup, kWarmup, 0);
+  resetStats();
+  // Lines: shifts, arrivals, push lots.
+  for (size_t li = 0; li < l_.size(); ++li) {
+    const CLine& cl = c_.lines[li];
+    LRun& L = l_[li];
+    L.arrivalRng = Rng(seed, rep, cl.arrivalStream);
+    L.shiftOn = cl.shiftInitiallyOn;
+    if (!cl.toggles.empty()) {
+      size_t t = 0;
+      while (t < cl.toggles.size() && cl.toggles[t].first <= 0) ++t;
+      if (t == cl.toggles.size()) scheduleShift(static_cast<int>(li), 1, 0);
+      else scheduleShift(static_cast<int>(li), 0, t);
+    }
+    if (cl.input == LineInput::kArrivals) {
+      k_.schedule(cl.interarrival.sample(L.arrivalRng), kArrival, static_cast<uint32_t>(li));
+    }
+    if (cl.input == LineInput::kPush) L.lotLeft = cl.lots[0].quantity;
+  }
+  for (size_t m = 0; m < m_.size(); ++m) {
+    const CMachine& cm = c_.machines[m];
+    for (const Window& w : cm.maintenance) {
+      k_.scheduleAt(w.start, kMaintStart, static_cast<uint32_t>(m), 0);
+      k_.scheduleAt(w.end, kMaintEnd, static_cast<uint32_t>(m));
+    }
+    if (cm.periodic.interval > 0) {
+      k_.scheduleAt(cm.periodic.first, kMaintStart, static_cast<uint32_t>(m), 1);
+    }
+    updateState(static_cast<int>(m));
+  }
+  for (size_t f = 0; f < f_.size(); ++f) {
+    const CFailure& cf = c_.failures[f];
+    f_[f].ttfRng = Rng(seed, rep, cf.ttfStream);
+    f_[f].ttrRng = Rng(seed, rep, cf.ttrStream);
+    const double t = std::max(0.0, cf.ttf.sample(f_[f].ttfRng));
+    if (cf.operating) f_[f].opLeft = t;
+    else k_.schedule(t, kFail, static_cast<uint32_t>(f));
+  }
+  for (size_t i = 0; i < i_.size(); ++i) {
+    i_[i].onHand = c_.inventories[i].initial;
+    setLevel(static_cast<int>(i));
+    if (c_.inventories[i].policy == Policy::kPeriodic) k_.schedule(0, kReview, static_cast<uint32_t>(i));
+  }
+  for (size_t d = 0; d < d_.size(); ++d) {
+    const double t = nextDemand(static_cast<int>(d), 0.0);
+    if (t < kInf) k_.scheduleAt(t, kDemand, static_cast<uint32_t>(d));
+  }
+  for (size_t i = 0; i < i_.size(); ++i) checkPolicy(static_cast<int>(i));
+  for (size_t li = 0; li < l_.size(); ++li) releaseInto(static_cast<int>(li));
+
+  k_.runUntil(o_.horizon, [this](const Event& e) { handle(e); });
+  return collect();
+}
+
+PlantResult Sim::collect() {
+  const double end = now();
+  PlantResult r;
+  r.start = std::min(o_.warmup, end);
+  r.end = end;
+  r.events = k_.eventCount();
+  r.fingerprint = k_.fingerprint();
+  for (size_t m = 0; m < m_.size(); ++m) {
+    MRun& x = m_[m];
+    const CMachine& cm = c_.machines[m];
+    x.acc[x.state] += end - x.since;
+    x.since = end;
+    MachineResult mr;
+    mr.line = c_.lineNames[cm.line];
+    mr.name = c_.machineNames[m];
+    mr.time = x.acc;
+    mr.produced = x.produced;
+    mr.scrapped = x.scrapped;
+    mr.failures = x.failures;
+    mr.repairs = x.repairs;
+    mr.repairTime = x.repairTime;
+    mr.idealTime = x.idealTime;
+    for (int s = 0; s < kMachineStateCount; ++s) mr.energyKwh += x.acc[s] * cm.powerKw[s] / kHour;
+    r.machines.push_back(std::move(mr));
+    r.machineLine.push_back(cm.line);
+  }
+  for (size_t li = 0; li < l_.size(); ++li) {
+    const LRun& L = l_[li];
+    LineResult lr;
+    lr.name = c_.lineNames[li];
+    lr.entered = L.entered;
+    lr.good = L.good;
+    lr.scrapped = L.scrapped;
+    lr.departures = L.departures;
+    lr.lostArrivals = L.lost;
+    lr.flowTimeSum = L.flowTimeSum;
+    lr.wipAverage = L.wip.mean(end);
+    lr.bottleneck = c_.lines[li].bottleneck;
+    r.lines.push_back(std::move(lr));
+  }
+  for (size_t i = 0; i < i_.size(); ++i) {
+    IRun& I = i_[i];
+    const CInventory& ci = c_.inventories[i];
+    InventoryResult ir;
+    ir.site = c_.sites[ci.site];
+    ir.product = c_.products[ci.product];
+    ir.avgOnHand = I.onHandAvg.mean(end);
+    ir.avgBacklog = I.backlogAvg.mean(end);
+    ir.zeroStockTime = I.zeroTime + (I.zeroSince >= 0 ? end - I.zeroSince : 0.0);
+    ir.replenishments = I.replenishments;
+    ir.backupOrders = I.backupOrders;
+    ir.customerOrders = I.customerOrders;
+    ir.unitsDemanded = I.unitsDemanded;
+    ir.unitsFromStock = I.unitsFromStock;
+    ir.stockouts = I.stockouts;
+    ir.lostUnits = I.lostUnits;
+    ir.ordersOnTime = I.onTime;
+    ir.ordersLate = I.late;
+    for (const Open& o : I.backlog) {
+      if (o.lane < 0 && o.due <= end) ++ir.ordersLate;  // open and past due: late
+    }
+    r.inventories.push_back(std::move(ir));
+  }
+  return r;
+}
+
+}  // namespace
+
+PlantResult Plant::run(const RunOptions& options) const {
+  Sim sim(*c_, options);
+  return sim.run();
+}
+
+// ---------------------------------------------------------------------------------------------
+// KPIs.
+
+double Kpis::get(const std::string& name) const {
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == name) return values[i];
+  }
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
+namespace {
+
+double ratio(double a, double b) {
+  return b > 0 ? a / b : std::numeric_limits<double>::quiet_NaN();
+}
+
+struct Oee {
+  double availability, performance, quality;
+};
+
+Oee machineOee(const MachineResult& m) {
+  auto t = [&](MachineState s) { return m.time[static_cast<int>(s)]; };
+  double total = 0;
+  for (double x : m.time) total += x;
+  const double pbt = total - t(MachineState::kOff) - t(MachineState::kPlannedDown);
+  const double apt = t(MachineState::kBusy);
+  return {ratio(apt, pbt), ratio(m.idealTime, apt),
+          ratio(static_cast<double>(m.produced - m.scrapped), static_cast<double>(m.produced))};
+}
+
+}  // namespace
+
+Kpis computeKpis(const PlantResult& r) {
+  Kpis k;
+  auto put = [&](std::string name, double v) {
+    k.names.push_back(std::move(name));
+    k.values.push_back(v);
+  };
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> lineEnergy(r.lines.size(), 0.0);
+  double plantEnergy = 0;
+  for (size_t i = 0; i < r.machines.size(); ++i) {
+    const MachineResult& m = r.machines[i];
+    const std::string p = "machine:" + m.line + "/" + m.name + ":";
+    const Oee o = machineOee(m);
+    double total = 0;
+    for (double x : m.time) total += x;
+    const double operating = m.time[static_cast<int>(MachineState::kBusy)] +
+                             m.time[static_cast<int>(MachineState::kSetup)];
+    put(p + "availability", o.availability);
+    put(p + "performance", o.performance);
+    put(p + "quality", o.quality);
+    put(p + "oee", o.availability * o.performance * o.quality);
+    // ISO 22400-2: MTBF = (1 / (FE + 1)) * sum of operating time between failures.
+    put(p + "mtbf_h", operating / static_cast<double>(m.failures + 1) / kHour);
+    put(p + "mttr_h", m.repairs > 0 ? m.repairTime / static_cast<double>(m.repairs) / kHour : nan);
+    put(p + "failures", static_cast<double>(m.failures));
+    put(p + "energy_kwh", m.energyKwh);
+    for (MachineState s : {MachineState::kBusy, MachineState::kSetup, MachineState::kDown,
+                           MachineState::kBlocked, MachineState::kStarved, MachineState::kIdle}) {
+      put(p + machineStateName(s), ratio(m.time[static_cast<int>(s)], total));
+    }
+    lineEnergy[r.machineLine[i]] += m.energyKwh;
+    plantEnergy += m.energyKwh;
+  }
+  const double hours = (r.end - r.start) / kHour;
+  int64_t plantGood = 0;
+  size_t firstMachine = 0;
+  for (size_t li = 0; li < r.lines.size(); ++li) {
+    const LineResult& l = r.lines[li];
+    const std::string p = "line:" + l.name + ":";
+    // Line OEE at the constraint machine (largest planned run time), quality at the line exit.
+    const Oee b = machineOee(r.machines[firstMachine + l.bottleneck]);
+    const double quality = ratio(static_cast<double>(l.good), static_cast<double>(l.departures));
+    put(p + "throughput_per_h", ratio(static_cast<double>(l.good), hours));
+    put(p + "good", static_cast<double>(l.good));
+    put(p + "wip", l.wipAverage);
+    put(p + "flow_time_h", ratio(l.flowTimeSum, static_cast<double>(l.departures)) / kHour);
+    put(p + "fpy", quality);
+    put(p + "availability", b.availability);
+    put(p + "performance", b.performance);
+    put(p + "quality", quality);
+    put(p + "oee", b.availability * b.performance * quality);
+    put(p + "energy_per_good_kwh", ratio(lineEnergy[li], static_cast<double>(l.good)));
+    plantGood += l.good;
+    while (firstMachine < r.machineLine.size() && r.machineLine[firstMachine] == static_cast<int>(li)) {
+      ++firstMachine;
+    }
+  }
+  int64_t demanded = 0, fromStock = 0, onTime = 0, late = 0;
+  double backlog = 0;
+  for (const InventoryResult& i : r.inventories) {
+    const std::string p = "inventory:" + i.product + "@" + i.site + ":";
+    put(p + "fill_rate", ratio(static_cast<double>(i.unitsFromStock), static_cast<double>(i.unitsDemanded)));
+    put(p + "on_time", ratio(static_cast<double>(i.ordersOnTime),
+                             static_cast<double>(i.ordersOnTime + i.ordersLate)));
+    put(p + "stockouts", static_cast<double>(i.stockouts));
+    put(p + "avg_on_hand", i.avgOnHand);
+    put(p + "avg_backlog", i.avgBacklog);
+    put(p + "zero_stock", ratio(i.zeroStockTime, r.end - r.start));
+    put(p + "replenishments", static_cast<double>(i.replenishments));
+    put(p + "lost_units", static_cast<double>(i.lostUnits));
+    demanded += i.unitsDemanded;
+    fromStock += i.unitsFromStock;
+    onTime += i.ordersOnTime;
+    late += i.ordersLate;
+    backlog += i.avgBacklog;
+  }
+  put("plant:good", static_cast<double>(plantGood));
+  put("plant:energy_kwh", plantEnergy);
+  put("plant:fill_rate", ratio(static_cast<double>(fromStock), static_cast<double>(demanded)));
+  put("plant:on_time", ratio(static_cast<double>(onTime), static_cast<double>(onTime + late)));
+  put("plant:backlog", backlog);
+  return k;
+}
+
+}  // namespace weft::sim
