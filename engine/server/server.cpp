@@ -492,6 +492,9 @@ void Server::handleIngest(const httplib::Request& req, httplib::Response& res) {
   if (name.empty() || name.find('/') != std::string::npos || name.find("..") != std::string::npos || name[0] == '.')
     return text(res, 400, "give the document's file name as ?name=FILE.ext (no folders); connectors tell formats by it");
   if (req.body.empty()) return text(res, 400, "the request body (the document) is empty");
+  // Staged and ingested under the writer lock: two requests with the same
+  // document never share a half-written staging file.
+  std::lock_guard<std::mutex> lock(write_mu_);
   std::error_code ec;
   fs::create_directories(opts_.upload_dir, ec);
   const std::string staged = opts_.upload_dir + "/" + sha256Hex(req.body).substr(0, 16) + "-" + name;
@@ -500,11 +503,7 @@ void Server::handleIngest(const httplib::Request& req, httplib::Response& res) {
     o.write(req.body.data(), static_cast<std::streamsize>(req.body.size()));
     if (!o) return text(res, 500, "cannot stage the document in " + opts_.upload_dir);
   }
-  Result<std::string> report = Status::internal("unset");
-  {
-    std::lock_guard<std::mutex> lock(write_mu_);
-    report = opts_.ingest({staged}, org->graph_base);
-  }
+  Result<std::string> report = opts_.ingest({staged}, org->graph_base);
   fs::remove(staged, ec);
   if (!report) {
     // Name the document as the client did, not as it was staged.
