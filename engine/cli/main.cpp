@@ -25,6 +25,7 @@
 #include "engine/cli/query_cmd.h"
 #include "engine/cli/reason_cmd.h"
 #include "engine/cli/serve_cmd.h"
+#include "engine/cli/simulate_cmd.h"
 #include "engine/core/proc_status.h"
 #include "engine/cli/validate_cmd.h"
 #include "engine/rdf/pipeline.h"
@@ -421,6 +422,8 @@ int main(int argc, char** argv) {
   cli::ExchangeFlags xf;  // weft export --for ... (extends export) and weft import
   cli::addExchangeCommands(app, exp, xf);
 
+  cli::SimulateFlags simf;
+  auto* simc = cli::addSimulateCommand(app, simf);
   cli::ServeFlags svf;
   auto* servec = cli::addServeCommand(app, svf);
   auto* keyc = cli::addKeyCommand(app, svf);
@@ -446,6 +449,7 @@ int main(int argc, char** argv) {
   if (validate->parsed()) return cli::cmdValidate(vf);
   if (reasonc->parsed()) return cli::cmdReason(rsf);
   if (explainc->parsed()) return cli::cmdExplain(rsf);
+  if (simc->parsed()) return cli::cmdSimulate(simf);
   if (servec->parsed()) return cli::cmdServe(svf);
   if (keyc->parsed()) return cli::cmdKey(svf);
   if (pushc->parsed()) return cli::cmdPush(pushf);
