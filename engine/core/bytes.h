@@ -66,7 +66,7 @@ inline uint64_t hashBytes(std::string_view s, uint64_t seed = 0x9e3779b97f4a7c15
     n -= 8;
   }
   uint64_t tail = 0;
-  std::memcpy(&tail, p, n);
+  if (n != 0) std::memcpy(&tail, p, n);  // p may be null for empty input (memcpy forbids it)
   h ^= mix64(tail ^ (static_cast<uint64_t>(n) << 56));
   return mix64(h);
 }
