@@ -4,61 +4,30 @@
 #include <curl/curl.h>
 
 #include <memory>
-#include <mutex>
+
+#include "engine/net/internal/curl_common.h"
 
 namespace weft::net {
-namespace {
-
-void globalInit() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
-struct Sink {
-  std::string* body;
-  uint64_t cap;
-  bool over = false;
-};
-
-size_t onBody(char* data, size_t size, size_t n, void* user) {
-  auto* sink = static_cast<Sink*>(user);
-  size_t len = size * n;
-  if (sink->body->size() + len > sink->cap) {
-    sink->over = true;
-    return 0;  // makes curl stop with CURLE_WRITE_ERROR
-  }
-  sink->body->append(data, len);
-  return len;
-}
-
-struct CurlDeleter {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
-struct ListDeleter {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
-
-}  // namespace
 
 Result<HttpResponse> send(const HttpRequest& req) {
-  globalInit();
-  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
+  internal::curlGlobalInit();
+  std::unique_ptr<CURL, internal::CurlDeleter> curl(curl_easy_init());
   if (!curl) return Status::internal("libcurl: cannot create a handle");
   CURL* c = curl.get();
   HttpResponse resp;
-  Sink sink{&resp.body, req.max_response_bytes};
+  internal::BodySink sink{&resp.body, req.max_response_bytes};
   curl_slist* raw_headers = nullptr;
   for (const auto& [name, value] : req.headers) raw_headers = curl_slist_append(raw_headers, (name + ": " + value).c_str());
   // libcurl adds "Expect: 100-continue" to large POSTs; some servers answer it slowly.
   raw_headers = curl_slist_append(raw_headers, "Expect:");
-  std::unique_ptr<curl_slist, ListDeleter> headers(raw_headers);
+  std::unique_ptr<curl_slist, internal::ListDeleter> headers(raw_headers);
 
   curl_easy_setopt(c, CURLOPT_URL, req.url.c_str());
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // timeouts without SIGALRM (threads)
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(req.timeout.count()));
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(req.timeout.count()));
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, onBody);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, internal::onBody);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   if (req.method == "GET") {
