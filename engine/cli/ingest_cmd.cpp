@@ -306,6 +306,32 @@ Status describe(rdf::QuadSink& out, const connectors::Document& doc, const std::
   return Status::ok();
 }
 
+// What the flags resolve to, checked once before anything is opened.
+struct Prepared {
+  const connectors::Connector* forced = nullptr;
+  size_t limit = 0;
+  std::vector<InputFile> files;
+  std::unique_ptr<shacl::Shapes> shapes;
+};
+
+Status prepare(const IngestFlags& f, Prepared* p) {
+  if (!f.connector.empty()) {
+    p->forced = connectors::find(f.connector);
+    if (!p->forced) return Status::invalidArgument("no connector named '" + f.connector + "' (see --list)");
+  }
+  if (!parseSize(f.memory_limit, &p->limit))
+    return Status::invalidArgument("--memory-limit " + f.memory_limit + " is not a size");
+  WEFT_TRY(expandPaths(f.paths, &p->files));
+  if (!f.shapes.empty()) {
+    auto loaded = shacl::loadShapes(f.shapes);
+    if (!loaded.isOk()) return loaded.status();
+    p->shapes = std::make_unique<shacl::Shapes>(std::move(loaded.value()));
+  }
+  return Status::ok();
+}
+
+int ingestPrepared(store::Store* st_owner, const IngestFlags& f, const Prepared& prep, IngestSummary* summary);
+
 }  // namespace
 
 CLI::App* addIngestCommand(CLI::App& app, IngestFlags& f) {
@@ -349,21 +375,8 @@ int cmdIngest(const IngestFlags& f) {
   };
   if (f.paths.empty()) return usage("give the files or folders to ingest");
   if (f.store_dir.empty() && !f.dry_run) return usage("give --store DIR (or --dry-run)");
-  const connectors::Connector* forced = nullptr;
-  if (!f.connector.empty()) {
-    forced = connectors::find(f.connector);
-    if (!forced) return usage("no connector named '" + f.connector + "' (see --list)");
-  }
-  size_t limit = 0;
-  if (!parseSize(f.memory_limit, &limit)) return usage("--memory-limit " + f.memory_limit + " is not a size");
-  std::vector<InputFile> files;
-  if (Status st = expandPaths(f.paths, &files); !st) return usage(st.message());
-  std::unique_ptr<shacl::Shapes> shapes;
-  if (!f.shapes.empty()) {
-    auto loaded = shacl::loadShapes(f.shapes);
-    if (!loaded.isOk()) return usage(loaded.status().message());
-    shapes = std::make_unique<shacl::Shapes>(std::move(loaded.value()));
-  }
+  Prepared prep;
+  if (Status st = prepare(f, &prep); !st) return usage(st.message());
 
   std::unique_ptr<store::Store> opened_store;
   if (!f.dry_run) {
@@ -374,22 +387,25 @@ int cmdIngest(const IngestFlags& f) {
     }
     opened_store = std::move(opened.value());
   }
-  return ingestInto(opened_store.get(), f, nullptr);
+  return ingestPrepared(opened_store.get(), f, prep, nullptr);
 }
 
-int ingestInto(store::Store* st_owner, const IngestFlags& f, IngestSummary* summary) {
-  const connectors::Connector* forced = f.connector.empty() ? nullptr : connectors::find(f.connector);
-  if (!f.connector.empty() && !forced) return kExitUsage;
-  size_t limit = 0;
-  if (!parseSize(f.memory_limit, &limit)) return kExitUsage;
-  std::vector<InputFile> files;
-  if (Status st = expandPaths(f.paths, &files); !st) return kExitUsage;
-  std::unique_ptr<shacl::Shapes> shapes;
-  if (!f.shapes.empty()) {
-    auto loaded = shacl::loadShapes(f.shapes);
-    if (!loaded.isOk()) return kExitUsage;
-    shapes = std::make_unique<shacl::Shapes>(std::move(loaded.value()));
+int ingestInto(store::Store* s, const IngestFlags& f, IngestSummary* summary) {
+  Prepared prep;
+  if (Status st = prepare(f, &prep); !st) {
+    if (summary) summary->refusals.push_back(st.message());
+    return kExitUsage;
   }
+  return ingestPrepared(s, f, prep, summary);
+}
+
+namespace {
+
+int ingestPrepared(store::Store* st_owner, const IngestFlags& f, const Prepared& prep, IngestSummary* summary) {
+  const connectors::Connector* forced = prep.forced;
+  const size_t limit = prep.limit;
+  const std::vector<InputFile>& files = prep.files;
+  const shacl::Shapes* shapes = prep.shapes.get();
   const std::string graph_base = f.graph_base.empty() ? std::string(kDocGraphBase) : f.graph_base;
   const auto t0 = std::chrono::steady_clock::now();
   size_t ok = 0, skipped = 0, refused = 0;
@@ -545,5 +561,7 @@ int ingestInto(store::Store* st_owner, const IngestFlags& f, IngestSummary* summ
     return kExitFailure;
   return refused ? kExitFailure : 0;
 }
+
+}  // namespace
 
 }  // namespace weft::cli
