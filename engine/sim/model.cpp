@@ -205,6 +205,8 @@ Status validate(const Model& m) {
         p.add(f.timeToRepair.check(mw + " failure " + q(f.name) + " time to repair"));
       }
       checkWindows(mc.maintenance, mw + " maintenance", p);
+      checkWindows(mc.outages, mw + " outages", p);
+      if (mc.parallel < 1) p.add(mw + ": parallel units must be >= 1");
       const PeriodicWindow& pm = mc.periodicMaintenance;
       if (pm.interval < 0 || (pm.interval > 0 && !(pm.duration >= 0 && pm.duration < pm.interval))) {
         p.add(mw + ": periodic maintenance needs 0 <= duration < interval");

@@ -84,6 +84,13 @@ struct Machine {
   std::vector<FailureMode> failures;
   std::vector<Window> maintenance;  // planned down windows (absolute times)
   PeriodicWindow periodicMaintenance;
+  // Unplanned down windows at fixed times (a scenario's "the bioreactor fails on day 120 for
+  // 3 days"): counted as down time and as a failure (ADET, FE), unlike `maintenance`.
+  std::vector<Window> outages;
+  // Identical units working in parallel at this step (c servers sharing the step's input
+  // buffer and output buffer; each unit fails, is repaired and draws cycle times on its own
+  // streams "<line>/<machine>~<k>" for k >= 1, unit 0 keeps the machine's name). >= 1.
+  int parallel = 1;
   Power power;
 };
 
@@ -195,6 +202,9 @@ struct Demand {
 
 struct Model {
   std::string name;
+  // Calendar date of simulated time 0 (ISO 8601 "2025-09-01"), empty if the model has no
+  // calendar; scenarios given in dates need it.
+  std::string start;
   std::vector<std::string> sites;
   std::vector<std::string> products;
   std::vector<SetupMatrix> setupMatrices;
