@@ -26,6 +26,7 @@
 #include "engine/cli/reason_cmd.h"
 #include "engine/cli/serve_cmd.h"
 #include "engine/cli/simulate_cmd.h"
+#include "engine/cli/twin_bootstrap_cmd.h"
 #include "engine/core/proc_status.h"
 #include "engine/cli/validate_cmd.h"
 #include "engine/rdf/pipeline.h"
@@ -424,6 +425,11 @@ int main(int argc, char** argv) {
 
   cli::SimulateFlags simf;
   auto* simc = cli::addSimulateCommand(app, simf);
+  // The `weft twin` group: each twin subcommand adds itself under twinc.
+  auto* twinc = app.add_subcommand("twin", "Digital twin tools beyond `weft simulate` (docs/twin.md)");
+  twinc->require_subcommand(1);
+  cli::TwinBootstrapFlags tbf;
+  auto* bootc = cli::addTwinBootstrapCommand(*twinc, tbf);
   cli::ServeFlags svf;
   auto* servec = cli::addServeCommand(app, svf);
   auto* keyc = cli::addKeyCommand(app, svf);
@@ -450,6 +456,7 @@ int main(int argc, char** argv) {
   if (reasonc->parsed()) return cli::cmdReason(rsf);
   if (explainc->parsed()) return cli::cmdExplain(rsf);
   if (simc->parsed()) return cli::cmdSimulate(simf);
+  if (bootc->parsed()) return cli::cmdTwinBootstrap(tbf);
   if (servec->parsed()) return cli::cmdServe(svf);
   if (keyc->parsed()) return cli::cmdKey(svf);
   if (pushc->parsed()) return cli::cmdPush(pushf);
