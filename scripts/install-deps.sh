@@ -14,6 +14,8 @@ pkgs=(
   libcpp-httplib-dev            # weft serve: HTTP server (cpp-httplib)
   libcurl4-gnutls-dev           # SERVICE and weft push: outgoing HTTP (libcurl; the flavour Raptor's headers need)
   liblzma-dev                   # RML sources compressed as tar.xz
+  libmosquitto-dev              # weft replay publishes to an MQTT broker (libmosquitto)
+  mosquitto                     # the MQTT broker the streaming test starts on 127.0.0.1 (no service is needed)
   libgtest-dev libgmock-dev
   clang-14 libclang-rt-14-dev   # libFuzzer targets (a short fuzz run is part of the tests)
   time                          # /usr/bin/time in the e2e and benchmark scripts

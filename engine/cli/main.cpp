@@ -26,6 +26,7 @@
 #include "engine/cli/reason_cmd.h"
 #include "engine/cli/serve_cmd.h"
 #include "engine/cli/simulate_cmd.h"
+#include "engine/cli/stream_cmd.h"
 #include "engine/cli/twin_bootstrap_cmd.h"
 #include "engine/core/proc_status.h"
 #include "engine/cli/validate_cmd.h"
@@ -433,6 +434,8 @@ int main(int argc, char** argv) {
   cli::ServeFlags svf;
   auto* servec = cli::addServeCommand(app, svf);
   auto* keyc = cli::addKeyCommand(app, svf);
+  cli::StreamFlags stf;  // weft stream, weft replay (docs/streaming.md)
+  cli::addStreamCommands(app, stf);
 
   CLI11_PARSE(app, argc, argv);
 
@@ -460,5 +463,6 @@ int main(int argc, char** argv) {
   if (servec->parsed()) return cli::cmdServe(svf);
   if (keyc->parsed()) return cli::cmdKey(svf);
   if (pushc->parsed()) return cli::cmdPush(pushf);
+  if (int rc = cli::runStream(stf); rc >= 0) return rc;
   return 2;
 }

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: Apache-2.0
+// `weft stream` (MQTT topics into a store: docs/streaming.md) and `weft
+// replay` (recorded messages from a folder to a broker). Exit codes: 0 a
+// clean stop (signal, idle time), 1 an error, 2 bad usage.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace weft::cli {
+
+struct StreamFlags {
+  CLI::App* stream = nullptr;
+  CLI::App* replay = nullptr;
+  std::string store_dir, broker = "mqtt://127.0.0.1:1883", config;
+  std::string client_id;  // overrides the configuration's
+  double idle_exit_s = 0;
+  double progress_s = 1;
+  bool quiet = false, no_reason = false;
+  // replay
+  std::string dir, speed = "max", topic_prefix;
+};
+
+void addStreamCommands(CLI::App& app, StreamFlags& f);
+// The exit code if one of these commands was given, else -1.
+int runStream(const StreamFlags& f);
+
+}  // namespace weft::cli
