@@ -106,6 +106,70 @@ Result<ExperimentResult> runExperiment(const Plant& plant, const ExperimentOptio
   return res;
 }
 
+const SeriesSummary* ExperimentSeries::find(const std::string& name) const {
+  for (const SeriesSummary& s : series) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+Result<ExperimentWithSeries> runExperimentWithSeries(const Plant& plant,
+                                                     const ExperimentOptions& options) {
+  if (!(options.run.sampleEvery > 0)) {
+    return Status::invalidArgument("runExperimentWithSeries: run.sampleEvery must be > 0");
+  }
+  std::vector<uint64_t> events(options.replications, 0);
+  std::vector<TimeSeries> slots(options.replications);
+  auto fn = [&](uint32_t r) {
+    RunOptions o = options.run;
+    o.replication = options.firstReplication + r;
+    PlantResult pr = plant.run(o);
+    events[r] = pr.events;
+    Kpis k = computeKpis(pr);
+    slots[r] = std::move(pr.series);
+    return k;
+  };
+  Result<ExperimentResult> res =
+      runReplications(options.replications, options.threads, fn, options.level, options.cancel);
+  if (!res.isOk()) return res.status();
+  for (uint64_t e : events) res->events += e;
+  ExperimentWithSeries out;
+  out.kpis = std::move(*res);
+  slots.resize(out.kpis.replications.size());
+  auto series = summariseSeries(slots, options.level);
+  if (!series) return series.status();
+  out.series = std::move(series.value());
+  return out;
+}
+
+Result<ExperimentSeries> summariseSeries(const std::vector<TimeSeries>& reps, double level) {
+  // Summaries in replication order after all have finished: independent of thread timing.
+  ExperimentSeries out;
+  const size_t n = reps.size();
+  if (n == 0) return out;
+  const TimeSeries& first = reps[0];
+  for (size_t r = 1; r < n; ++r) {
+    if (reps[r].times.size() != first.times.size() ||
+        reps[r].series.size() != first.series.size()) {
+      return Status::internal("replication " + std::to_string(r) +
+                              " sampled other times or series than replication 0");
+    }
+  }
+  out.times = first.times;
+  std::vector<double> col(n);
+  for (size_t j = 0; j < first.series.size(); ++j) {
+    SeriesSummary s;
+    s.name = first.series[j].name;
+    s.at.reserve(first.times.size());
+    for (size_t k = 0; k < first.times.size(); ++k) {
+      for (size_t r = 0; r < n; ++r) col[r] = reps[r].series[j].values[k];
+      s.at.push_back(confidenceInterval(col, level));
+    }
+    out.series.push_back(std::move(s));
+  }
+  return out;
+}
+
 Comparison comparePaired(const ExperimentResult& baseline, const ExperimentResult& scenario,
                          double level) {
   Comparison c;

@@ -53,6 +53,31 @@ struct ExperimentOptions {
 // Replications of a plant: replication r uses RunOptions{seed, firstReplication + r, ...}.
 Result<ExperimentResult> runExperiment(const Plant& plant, const ExperimentOptions& options);
 
+// Time series across replications: per series and sample time the mean and Student t
+// interval over the replications (NaN values, e.g. machine shares at the first sample, are
+// left out). Times are those of replication 0 (every replication samples at the same times).
+struct SeriesSummary {
+  std::string name;
+  std::vector<Interval> at;  // [sample]
+};
+struct ExperimentSeries {
+  std::vector<double> times;
+  std::vector<SeriesSummary> series;
+  const SeriesSummary* find(const std::string& name) const;  // nullptr if absent
+};
+struct ExperimentWithSeries {
+  ExperimentResult kpis;
+  ExperimentSeries series;
+};
+// runExperiment plus the time series: options.run.sampleEvery must be > 0. The KPIs are the
+// same, bit for bit, as runExperiment's with the same options; both parts are identical
+// whatever the number of threads. Memory: replications x series x samples doubles.
+Result<ExperimentWithSeries> runExperimentWithSeries(const Plant& plant,
+                                                     const ExperimentOptions& options);
+// The summary of replications' series (reps[r] from replication r; all must have sampled the
+// same times and series, else kInternal).
+Result<ExperimentSeries> summariseSeries(const std::vector<TimeSeries>& reps, double level = 0.95);
+
 // Paired comparison over the KPIs both results have (by name): per replication the difference
 // scenario - baseline, then its mean and CI. With common random numbers the variance of the
 // difference is far below that of either side; an unchanged scenario differs by exactly 0.

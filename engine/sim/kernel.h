@@ -23,6 +23,12 @@ namespace weft::sim {
 
 using EventId = uint64_t;  // the event's sequence number
 
+#ifdef WEFT_SIM_COUNT_KINDS
+// Benchmark instrumentation only (tests/bench/twin_kinds.cpp compiles the simulator again with
+// this defined): when set, runUntil adds 1 to slot min(kind, 63) for every executed event.
+inline thread_local uint64_t* gKindCounts = nullptr;
+#endif
+
 struct Event {
   double time;
   uint64_t seq;
@@ -157,6 +163,9 @@ class Kernel {
       }
       now_ = e.time;
       ++count_;
+#ifdef WEFT_SIM_COUNT_KINDS
+      if (gKindCounts) ++gKindCounts[e.kind < 63 ? e.kind : 63];
+#endif
       fingerprint_ = mixFingerprint(fingerprint_, e);
       hole_ = true;  // the top is consumed; the first schedule() reuses its slot
       handler(e);

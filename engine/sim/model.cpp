@@ -207,6 +207,8 @@ Status validate(const Model& m) {
       checkWindows(mc.maintenance, mw + " maintenance", p);
       checkWindows(mc.outages, mw + " outages", p);
       if (mc.parallel < 1) p.add(mw + ": parallel units must be >= 1");
+      // Each unit has its own state and streams: a typo such as 1e9 would exhaust memory.
+      if (mc.parallel > 10000) p.add(mw + ": parallel units must be <= 10000");
       const PeriodicWindow& pm = mc.periodicMaintenance;
       if (pm.interval < 0 || (pm.interval > 0 && !(pm.duration >= 0 && pm.duration < pm.interval))) {
         p.add(mw + ": periodic maintenance needs 0 <= duration < interval");

@@ -14,6 +14,27 @@
 
 namespace weft::sim {
 
+const char* traceKindName(TraceKind k) {
+  switch (k) {
+    case TraceKind::kFailure: return "failure";
+    case TraceKind::kRepair: return "repair";
+    case TraceKind::kOutageStart: return "outage_start";
+    case TraceKind::kOutageEnd: return "outage_end";
+    case TraceKind::kStockout: return "stockout";
+    case TraceKind::kReplenishment: return "replenishment";
+    case TraceKind::kSupplierWait: return "supplier_wait";
+    case TraceKind::kLaneDelay: return "lane_delay";
+  }
+  return "?";
+}
+
+const Series* TimeSeries::find(const std::string& name) const {
+  for (const Series& s : series) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
 const char* machineStateName(MachineState s) {
   switch (s) {
     case MachineState::kOff: return "off";
@@ -42,20 +63,34 @@ enum Purpose : uint32_t {
 };
 
 struct CFailure {
-  int machine;
+  int unit;
+  int mode;  // index of the mode in the machine's `failures` (for the trace)
   Dist ttf, ttr;
   bool operating;
   uint64_t ttfStream, ttrStream;
 };
 
+// A machine is one step of its line; its `units` parallel units (usually 1) are contiguous in
+// the unit arrays from `unitFirst`.
 struct CMachine {
   int line, pos;
-  int setupMatrix;  // -1: none
-  int failFirst, failCount;
-  std::vector<int> opFailures;  // indices into failures with the operating clock
+  int unitFirst, units;
   std::vector<Window> maintenance;
+  std::vector<Window> outages;  // sorted by start, empty windows dropped
   PeriodicWindow periodic;
   std::array<double, kMachineStateCount> powerKw;
+};
+
+// One unit of a machine: what the event logic needs without going through the machine.
+struct CUnit {
+  int machine, line, pos;
+  int setupMatrix;  // -1: none
+  bool last;        // at the line's last step
+  bool multi;       // its machine has more than one unit
+  // Units of the previous and the next machine of the line (count 0: none), so the hot path
+  // does not go through CMachine.
+  int prevFirst, prevUnits, nextFirst, nextUnits;
+  std::vector<int> opFailures;  // indices into failures with the operating clock
   uint64_t cycleStream, setupStream, scrapStream;
 };
 
@@ -66,7 +101,9 @@ struct CLot {
 };
 
 struct CLine {
-  int first, count;
+  int first, count;          // machines
+  int unitFirst, unitCount;  // their units
+  int firstUnits;            // units of the first machine (from unitFirst)
   double shiftPeriod;
   bool shiftInitiallyOn;
   std::vector<std::pair<double, bool>> toggles;  // (offset in period, new state)
@@ -122,7 +159,10 @@ struct Plant::Compiled {
   int nProducts = 0;
   std::vector<std::string> products, sites;
   std::vector<CMachine> machines;
+  std::vector<CUnit> units;
   std::vector<std::string> machineNames, lineNames;
+  std::vector<std::string> failureNames;  // per failure: the mode's name
+  std::vector<std::string> demandNames, supplierNames, laneNames;
   std::vector<int> bufferCap;  // per machine: capacity of the buffer after it
   std::vector<Dist> cycle;     // machine * nProducts + product
   std::vector<double> pru;     // planned run time per unit (mean cycle time), same index
@@ -233,30 +273,50 @@ Result<Plant> Plant::compile(const Model& m) {
 
     double worst = -1;
     cl.bottleneck = 0;
+    cl.unitFirst = static_cast<int>(c->units.size());
     for (size_t mi = 0; mi < l.machines.size(); ++mi) {
       const Machine& mc = l.machines[mi];
       const std::string key = l.name + "/" + mc.name;
       CMachine cm;
       cm.line = static_cast<int>(li);
       cm.pos = static_cast<int>(mi);
-      cm.setupMatrix = mc.setupMatrix.empty() ? -1 : matrix[mc.setupMatrix];
+      cm.unitFirst = static_cast<int>(c->units.size());
+      cm.units = std::max(1, mc.parallel);
       cm.maintenance = sortedWindows(mc.maintenance);
+      for (const Window& w : sortedWindows(mc.outages)) {
+        if (w.end > w.start) cm.outages.push_back(w);
+      }
       cm.periodic = mc.periodicMaintenance;
       const Power& w = mc.power;
       cm.powerKw = {w.off, w.plannedDown, w.down, w.setup, w.busy, w.blocked, w.starved, w.idle};
-      cm.cycleStream = streamId(key, kPCycle);
-      cm.setupStream = streamId(key, kPSetup);
-      cm.scrapStream = streamId(key, kPScrap);
-      cm.failFirst = static_cast<int>(c->failures.size());
-      cm.failCount = static_cast<int>(mc.failures.size());
       const int mIndex = static_cast<int>(c->machines.size());
-      for (size_t k = 0; k < mc.failures.size(); ++k) {
-        const FailureMode& f = mc.failures[k];
-        const std::string fk = key + "#" + std::to_string(k) + ":" + f.name;
-        if (f.clock == FailureClock::kOperating) cm.opFailures.push_back(static_cast<int>(c->failures.size()));
-        c->failures.push_back({mIndex, f.timeToFailure, f.timeToRepair,
-                               f.clock == FailureClock::kOperating, streamId(fk, kPFailure),
-                               streamId(fk, kPRepair)});
+      for (int k = 0; k < cm.units; ++k) {
+        // Unit 0 keeps the machine's streams, so parallel = 1 draws what it always drew.
+        const std::string ukey = k == 0 ? key : key + "~" + std::to_string(k);
+        CUnit cu;
+        cu.machine = mIndex;
+        cu.line = static_cast<int>(li);
+        cu.pos = static_cast<int>(mi);
+        cu.setupMatrix = mc.setupMatrix.empty() ? -1 : matrix[mc.setupMatrix];
+        cu.last = mi + 1 == l.machines.size();
+        cu.multi = cm.units > 1;
+        cu.prevFirst = cu.prevUnits = cu.nextFirst = cu.nextUnits = 0;  // set below
+        cu.cycleStream = streamId(ukey, kPCycle);
+        cu.setupStream = streamId(ukey, kPSetup);
+        cu.scrapStream = streamId(ukey, kPScrap);
+        const int uIndex = static_cast<int>(c->units.size());
+        for (size_t j = 0; j < mc.failures.size(); ++j) {
+          const FailureMode& f = mc.failures[j];
+          const std::string fk = ukey + "#" + std::to_string(j) + ":" + f.name;
+          if (f.clock == FailureClock::kOperating) {
+            cu.opFailures.push_back(static_cast<int>(c->failures.size()));
+          }
+          c->failures.push_back({uIndex, static_cast<int>(j), f.timeToFailure, f.timeToRepair,
+                                 f.clock == FailureClock::kOperating, streamId(fk, kPFailure),
+                                 streamId(fk, kPRepair)});
+          c->failureNames.push_back(f.name);
+        }
+        c->units.push_back(std::move(cu));
       }
       double load = 0;
       for (int p = 0; p < nP; ++p) {
@@ -270,6 +330,7 @@ Result<Plant> Plant::compile(const Model& m) {
         c->scrap.push_back(st == mc.scrap.end() ? 0.0 : st->second);
       }
       for (int p : made) load += c->pru[static_cast<size_t>(mIndex) * nP + p];
+      load /= cm.units;  // c units share the load (exact for c = 1)
       if (load > worst) {
         worst = load;
         cl.bottleneck = static_cast<int>(mi);
@@ -277,6 +338,21 @@ Result<Plant> Plant::compile(const Model& m) {
       c->bufferCap.push_back(mi + 1 < l.machines.size() ? l.buffers[mi] : 0);
       c->machines.push_back(std::move(cm));
       c->machineNames.push_back(mc.name);
+    }
+    cl.unitCount = static_cast<int>(c->units.size()) - cl.unitFirst;
+    cl.firstUnits = c->machines[cl.first].units;
+    for (int u = cl.unitFirst; u < cl.unitFirst + cl.unitCount; ++u) {
+      CUnit& cu = c->units[u];
+      if (cu.pos > 0) {
+        const CMachine& pm = c->machines[cu.machine - 1];
+        cu.prevFirst = pm.unitFirst;
+        cu.prevUnits = pm.units;
+      }
+      if (!cu.last) {
+        const CMachine& nm = c->machines[cu.machine + 1];
+        cu.nextFirst = nm.unitFirst;
+        cu.nextUnits = nm.units;
+      }
     }
     c->lineNames.push_back(l.name);
     c->lines.push_back(std::move(cl));
@@ -294,9 +370,11 @@ Result<Plant> Plant::compile(const Model& m) {
   }
 
   for (const Supplier& s : m.suppliers) {
+    c->supplierNames.push_back(s.name);
     c->suppliers.push_back({s.leadTime, sortedWindows(s.interruptions), streamId(s.name, kPSupplier)});
   }
   for (const Lane& l : m.lanes) {
+    c->laneNames.push_back(l.name);
     c->lanes.push_back({l.leadTime, sortedWindows(l.disruptions), streamId(l.name, kPLane)});
   }
   for (const Inventory& iv : m.inventories) {
@@ -352,6 +430,7 @@ Result<Plant> Plant::compile(const Model& m) {
     cd.backorders = d.backorders;
     cd.arrivalStream = streamId(d.name, kPDemandArrival);
     cd.quantityStream = streamId(d.name, kPDemandQuantity);
+    c->demandNames.push_back(d.name);
     c->demands.push_back(std::move(cd));
   }
   Plant plant;
@@ -364,8 +443,9 @@ Result<Plant> Plant::compile(const Model& m) {
 
 namespace {
 
+// Appended kinds only: the kind is part of the fingerprint.
 enum Kind : uint32_t {
-  kTimer,       // entity machine, payload generation: end of a setup or an operation
+  kTimer,       // entity unit, payload generation: end of a setup or an operation
   kFail,        // entity failure mode (calendar clock)
   kRepair,      // entity failure mode
   kShift,       // entity line, payload cycle << 16 | toggle index
@@ -376,6 +456,9 @@ enum Kind : uint32_t {
   kDemand,      // entity demand
   kReview,      // entity inventory, (R,S) review
   kWarmup,
+  kOutageStart,  // entity machine, payload window index
+  kOutageEnd,    // entity machine, payload window index
+  kSample,       // payload sample number k (time warmup + k * sampleEvery)
 };
 
 enum Phase : uint8_t { kEmpty, kLoaded, kSetupPhase, kProcess, kBlockedPhase };
@@ -427,6 +510,7 @@ struct MRun {
   int failDue = -1;  // operating failure mode that ends the current timer, -1: completion
   uint32_t gen = 0;
   double residual = 0, phaseStart = 0, since = 0;
+  double blockedAt = 0;  // parallel units: blocked units unload first blocked, first out
   std::array<double, kMachineStateCount> acc{};
   int64_t produced = 0, scrapped = 0, failures = 0, repairs = 0;
   double repairTime = 0, idealTime = 0;
@@ -436,6 +520,7 @@ struct MRun {
 struct FRun {
   double opLeft = 0;  // operating clock: time to failure left
   double repairStart = 0;
+  double repairDue = 0;  // for the trace
   Rng ttfRng, ttrRng;
 };
 
@@ -484,6 +569,14 @@ struct DRun {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
+// A trace entry as indices; names are filled in by collect() (no strings during the run).
+struct TraceRec {
+  double time;
+  TraceKind kind;
+  int subject, detail;  // meaning per kind, see Sim::note
+  double value;
+};
+
 class Sim {
  public:
   Sim(const Plant::Compiled& c, const RunOptions& o) : c_(c), o_(o) {}
@@ -494,9 +587,49 @@ class Sim {
   size_t idx(int machine, int product) const {
     return static_cast<size_t>(machine) * c_.nProducts + product;
   }
-  bool available(int m) const {
-    const MRun& x = m_[m];
-    return x.downCount == 0 && x.planned == 0 && l_[c_.machines[m].line].shiftOn;
+  bool available(int u) const {
+    const MRun& x = m_[u];
+    return x.downCount == 0 && x.planned == 0 && l_[c_.units[u].line].shiftOn;
+  }
+  // The unit of machine m that takes a part handed over from upstream or released into the
+  // line, -1: none. One unit: the unit if it is empty, even when it is down or off (the part
+  // waits in it). Parallel units: the first empty unit that can work; an empty unit that is
+  // down pulls work when it comes back (wake), so parts do not wait in failed units.
+  int takingUnit(int first, int units) const {
+    if (units == 1) return m_[first].hasPart ? -1 : first;
+    return takingParallelUnit(first, units);
+  }
+  [[gnu::noinline]] int takingParallelUnit(int first, int units) const {
+    for (int u = first; u < first + units; ++u) {
+      if (!m_[u].hasPart && available(u)) return u;
+    }
+    return -1;
+  }
+  int takingUnit(int m) const {
+    return takingUnit(c_.machines[m].unitFirst, c_.machines[m].units);
+  }
+  // The unit among [first, first + units) blocked longest (ties: lowest index), -1: none.
+  int blockedUnit(int first, int units) const {
+    if (units == 1) return m_[first].phase == kBlockedPhase ? first : -1;
+    return blockedParallelUnit(first, units);
+  }
+  [[gnu::noinline]] int blockedParallelUnit(int first, int units) const {
+    int best = -1;
+    for (int u = first; u < first + units; ++u) {
+      if (m_[u].phase != kBlockedPhase) continue;
+      if (best < 0 || m_[u].blockedAt < m_[best].blockedAt) best = u;
+    }
+    return best;
+  }
+  void updateMachine(int m) {
+    const CMachine& cm = c_.machines[m];
+    for (int u = cm.unitFirst; u < cm.unitFirst + cm.units; ++u) updateState(u);
+  }
+  // Trace: one branch when off. Records only inside the window, like the KPIs.
+  void note(TraceKind kind, int subject, int detail, double value) {
+    if (o_.traceLimit == 0 || now() < o_.warmup) return;
+    if (trace_.size() < o_.traceLimit) trace_.push_back({now(), kind, subject, detail, value});
+    else ++traceDropped_;
   }
 
   void handle(const Event& e);
@@ -510,8 +643,10 @@ class Sim {
   void finishUnit(int m);
   void tryUnload(int m);
   void pullInto(int m);
+  void pullIntoParallel(int u);
   void load(int m, const Part& p);
   void releaseInto(int line);
+  [[gnu::always_inline]] inline bool releaseOne(int line, int unit);
   void depart(int line, const Part& p, bool good);
   void startRepair(int f);
   void onFail(int f);
@@ -519,6 +654,9 @@ class Sim {
   void onShift(int line, uint64_t payload);
   void scheduleShift(int line, uint64_t cycle, size_t toggle);
   void onArrival(int line);
+  void onOutage(int m, size_t window, bool start);
+  void onSample(uint64_t k);
+  std::array<double, kMachineStateCount> unitTimes(int u) const;
 
   bool materialAvailable(int line, int product) const;
   void consumeMaterial(int line, int product);
@@ -533,6 +671,11 @@ class Sim {
   double nextDemand(int d, double from);
   void resetStats();
   PlantResult collect();
+  void collectSeries(PlantResult& r) const;
+  void collectTrace(PlantResult& r) const;
+  std::string inventoryName(int i) const;
+  std::string machineName(int m) const;
+  std::string unitName(int u) const;
 
   const Plant::Compiled& c_;
   RunOptions o_;
@@ -544,12 +687,16 @@ class Sim {
   std::vector<IRun> i_;
   std::vector<DRun> d_;
   std::vector<Rng> supRng_, laneRng_;
+  std::vector<TraceRec> trace_;
+  uint64_t traceDropped_ = 0;
+  std::vector<double> sampleTimes_, sampleRows_;  // rows of series values, one per sample
+  std::vector<std::array<double, kMachineStateCount>> prevTimes_;  // per unit, at last sample
 };
 
 void Sim::updateState(int m) {
   MRun& x = m_[m];
   MachineState s;
-  const CMachine& cm = c_.machines[m];
+  const CUnit& cm = c_.units[m];
   if (!l_[cm.line].shiftOn) s = MachineState::kOff;
   else if (x.planned) s = MachineState::kPlannedDown;
   else if (x.downCount) s = MachineState::kDown;
@@ -585,7 +732,7 @@ void Sim::startIfReady(int m) {
     updateState(m);
     return;
   }
-  const CMachine& cm = c_.machines[m];
+  const CUnit& cm = c_.units[m];
   const int p = x.part.product;
   if (cm.setupMatrix >= 0 && x.lastProduct >= 0 && x.lastProduct != p) {
     const Dist& d = c_.setup[cm.setupMatrix][static_cast<size_t>(x.lastProduct) * c_.nProducts + p];
@@ -606,19 +753,21 @@ void Sim::startIfReady(int m) {
 void Sim::beginProcess(int m) {
   MRun& x = m_[m];
   x.phase = kProcess;
-  const double t = c_.cycle[idx(m, x.part.product)].sample(x.cycleRng);
+  const double t = c_.cycle[idx(c_.units[m].machine, x.part.product)].sample(x.cycleRng);
   x.residual = t > 0 ? t : 0.0;
   resume(m);
 }
 
-void Sim::resume(int m) {
+// Flattened: the kernel's schedule (a heap sift) is inlined here, on the hottest path, whatever
+// the compiler's inlining budget for this large file says.
+[[gnu::flatten]] void Sim::resume(int m) {
   MRun& x = m_[m];
   x.running = true;
   x.phaseStart = now();
   double dt = x.residual;
   x.failDue = -1;
   if (x.phase == kProcess) {
-    for (int f : c_.machines[m].opFailures) {
+    for (int f : c_.units[m].opFailures) {
       if (f_[f].opLeft < dt) {
         dt = f_[f].opLeft;
         x.failDue = f;
@@ -635,7 +784,7 @@ void Sim::pause(int m) {
   const double el = now() - x.phaseStart;
   x.residual = std::max(0.0, x.residual - el);
   if (x.phase == kProcess) {
-    for (int f : c_.machines[m].opFailures) f_[f].opLeft -= el;
+    for (int f : c_.units[m].opFailures) f_[f].opLeft -= el;
   }
   x.running = false;
   ++x.gen;  // the pending timer is now stale
@@ -652,6 +801,10 @@ void Sim::wake(int m) {
       startIfReady(m);
       return;
     }
+    if (x.phase == kEmpty && c_.units[m].multi) {
+      pullInto(m);  // a parallel unit back from down or off takes waiting work
+      return;
+    }
   }
   updateState(m);
 }
@@ -666,7 +819,7 @@ void Sim::onTimer(int m, uint32_t gen) {
     beginProcess(m);
     return;
   }
-  for (int f : c_.machines[m].opFailures) f_[f].opLeft -= el;
+  for (int f : c_.units[m].opFailures) f_[f].opLeft -= el;
   if (x.failDue >= 0) {
     x.residual = std::max(0.0, x.residual - el);
     const int f = x.failDue;
@@ -674,6 +827,7 @@ void Sim::onTimer(int m, uint32_t gen) {
     ++x.downCount;
     ++x.failures;
     startRepair(f);
+    if (o_.traceLimit) note(TraceKind::kFailure, m, f, f_[f].repairDue - now());
     updateState(m);
     return;
   }
@@ -682,7 +836,7 @@ void Sim::onTimer(int m, uint32_t gen) {
 
 void Sim::finishUnit(int m) {
   MRun& x = m_[m];
-  const size_t i = idx(m, x.part.product);
+  const size_t i = idx(c_.units[m].machine, x.part.product);
   ++x.produced;
   x.idealTime += c_.pru[i];
   const double sp = c_.scrap[i];
@@ -691,62 +845,100 @@ void Sim::finishUnit(int m) {
     const Part p = x.part;
     x.hasPart = false;
     x.phase = kEmpty;
-    depart(c_.machines[m].line, p, false);
+    depart(c_.units[m].line, p, false);
     pullInto(m);
     return;
   }
   tryUnload(m);
 }
 
-void Sim::tryUnload(int m) {
-  MRun& x = m_[m];
-  const CMachine& cm = c_.machines[m];
-  const CLine& cl = c_.lines[cm.line];
-  if (cm.pos == cl.count - 1) {
+// u is a unit; its machine's buffer and the next machine's units are downstream.
+void Sim::tryUnload(int u) {
+  MRun& x = m_[u];
+  const CUnit& cu = c_.units[u];
+  if (cu.last) {
     const Part p = x.part;
     x.hasPart = false;
     x.phase = kEmpty;
-    depart(cm.line, p, true);
-    pullInto(m);
+    depart(cu.line, p, true);
+    pullInto(u);
     return;
   }
-  MRun& y = m_[m + 1];
+  const int m = cu.machine;
   Ring& b = buf_[m];
-  if (b.empty() && !y.hasPart) {
-    load(m + 1, x.part);
+  const int y = b.empty() ? takingUnit(cu.nextFirst, cu.nextUnits) : -1;
+  if (y >= 0) {
+    load(y, x.part);
     x.hasPart = false;
     x.phase = kEmpty;
-    startIfReady(m + 1);
-    pullInto(m);
+    startIfReady(y);
+    pullInto(u);
     return;
   }
   if (b.size() < static_cast<size_t>(c_.bufferCap[m])) {
     b.push(x.part);
     x.hasPart = false;
     x.phase = kEmpty;
-    pullInto(m);
+    pullInto(u);
     return;
   }
-  x.phase = kBlockedPhase;
-  updateState(m);
+  if (x.phase != kBlockedPhase) {
+    x.phase = kBlockedPhase;
+    x.blockedAt = now();
+  }
+  updateState(u);
 }
 
-void Sim::pullInto(int m) {
-  const CMachine& cm = c_.machines[m];
-  if (cm.pos == 0) {
-    releaseInto(cm.line);
+// Unit u is empty: take the next part from upstream (the buffer before its machine, or a
+// blocked upstream unit), or release work into the line at the first machine.
+void Sim::pullInto(int u) {
+  const CUnit& cu = c_.units[u];
+  if (cu.multi) {
+    pullIntoParallel(u);
     return;
   }
-  Ring& b = buf_[m - 1];
-  MRun& u = m_[m - 1];
+  if (cu.pos == 0) {
+    releaseInto(cu.line);
+    return;
+  }
+  Ring& b = buf_[cu.machine - 1];
+  const int up = blockedUnit(cu.prevFirst, cu.prevUnits);
   if (!b.empty()) {
-    load(m, b.pop());
-    startIfReady(m);
-    if (u.phase == kBlockedPhase) tryUnload(m - 1);
-  } else if (u.phase == kBlockedPhase) {
-    tryUnload(m - 1);  // no buffer space: hand over directly
+    load(u, b.pop());
+    startIfReady(u);
+    if (up >= 0) tryUnload(up);
+  } else if (up >= 0) {
+    tryUnload(up);  // no buffer space: hand over directly
   } else {
-    updateState(m);
+    updateState(u);
+  }
+}
+
+// The same for a unit of a machine with parallel units: it takes work only when it can work
+// (wake() calls it again when the unit comes back), and the direct hand-over may pick an
+// empty unit other than u, which then stays starved.
+void Sim::pullIntoParallel(int u) {
+  const CUnit& cu = c_.units[u];
+  if (!available(u)) {
+    updateState(u);
+    return;
+  }
+  if (cu.pos == 0) {
+    releaseInto(cu.line);
+    updateState(u);
+    return;
+  }
+  Ring& b = buf_[cu.machine - 1];
+  const int up = blockedUnit(cu.prevFirst, cu.prevUnits);
+  if (!b.empty()) {
+    load(u, b.pop());
+    startIfReady(u);
+    if (up >= 0) tryUnload(up);
+  } else if (up >= 0) {
+    tryUnload(up);
+    updateState(u);
+  } else {
+    updateState(u);
   }
 }
 
@@ -765,28 +957,45 @@ void Sim::consumeMaterial(int line, int product) {
   }
 }
 
+// Releases work into every unit of the first machine that takes it (one unit: the unit if
+// empty), until there is no work, no material or no taking unit.
 void Sim::releaseInto(int line) {
   const CLine& cl = c_.lines[line];
+  if (cl.firstUnits == 1) {
+    if (!m_[cl.unitFirst].hasPart) releaseOne(line, cl.unitFirst);
+    return;
+  }
+  for (;;) {
+    const int f = takingUnit(cl.unitFirst, cl.firstUnits);
+    if (f < 0) return;
+    if (!releaseOne(line, f)) {
+      updateMachine(cl.first);
+      return;
+    }
+  }
+}
+
+// Releases one part into unit f of the line's first machine; false if there was nothing to
+// release (the unit's state is updated).
+inline bool Sim::releaseOne(int line, int f) {
+  const CLine& cl = c_.lines[line];
   LRun& L = l_[line];
-  const int f = cl.first;
-  MRun& x = m_[f];
-  if (x.hasPart) return;
   Part p{now(), -1, 0, 0};
   switch (cl.input) {
     case LineInput::kArrivals:
       if (L.input.empty()) {
         updateState(f);
-        return;
+        return false;
       }
       load(f, L.input.pop());
       startIfReady(f);
-      return;
+      return true;
     case LineInput::kPush: {
       const CLot& lot = cl.lots[L.lot];
       if (!materialAvailable(line, lot.product)) {
         L.waitingMaterial = true;
         updateState(f);
-        return;
+        return false;
       }
       p.product = static_cast<int16_t>(lot.product);
       p.target = lot.target;
@@ -799,13 +1008,13 @@ void Sim::releaseInto(int line) {
     case LineInput::kOrders: {
       if (L.orders.empty()) {
         updateState(f);
-        return;
+        return false;
       }
       Order& o = L.orders.front();
       if (!materialAvailable(line, o.product)) {
         L.waitingMaterial = true;
         updateState(f);
-        return;
+        return false;
       }
       p.product = static_cast<int16_t>(o.product);
       p.target = o.target;
@@ -821,6 +1030,7 @@ void Sim::releaseInto(int line) {
   load(f, p);
   consumeMaterial(line, p.product);
   startIfReady(f);
+  return true;
 }
 
 void Sim::depart(int line, const Part& p, bool good) {
@@ -845,28 +1055,55 @@ void Sim::startRepair(int f) {
   F.repairStart = now();
   const double t = c_.failures[f].ttr.sample(F.ttrRng);
   k_.schedule(t, kRepair, static_cast<uint32_t>(f));
+  F.repairDue = now() + (t > 0 ? t : 0.0);
 }
 
 void Sim::onFail(int f) {
-  const int m = c_.failures[f].machine;
+  const int m = c_.failures[f].unit;
   MRun& x = m_[m];
   ++x.failures;
   if (x.downCount++ == 0) pause(m);
   startRepair(f);
+  if (o_.traceLimit) note(TraceKind::kFailure, m, f, f_[f].repairDue - now());
   updateState(m);
 }
 
 void Sim::onRepair(int f) {
   const CFailure& cf = c_.failures[f];
   FRun& F = f_[f];
-  MRun& x = m_[cf.machine];
+  MRun& x = m_[cf.unit];
   --x.downCount;
   ++x.repairs;
   x.repairTime += now() - F.repairStart;
+  if (o_.traceLimit) note(TraceKind::kRepair, cf.unit, f, now() - F.repairStart);
   const double t = std::max(0.0, cf.ttf.sample(F.ttfRng));
   if (cf.operating) F.opLeft = t;
   else k_.schedule(t, kFail, static_cast<uint32_t>(f));
-  wake(cf.machine);
+  wake(cf.unit);
+}
+
+// An outage stops every unit of the machine like a failure (counted once per unit as a
+// failure and, at its end, a repair of the window's length). It nests with random failures
+// (each keeps its own repair; the unit is up when neither holds it) and with other outages.
+void Sim::onOutage(int m, size_t window, bool start) {
+  const CMachine& cm = c_.machines[m];
+  const Window& w = cm.outages[window];
+  if (o_.traceLimit) {
+    note(start ? TraceKind::kOutageStart : TraceKind::kOutageEnd, m, -1, w.end - w.start);
+  }
+  for (int u = cm.unitFirst; u < cm.unitFirst + cm.units; ++u) {
+    MRun& x = m_[u];
+    if (start) {
+      ++x.failures;
+      if (x.downCount++ == 0) pause(u);
+      updateState(u);
+    } else {
+      --x.downCount;
+      ++x.repairs;
+      x.repairTime += w.end - w.start;
+      wake(u);
+    }
+  }
 }
 
 void Sim::scheduleShift(int line, uint64_t cycle, size_t toggle) {
@@ -883,7 +1120,7 @@ void Sim::onShift(int line, uint64_t payload) {
   LRun& L = l_[line];
   if (on != L.shiftOn) {
     L.shiftOn = on;
-    for (int m = cl.first; m < cl.first + cl.count; ++m) {
+    for (int m = cl.unitFirst; m < cl.unitFirst + cl.unitCount; ++m) {
       if (on) {
         wake(m);
       } else {
@@ -903,12 +1140,12 @@ void Sim::onArrival(int line) {
   const CLine& cl = c_.lines[line];
   LRun& L = l_[line];
   const Part p{now(), cl.arrivalTarget, static_cast<int16_t>(cl.arrivalProduct), 0};
-  MRun& x = m_[cl.first];
-  if (!x.hasPart && L.input.empty()) {
+  const int f = L.input.empty() ? takingUnit(cl.first) : -1;
+  if (f >= 0) {
     ++L.entered;
     L.wip.add(now(), 1);
-    load(cl.first, p);
-    startIfReady(cl.first);
+    load(f, p);
+    startIfReady(f);
   } else if (cl.inputCapacity < 0 || L.input.size() < static_cast<size_t>(cl.inputCapacity)) {
     ++L.entered;
     L.wip.add(now(), 1);
@@ -940,7 +1177,7 @@ void Sim::receive(int i, int64_t qty, bool ordered) {
   serveBacklog(i);
   setLevel(i);
   for (int line : c_.inventories[i].consumers) {
-    if (l_[line].waitingMaterial && !m_[c_.lines[line].first].hasPart) releaseInto(line);
+    if (l_[line].waitingMaterial && takingUnit(c_.lines[line].first) >= 0) releaseInto(line);
   }
 }
 
@@ -976,6 +1213,7 @@ void Sim::customerOrder(int d) {
     ++I.onTime;
   } else {
     ++I.stockouts;
+    if (o_.traceLimit) note(TraceKind::kStockout, i, d, static_cast<double>(rest));
     if (cd.backorders) {
       I.backlog.push_back({rest, now() + cd.dueAfter, -1, -1, 0});
       I.backlogUnits += rest;
@@ -1010,6 +1248,7 @@ void Sim::ship(int lane, int dest, int64_t qty) {
   for (const Window& w : cl.disruptions) {
     if (depart >= w.start && depart < w.end) depart = w.end;
   }
+  if (o_.traceLimit && depart > now()) note(TraceKind::kLaneDelay, lane, dest, depart - now());
   const double lt = std::max(0.0, cl.lead.sample(laneRng_[lane]));
   k_.scheduleAt(depart + lt, kReceipt, static_cast<uint32_t>(dest), static_cast<uint64_t>(qty));
 }
@@ -1043,18 +1282,31 @@ void Sim::placeOrder(int i, int64_t qty) {
         t = now();
         ++I.backupOrders;
       }
+      if (o_.traceLimit) {
+        note(TraceKind::kReplenishment, i, s, static_cast<double>(qty));
+        if (t > now()) note(TraceKind::kSupplierWait, i, s, t - now());
+      }
       const double lt = std::max(0.0, c_.suppliers[s].lead.sample(supRng_[s]));
       k_.scheduleAt(t + lt, kReceipt, static_cast<uint32_t>(i), static_cast<uint64_t>(qty));
       break;
     }
     case Source::kLine: {
       l_[ci.line].orders.push_back({ci.product, qty, i});
-      const int f = c_.lines[ci.line].first;
-      if (!m_[f].hasPart) releaseInto(ci.line);
-      else updateState(f);
+      if (o_.traceLimit) note(TraceKind::kReplenishment, i, ci.line, static_cast<double>(qty));
+      const CMachine& fm = c_.machines[c_.lines[ci.line].first];
+      if (fm.units == 1) {
+        if (!m_[fm.unitFirst].hasPart) releaseInto(ci.line);
+        else updateState(fm.unitFirst);
+      } else {
+        releaseInto(ci.line);
+        updateMachine(c_.lines[ci.line].first);  // idle units now have work waiting
+      }
       break;
     }
-    case Source::kLane: internalOrder(ci.upstream, qty, ci.lane, i); break;
+    case Source::kLane:
+      if (o_.traceLimit) note(TraceKind::kReplenishment, i, ci.lane, static_cast<double>(qty));
+      internalOrder(ci.upstream, qty, ci.lane, i);
+      break;
   }
 }
 
@@ -1116,16 +1368,23 @@ void Sim::handle(const Event& e) {
         const double next = cm.periodic.first + static_cast<double>(e.payload) * cm.periodic.interval;
         k_.scheduleAt(next, kMaintStart, e.entity, e.payload + 1);
       }
-      if (m_[m].planned++ == 0) pause(m);
-      updateState(m);
+      for (int u = cm.unitFirst; u < cm.unitFirst + cm.units; ++u) {
+        if (m_[u].planned++ == 0) pause(u);
+        updateState(u);
+      }
       break;
     }
     case kMaintEnd: {
-      const int m = static_cast<int>(e.entity);
-      --m_[m].planned;
-      wake(m);
+      const CMachine& cm = c_.machines[e.entity];
+      for (int u = cm.unitFirst; u < cm.unitFirst + cm.units; ++u) {
+        --m_[u].planned;
+        wake(u);
+      }
       break;
     }
+    case kOutageStart: onOutage(static_cast<int>(e.entity), e.payload, true); break;
+    case kOutageEnd: onOutage(static_cast<int>(e.entity), e.payload, false); break;
+    case kSample: onSample(e.payload); break;
     case kArrival: onArrival(static_cast<int>(e.entity)); break;
     case kReceipt: receive(static_cast<int>(e.entity), static_cast<int64_t>(e.payload), true); break;
     case kDemand: customerOrder(static_cast<int>(e.entity)); break;
@@ -1144,15 +1403,15 @@ void Sim::handle(const Event& e) {
 
 PlantResult Sim::run() {
   const uint64_t seed = o_.seed, rep = o_.replication;
-  m_.resize(c_.machines.size());
+  m_.resize(c_.units.size());
   buf_.resize(c_.machines.size());
   f_.resize(c_.failures.size());
   l_.resize(c_.lines.size());
   i_.resize(c_.inventories.size());
   d_.resize(c_.demands.size());
-  k_.reserve(64 + 4 * c_.machines.size() + c_.demands.size());
+  k_.reserve(64 + 4 * c_.units.size() + c_.demands.size());
   for (size_t m = 0; m < m_.size(); ++m) {
-    const CMachine& cm = c_.machines[m];
+    const CUnit& cm = c_.units[m];
     m_[m].cycleRng = Rng(seed, rep, cm.cycleStream);
     m_[m].setupRng = Rng(seed, rep, cm.setupStream);
     m_[m].scrapRng = Rng(seed, rep, cm.scrapStream);
@@ -1182,7 +1441,7 @@ PlantResult Sim::run() {
     }
     if (cl.input == LineInput::kPush) L.lotLeft = cl.lots[0].quantity;
   }
-  for (size_t m = 0; m < m_.size(); ++m) {
+  for (size_t m = 0; m < c_.machines.size(); ++m) {
     const CMachine& cm = c_.machines[m];
     for (const Window& w : cm.maintenance) {
       k_.scheduleAt(w.start, kMaintStart, static_cast<uint32_t>(m), 0);
@@ -1191,7 +1450,11 @@ PlantResult Sim::run() {
     if (cm.periodic.interval > 0) {
       k_.scheduleAt(cm.periodic.first, kMaintStart, static_cast<uint32_t>(m), 1);
     }
-    updateState(static_cast<int>(m));
+    for (size_t w = 0; w < cm.outages.size(); ++w) {
+      k_.scheduleAt(cm.outages[w].start, kOutageStart, static_cast<uint32_t>(m), w);
+      k_.scheduleAt(cm.outages[w].end, kOutageEnd, static_cast<uint32_t>(m), w);
+    }
+    updateMachine(static_cast<int>(m));
   }
   for (size_t f = 0; f < f_.size(); ++f) {
     const CFailure& cf = c_.failures[f];
@@ -1212,9 +1475,50 @@ PlantResult Sim::run() {
   }
   for (size_t i = 0; i < i_.size(); ++i) checkPolicy(static_cast<int>(i));
   for (size_t li = 0; li < l_.size(); ++li) releaseInto(static_cast<int>(li));
+  // Scheduled last, so a sample sees what the events at its time before it (the warm-up reset
+  // included) have done.
+  if (o_.sampleEvery > 0 && o_.warmup <= o_.horizon) {
+    prevTimes_.resize(m_.size());
+    k_.scheduleAt(o_.warmup, kSample, 0, 0);
+  }
 
   k_.runUntil(o_.horizon, [this](const Event& e) { handle(e); });
   return collect();
+}
+
+std::array<double, kMachineStateCount> Sim::unitTimes(int u) const {
+  std::array<double, kMachineStateCount> t = m_[u].acc;  // not flushed: keeps KPI sums exact
+  t[m_[u].state] += now() - m_[u].since;
+  return t;
+}
+
+void Sim::onSample(uint64_t k) {
+  const double t = now();
+  const double span = sampleTimes_.empty() ? 0.0 : t - sampleTimes_.back();
+  sampleTimes_.push_back(t);
+  for (const IRun& I : i_) {
+    sampleRows_.push_back(static_cast<double>(I.onHand));
+    sampleRows_.push_back(static_cast<double>(I.backlogUnits));
+    sampleRows_.push_back(static_cast<double>(I.onOrder));
+  }
+  for (const LRun& L : l_) {
+    sampleRows_.push_back(L.wip.level());
+    sampleRows_.push_back(static_cast<double>(L.good));
+  }
+  for (const CMachine& cm : c_.machines) {
+    std::array<double, kMachineStateCount> sum{};
+    for (int u = cm.unitFirst; u < cm.unitFirst + cm.units; ++u) {
+      const std::array<double, kMachineStateCount> cur = unitTimes(u);
+      for (int s = 0; s < kMachineStateCount; ++s) sum[s] += cur[s] - prevTimes_[u][s];
+      prevTimes_[u] = cur;
+    }
+    const double denom = span * cm.units;
+    for (int s = 0; s < kMachineStateCount; ++s) {
+      sampleRows_.push_back(denom > 0 ? sum[s] / denom : std::numeric_limits<double>::quiet_NaN());
+    }
+  }
+  const double next = o_.warmup + static_cast<double>(k + 1) * o_.sampleEvery;
+  if (next <= o_.horizon) k_.scheduleAt(next, kSample, 0, k + 1);
 }
 
 PlantResult Sim::collect() {
@@ -1224,22 +1528,25 @@ PlantResult Sim::collect() {
   r.end = end;
   r.events = k_.eventCount();
   r.fingerprint = k_.fingerprint();
-  for (size_t m = 0; m < m_.size(); ++m) {
-    MRun& x = m_[m];
+  for (size_t m = 0; m < c_.machines.size(); ++m) {
     const CMachine& cm = c_.machines[m];
-    x.acc[x.state] += end - x.since;
-    x.since = end;
     MachineResult mr;
     mr.line = c_.lineNames[cm.line];
     mr.name = c_.machineNames[m];
-    mr.time = x.acc;
-    mr.produced = x.produced;
-    mr.scrapped = x.scrapped;
-    mr.failures = x.failures;
-    mr.repairs = x.repairs;
-    mr.repairTime = x.repairTime;
-    mr.idealTime = x.idealTime;
-    for (int s = 0; s < kMachineStateCount; ++s) mr.energyKwh += x.acc[s] * cm.powerKw[s] / kHour;
+    mr.units = cm.units;
+    for (int u = cm.unitFirst; u < cm.unitFirst + cm.units; ++u) {
+      MRun& x = m_[u];
+      x.acc[x.state] += end - x.since;
+      x.since = end;
+      for (int s = 0; s < kMachineStateCount; ++s) mr.time[s] += x.acc[s];
+      mr.produced += x.produced;
+      mr.scrapped += x.scrapped;
+      mr.failures += x.failures;
+      mr.repairs += x.repairs;
+      mr.repairTime += x.repairTime;
+      mr.idealTime += x.idealTime;
+      for (int s = 0; s < kMachineStateCount; ++s) mr.energyKwh += x.acc[s] * cm.powerKw[s] / kHour;
+    }
     r.machines.push_back(std::move(mr));
     r.machineLine.push_back(cm.line);
   }
@@ -1280,7 +1587,99 @@ PlantResult Sim::collect() {
     }
     r.inventories.push_back(std::move(ir));
   }
+  if (!sampleTimes_.empty()) collectSeries(r);
+  if (o_.traceLimit > 0) collectTrace(r);
   return r;
+}
+
+std::string Sim::inventoryName(int i) const {
+  const CInventory& ci = c_.inventories[i];
+  return c_.products[ci.product] + "@" + c_.sites[ci.site];
+}
+
+std::string Sim::machineName(int m) const {
+  return c_.lineNames[c_.machines[m].line] + "/" + c_.machineNames[m];
+}
+
+std::string Sim::unitName(int u) const {
+  const int m = c_.units[u].machine;
+  const int k = u - c_.machines[m].unitFirst;
+  return k == 0 ? machineName(m) : machineName(m) + "~" + std::to_string(k);
+}
+
+void Sim::collectSeries(PlantResult& r) const {
+  std::vector<std::string> names;
+  for (size_t i = 0; i < i_.size(); ++i) {
+    const std::string p = "inventory:" + inventoryName(static_cast<int>(i)) + ":";
+    for (const char* s : {"on_hand", "backlog", "on_order"}) names.push_back(p + s);
+  }
+  for (size_t li = 0; li < l_.size(); ++li) {
+    for (const char* s : {"wip", "good"}) names.push_back("line:" + c_.lineNames[li] + ":" + s);
+  }
+  for (size_t m = 0; m < c_.machines.size(); ++m) {
+    const std::string p = "machine:" + machineName(static_cast<int>(m)) + ":";
+    for (int s = 0; s < kMachineStateCount; ++s) {
+      names.push_back(p + machineStateName(static_cast<MachineState>(s)));
+    }
+  }
+  const size_t n = names.size(), rows = sampleTimes_.size();
+  r.series.times = sampleTimes_;
+  r.series.series.resize(n);
+  for (size_t j = 0; j < n; ++j) {
+    Series& s = r.series.series[j];
+    s.name = std::move(names[j]);
+    s.values.resize(rows);
+    for (size_t k = 0; k < rows; ++k) s.values[k] = sampleRows_[k * n + j];
+  }
+}
+
+void Sim::collectTrace(PlantResult& r) const {
+  r.traceDropped = traceDropped_;
+  r.trace.reserve(trace_.size());
+  for (const TraceRec& t : trace_) {
+    TraceEvent e;
+    e.time = t.time;
+    e.kind = t.kind;
+    e.value = t.value;
+    switch (t.kind) {
+      case TraceKind::kFailure:
+      case TraceKind::kRepair:
+        e.subject = unitName(t.subject);
+        e.detail = c_.failureNames[t.detail];
+        break;
+      case TraceKind::kOutageStart:
+      case TraceKind::kOutageEnd:
+        e.subject = machineName(t.subject);
+        break;
+      case TraceKind::kStockout:
+        e.subject = inventoryName(t.subject);
+        e.detail = c_.demandNames[t.detail];
+        break;
+      case TraceKind::kReplenishment: {
+        const CInventory& ci = c_.inventories[t.subject];
+        e.subject = inventoryName(t.subject);
+        switch (ci.source) {
+          case Source::kLine: e.detail = "line:" + c_.lineNames[t.detail]; break;
+          case Source::kLane: e.detail = "lane:" + c_.laneNames[t.detail]; break;
+          case Source::kSupplier:
+            e.detail = (t.detail == ci.primary ? "supplier:" : "backup:") +
+                       c_.supplierNames[t.detail];
+            break;
+          case Source::kNone: break;
+        }
+        break;
+      }
+      case TraceKind::kSupplierWait:
+        e.subject = inventoryName(t.subject);
+        e.detail = c_.supplierNames[t.detail];
+        break;
+      case TraceKind::kLaneDelay:
+        e.subject = c_.laneNames[t.subject];
+        e.detail = inventoryName(t.detail);
+        break;
+    }
+    r.trace.push_back(std::move(e));
+  }
 }
 
 }  // namespace
@@ -1349,7 +1748,8 @@ Kpis computeKpis(const PlantResult& r) {
     put(p + "failures", static_cast<double>(m.failures));
     put(p + "energy_kwh", m.energyKwh);
     for (MachineState s : {MachineState::kBusy, MachineState::kSetup, MachineState::kDown,
-                           MachineState::kBlocked, MachineState::kStarved, MachineState::kIdle}) {
+                           MachineState::kBlocked, MachineState::kStarved, MachineState::kIdle,
+                           MachineState::kOff, MachineState::kPlannedDown}) {
       put(p + machineStateName(s), ratio(m.time[static_cast<int>(s)], total));
     }
     lineEnergy[r.machineLine[i]] += m.energyKwh;

@@ -107,10 +107,11 @@ struct SimEvent {
   double time = 0;  // seconds since simulation time 0
   std::string kind;
   std::string subject;  // the model's name: "FF-1/FF-1", "P2@S100", "Acme / Medium M@S1"
-  std::string detail;   // what else identifies it: the failure mode, the order's source
-                        // ("backup:NorthBay / CDM-4@S100"); "" writes nothing
   double value = std::numeric_limits<double>::quiet_NaN();  // NaN: none written
   uint32_t replication = 0;
+  // What else identifies it: the failure mode, the order's source
+  // ("backup:NorthBay / CDM-4@S100"); "" writes nothing.
+  std::string detail;
 };
 
 // The stable id of a run: the first 16 hex digits of SHA-256 over the scenario hash (or, without
