@@ -27,7 +27,9 @@
 #include "engine/cli/serve_cmd.h"
 #include "engine/cli/simulate_cmd.h"
 #include "engine/cli/stream_cmd.h"
+#include "engine/cli/watch_cmd.h"
 #include "engine/cli/twin_bootstrap_cmd.h"
+#include "engine/cli/twin_cmd.h"
 #include "engine/core/proc_status.h"
 #include "engine/cli/validate_cmd.h"
 #include "engine/rdf/pipeline.h"
@@ -431,11 +433,15 @@ int main(int argc, char** argv) {
   twinc->require_subcommand(1);
   cli::TwinBootstrapFlags tbf;
   auto* bootc = cli::addTwinBootstrapCommand(*twinc, tbf);
+  cli::TwinFlags twf;  // twin calibrate / backtest / whatif
+  cli::addTwinCommands(*twinc, twf);
   cli::ServeFlags svf;
   auto* servec = cli::addServeCommand(app, svf);
   auto* keyc = cli::addKeyCommand(app, svf);
   cli::StreamFlags stf;  // weft stream, weft replay (docs/streaming.md)
   cli::addStreamCommands(app, stf);
+  cli::WatchFlags wtf;  // weft watch drift (docs/watch.md)
+  cli::addWatchCommands(app, wtf);
 
   CLI11_PARSE(app, argc, argv);
 
@@ -460,9 +466,11 @@ int main(int argc, char** argv) {
   if (explainc->parsed()) return cli::cmdExplain(rsf);
   if (simc->parsed()) return cli::cmdSimulate(simf);
   if (bootc->parsed()) return cli::cmdTwinBootstrap(tbf);
+  if (int rc = cli::runTwin(twf); rc >= 0) return rc;
   if (servec->parsed()) return cli::cmdServe(svf);
   if (keyc->parsed()) return cli::cmdKey(svf);
   if (pushc->parsed()) return cli::cmdPush(pushf);
   if (int rc = cli::runStream(stf); rc >= 0) return rc;
+  if (int rc = cli::runWatch(wtf); rc >= 0) return rc;
   return 2;
 }

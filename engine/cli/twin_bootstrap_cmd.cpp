@@ -9,6 +9,7 @@
 #include "engine/sim/plant.h"
 #include "engine/store/store.h"
 #include "engine/twin/bootstrap.h"
+#include "engine/twin/calibrate_from_graph.h"
 #include "engine/twin/model_from_graph.h"
 
 namespace weft::cli {
@@ -38,6 +39,8 @@ CLI::App* addTwinBootstrapCommand(CLI::App& twin, TwinBootstrapFlags& f) {
   s->add_option("--seed", f.seed, "Run seed");
   s->add_option("--threads", f.threads, "Worker threads (0: one per core)");
   s->add_flag("--no-simulate", f.no_simulate, "Only derive and list the parameters");
+  s->add_flag("--batch-trains", f.batch_trains,
+              "Calibrate the like site's batch trains too (bioreactors; docs/twin.md)");
   s->add_option("--format", f.format, "KPI output: table or tsv")
       ->check(CLI::IsMember({"table", "tsv"}));
   s->add_flag("-q,--quiet", f.quiet, "No progress line on standard error");
@@ -59,19 +62,25 @@ int cmdTwinBootstrap(const TwinBootstrapFlags& f) {
   if (!st) return usage(st.status().message());
   db::StoreDataset data(st.value()->snapshot());
   if (!f.quiet) std::fprintf(stderr, "weft twin bootstrap: calibrating the network's model...\n");
-  auto like = twin::buildModel(data);
+  twin::CalibrationOptions co;
+  co.batchTrains = f.batch_trains;
+  auto like = twin::calibrateModel(data, co);
   if (!like) return usage(like.status().message());
   twin::BootstrapOptions bo;
   bo.site = f.site;
   bo.like = f.like;
-  auto boot = twin::bootstrapSite(data, like.value(), bo);
+  bo.calibrated = &like.value().parameters;
+  auto boot = twin::bootstrapSite(data, like.value().built, bo);
   if (!boot) {
     std::fprintf(stderr, "weft twin bootstrap: %s\n", boot.status().message().c_str());
     return boot.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
   }
   const twin::BootstrapResult& b = boot.value();
-  std::vector<std::vector<std::string>> rows{{"item", "parameter", "value", "borrowed_from", "basis"}};
-  for (const auto& x : b.borrowed) rows.push_back({x.item, x.parameter, x.value, x.from, x.basis});
+  std::vector<std::vector<std::string>> rows{
+      {"item", "parameter", "value", "borrowed_from", "calibration", "basis"}};
+  for (const auto& x : b.borrowed)
+    rows.push_back({x.item, x.parameter, x.value, x.from,
+                    x.calibration.empty() ? "-" : x.calibration, x.basis});
   std::printf("# borrowed parameters (%zu)\n", b.borrowed.size());
   printRows(rows, f.format == "tsv");
   std::printf("# notes (%zu)\n", b.notes.size());

@@ -20,6 +20,7 @@ struct TwinBootstrapFlags {
   uint64_t seed = 1;
   unsigned threads = 0;
   bool no_simulate = false;
+  bool batch_trains = false;
   std::string format = "table";
   bool quiet = false;
 };

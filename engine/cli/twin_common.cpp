@@ -34,18 +34,31 @@ std::string simNum(double v) {
   return buf;
 }
 
-Result<sim::ExperimentResult> runWithProgress(const sim::Plant& plant,
-                                              const sim::ExperimentOptions& options,
-                                              const std::string& label, bool quiet) {
+Result<CapturedRun> runCaptured(const sim::Plant& plant, const sim::ExperimentOptions& options,
+                                const std::string& label, bool quiet, double sampleEvery,
+                                size_t traceLimit) {
+  CapturedRun out;
+  const uint32_t n = options.replications;
+  out.series.resize(n);
+  std::vector<uint64_t> events(n, 0);
   std::atomic<uint32_t> done{0};
   std::mutex progress;
-  const uint32_t n = options.replications;
   auto result = sim::runReplications(
       n, options.threads,
       [&](uint32_t r) {
         sim::RunOptions ro = options.run;
         ro.replication = options.firstReplication + r;
-        sim::Kpis k = sim::computeKpis(plant.run(ro));
+        ro.sampleEvery = sampleEvery;
+        ro.traceLimit = r == 0 ? traceLimit : 0;
+        sim::PlantResult pr = plant.run(ro);
+        sim::Kpis k = sim::computeKpis(pr);
+        // Slot r belongs to this replication alone: no lock needed.
+        out.series[r] = std::move(pr.series);
+        events[r] = pr.events;
+        if (r == 0) {
+          out.trace = std::move(pr.trace);
+          out.traceDropped = pr.traceDropped;
+        }
         uint32_t k_done = ++done;
         if (!quiet) {
           std::lock_guard<std::mutex> lock(progress);
@@ -56,7 +69,19 @@ Result<sim::ExperimentResult> runWithProgress(const sim::Plant& plant,
       },
       options.level, options.cancel);
   if (!quiet) std::fprintf(stderr, "\n");
-  return result;
+  if (!result) return result.status();
+  out.result = std::move(result.value());
+  for (uint64_t e : events) out.events += e;
+  out.series.resize(out.result.replications.size());
+  return out;
+}
+
+Result<sim::ExperimentResult> runWithProgress(const sim::Plant& plant,
+                                              const sim::ExperimentOptions& options,
+                                              const std::string& label, bool quiet) {
+  auto run = runCaptured(plant, options, label, quiet, 0, 0);
+  if (!run) return run.status();
+  return std::move(run.value().result);
 }
 
 void printRows(const std::vector<std::vector<std::string>>& rows, bool tsv) {

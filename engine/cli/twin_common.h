@@ -24,6 +24,20 @@ Result<sim::ExperimentResult> runWithProgress(const sim::Plant& plant,
                                               const sim::ExperimentOptions& options,
                                               const std::string& label, bool quiet);
 
+// Replications as runWithProgress, also keeping each replication's time series (sampled every
+// `sampleEvery` seconds; 0: none) and the event trace of replication `firstReplication`
+// (up to `traceLimit` events; 0: none).
+struct CapturedRun {
+  sim::ExperimentResult result;
+  std::vector<sim::TimeSeries> series;  // [replication]
+  std::vector<sim::TraceEvent> trace;   // the first replication's
+  uint64_t traceDropped = 0;
+  uint64_t events = 0;                  // simulated events over all replications
+};
+Result<CapturedRun> runCaptured(const sim::Plant& plant, const sim::ExperimentOptions& options,
+                                const std::string& label, bool quiet, double sampleEvery,
+                                size_t traceLimit);
+
 // Rows of text cells printed as TSV (`tsv`) or as a table aligned on the first row's widths
 // (first column left-aligned, the others right-aligned).
 void printRows(const std::vector<std::vector<std::string>>& rows, bool tsv);

@@ -194,7 +194,7 @@ std::string BootstrapResult::text() const {
   std::string out;
   for (const Borrowed& b : borrowed)
     out += "borrowed " + b.item + ": " + b.parameter + " = " + b.value + " from " + b.from +
-           " (" + b.basis + ")\n";
+           " (" + b.basis + ")" + (b.calibration.empty() ? "" : "; " + b.calibration) + "\n";
   for (const Note& n : notes) {
     const char* k = n.kind == Note::Kind::kAssumed ? "assumed" :
                     n.kind == Note::Kind::kMissing ? "missing" : "read";
@@ -292,8 +292,10 @@ Result<BootstrapResult> bootstrapSite(const sparql::Dataset& data, const ModelRe
     // Match every machine of the like line to unused new equipment.
     std::vector<std::pair<const Equipment*, Match>> chosen;
     std::string why;
+    std::vector<std::vector<const Equipment*>> extra;  // further parallel units per machine
     for (const sim::Machine& lm : ll.machines) {
-      auto it = likeById.find(lm.name);
+      // A step of parallel units is named "BR-201+BR-202": its equipment is the first id's.
+      auto it = likeById.find(lm.name.substr(0, lm.name.find('+')));
       if (it == likeById.end()) {
         why = "machine " + lm.name + " has no equipment record at " + likeName;
         break;
@@ -321,10 +323,21 @@ Result<BootstrapResult> bootstrapSite(const sparql::Dataset& data, const ModelRe
       }
       used.insert(best);
       chosen.push_back({best, bestM});
+      // As many new units as the like step has, when equally comparable (the second bioreactor).
+      extra.emplace_back();
+      for (const Equipment* e : fresh) {
+        if (static_cast<int>(extra.back().size()) + 1 >= lm.parallel) break;
+        if (used.count(e)) continue;
+        if (std::fabs(compare(*e, le).score - bestM.score) > 1e-9) continue;
+        used.insert(e);
+        extra.back().push_back(e);
+      }
     }
     if (chosen.size() != ll.machines.size()) {
       note(K::kMissing, "line " + ll.name + " of " + likeName, why + "; not reproduced");
       for (size_t i = 0; i < chosen.size(); ++i) used.erase(chosen[i].first);
+      for (const auto& ex : extra)
+        for (const Equipment* e : ex) used.erase(e);
       continue;
     }
 
@@ -349,12 +362,14 @@ Result<BootstrapResult> bootstrapSite(const sparql::Dataset& data, const ModelRe
     for (size_t i = 0; i < ll.machines.size(); ++i) {
       const sim::Machine& lm = ll.machines[i];
       const Equipment& ne = *chosen[i].first;
-      const Equipment& le = *likeById[lm.name];
+      const Equipment& le = *likeById[lm.name.substr(0, lm.name.find('+'))];
       sim::Machine& nm = nl.machines[i];
       nm.name = ne.id;
+      for (const Equipment* e : extra[i]) nm.name += "+" + e->id;
+      nm.parallel = 1 + static_cast<int>(extra[i].size());
       nm.outages.clear();
       nm.maintenance.clear();
-      const std::string item = "machine " + ne.id + " (" + lineItem + ")";
+      const std::string item = "machine " + nm.name + " (" + lineItem + ")";
       const std::string from = lm.name + " at " + likeName;
       const std::string& basis = chosen[i].second.basis;
       double factor = 1;
@@ -395,6 +410,11 @@ Result<BootstrapResult> bootstrapSite(const sparql::Dataset& data, const ModelRe
         note(K::kAssumed, item, "the like machine's dated maintenance windows are not copied");
       if (nm.failures.empty())
         note(K::kAssumed, item, "no failure law: " + lm.name + " has none in the model either");
+      if (lm.parallel > 1 || nm.parallel > 1)
+        res.borrowed.push_back({item, "parallel units", std::to_string(nm.parallel) + " (" +
+                                std::to_string(lm.parallel) + " on " + lm.name + ")", from,
+                                nm.parallel < lm.parallel ? basis + "; fewer comparable units at " +
+                                siteName : basis});
     }
     if (!ll.buffers.empty())
       res.borrowed.push_back({lineItem, "buffers", std::to_string(ll.buffers.size()) +
@@ -424,6 +444,8 @@ Result<BootstrapResult> bootstrapSite(const sparql::Dataset& data, const ModelRe
     if (mix.empty()) {
       note(K::kMissing, lineItem, "no product to make; not reproduced");
       for (const auto& c : chosen) used.erase(c.first);
+      for (const auto& ex : extra)
+        for (const Equipment* e : ex) used.erase(e);
       continue;
     }
     double top = 0;
@@ -446,6 +468,27 @@ Result<BootstrapResult> bootstrapSite(const sparql::Dataset& data, const ModelRe
       note(K::kMissing, "equipment " + e->id,
            "not part of a reproduced line (nothing comparable in a modelled line of " + likeName +
                ")");
+  // Where a borrowed number was itself fitted to records, say so (the calibration's table).
+  if (o.calibrated)
+    for (Borrowed& b : res.borrowed)
+      for (const CalibratedParameter& p : *o.calibrated) {
+        const std::string src = b.from.substr(0, b.from.find(" at "));
+        const bool same = p.parameter.find(src) != std::string::npos &&
+                          ((b.parameter.rfind("cycle time", 0) == 0 &&
+                            p.parameter.rfind("cycle time", 0) == 0 &&
+                            (b.parameter == "cycle time" ||
+                             p.parameter.find(b.parameter.substr(14)) != std::string::npos)) ||
+                           (b.parameter.rfind("scrap", 0) == 0 && p.parameter.rfind("yield", 0) == 0 &&
+                            (b.parameter == "scrap" ||
+                             p.parameter.find(b.parameter.substr(9)) != std::string::npos)) ||
+                           (b.parameter.rfind("time to failure", 0) == 0 &&
+                            p.parameter.rfind("time to failure", 0) == 0) ||
+                           (b.parameter.rfind("time to repair", 0) == 0 &&
+                            p.parameter.rfind("time to repair", 0) == 0));
+        if (!same) continue;
+        b.calibration = p.family + " fitted on " + std::to_string(p.n) + " records (" + p.source + ")";
+        break;
+      }
   if (m.lines.empty())
     return Status::notFound("no line of " + likeName + " could be reproduced at " + siteName +
                             ":\n" + res.text());

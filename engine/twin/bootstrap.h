@@ -23,6 +23,7 @@
 #include "engine/core/status.h"
 #include "engine/sim/model.h"
 #include "engine/sparql/dataset.h"
+#include "engine/twin/calibrate_from_graph.h"
 #include "engine/twin/model_from_graph.h"
 
 namespace weft::twin {
@@ -31,6 +32,9 @@ struct BootstrapOptions {
   std::string site;  // the new site: IRI, plant code (last IRI segment) or label
   std::string like;  // the comparable existing site, same forms
   bool unionDefaultGraph = true;
+  // The calibration's parameter table (calibrateModel): a borrowed number that was fitted to
+  // records says so, with its family, record count and source.
+  const std::vector<CalibratedParameter>* calibrated = nullptr;
 };
 
 // One parameter of the new twin and where it came from.
@@ -40,6 +44,7 @@ struct Borrowed {
   std::string value;      // "lognormal(mu=..., sigma=...) x 0.8"
   std::string from;       // "FF-1 at S100"
   std::string basis;      // "same rdf:type iof:ProductionLine, same unit vial, label overlap 0.6"
+  std::string calibration;  // "lognormal fitted on 60 records (phases)", "" if not fitted
 };
 
 struct BootstrapResult {

@@ -81,35 +81,9 @@ WHERE {
 GROUP BY ?kind ?site ?product ORDER BY ?kind ?site ?product
 )";
 
-using Row = std::map<std::string, std::string>;
-
 Result<std::vector<Row>> select(const sparql::Dataset& data, const char* name, const char* text,
                                 const BuildOptions& o) {
-  auto q = sparql::parseQuery(text);
-  if (!q) return Status::internal(std::string("twin query ") + name + ": " + q.status().message());
-  sparql::ResultSet rs;
-  auto w = sparql::makeResultSetWriter(&rs);
-  sparql::QueryOutput out;
-  out.results = w.get();
-  sparql::ExecOptions exec;
-  exec.union_default_graph = o.unionDefaultGraph;
-  Status st = sparql::executeQuery(q.value(), data, exec, out);
-  if (!st) return Status(st.code(), std::string("twin query ") + name + ": " + st.message());
-  std::vector<Row> rows;
-  for (const auto& r : rs.rows) {
-    Row row;
-    for (size_t i = 0; i < rs.vars.size(); ++i)
-      if (!r[i].isNone()) row[rs.vars[i]] = r[i].value;
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
-// A site IRI's last path segment ("https://data.aurelian.example/site/S100" -> "S100"): the
-// plant code people use, and unique enough within one network.
-std::string siteName(const std::string& iri) {
-  size_t slash = iri.find_last_of("/#");
-  return slash == std::string::npos || slash + 1 == iri.size() ? iri : iri.substr(slash + 1);
+  return selectRows(data, name, text, o.unionDefaultGraph);
 }
 
 bool number(const Row& r, const char* key, double* out) {
@@ -166,6 +140,63 @@ struct SupplyFacts {
 
 }  // namespace
 
+Result<std::vector<Row>> selectRows(const sparql::Dataset& data, const char* name,
+                                    const char* text, bool unionDefaultGraph) {
+  auto q = sparql::parseQuery(text);
+  if (!q) return Status::internal(std::string("twin query ") + name + ": " + q.status().message());
+  sparql::ResultSet rs;
+  auto w = sparql::makeResultSetWriter(&rs);
+  sparql::QueryOutput out;
+  out.results = w.get();
+  sparql::ExecOptions exec;
+  exec.union_default_graph = unionDefaultGraph;
+  Status st = sparql::executeQuery(q.value(), data, exec, out);
+  if (!st) return Status(st.code(), std::string("twin query ") + name + ": " + st.message());
+  std::vector<Row> rows;
+  for (const auto& r : rs.rows) {
+    Row row;
+    for (size_t i = 0; i < rs.vars.size(); ++i)
+      if (!r[i].isNone()) row[rs.vars[i]] = r[i].value;
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+// The plant code people use, and unique enough within one network.
+std::string siteName(const std::string& iri) {
+  size_t slash = iri.find_last_of("/#");
+  return slash == std::string::npos || slash + 1 == iri.size() ? iri : iri.substr(slash + 1);
+}
+
+bool parseTimestamp(const std::string& text, double* seconds) {
+  long day = 0;
+  if (!dayNumber(text, &day)) return false;
+  int hh = 0, mm = 0;
+  double ss = 0;
+  if (text.size() > 10 && (text[10] == 'T' || text[10] == ' ')) {
+    int n = std::sscanf(text.c_str() + 11, "%d:%d:%lf", &hh, &mm, &ss);
+    if (n < 2 || hh < 0 || hh > 24 || mm < 0 || mm > 59 || !(ss >= 0 && ss < 61)) return false;
+  }
+  *seconds = static_cast<double>(day) * 86400.0 + hh * 3600.0 + mm * 60.0 + ss;
+  return true;
+}
+
+std::string formatDate(double seconds) {
+  // civil_from_days (H. Hinnant).
+  long z = static_cast<long>(std::floor(seconds / 86400.0)) + 719468;
+  const long era = (z >= 0 ? z : z - 146096) / 146097;
+  const long doe = z - era * 146097;
+  const long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const long mp = (5 * doy + 2) / 153;
+  const long d = doy - (153 * mp + 2) / 5 + 1;
+  const long m = mp + (mp < 10 ? 3 : -9);
+  const long y = yoe + era * 400 + (m <= 2);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04ld-%02ld-%02ld", y, m, d);
+  return buf;
+}
+
 const std::vector<NamedQuery>& queries() {
   static const std::vector<NamedQuery> kQueries = {
       {"lines", kLinesQuery},
@@ -203,7 +234,15 @@ Result<ModelReport> buildModel(const sparql::Dataset& data, const BuildOptions& 
   if (!productRows) return productRows.status();
   auto supplyRows = select(data, "supply", kSupplyQuery, o);
   if (!supplyRows) return supplyRows.status();
-  auto demandRows = select(data, "demand", kDemandQuery, o);
+  std::string demandText = kDemandQuery;
+  if (!o.before.empty()) {
+    // Only movements posted before the cut (ISO dates compare as strings).
+    const std::string anchor = "FILTER(?kind = \"shipment\" || ?kind = \"issue\")";
+    size_t at = demandText.find(anchor);
+    if (at != std::string::npos && o.before.find('"') == std::string::npos)
+      demandText.insert(at + anchor.size(), "\n  FILTER(STR(?d) < \"" + o.before + "\")");
+  }
+  auto demandRows = select(data, "demand", demandText.c_str(), o);
   if (!demandRows) return demandRows.status();
   rep.capacityRows = static_cast<int>(lineRows->size());
   rep.productRows = static_cast<int>(productRows->size());

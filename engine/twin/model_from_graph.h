@@ -12,6 +12,7 @@
 // engine/sim stays free of the store: this module is the only place that knows both.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ struct BuildOptions {
   double reorderDays = 7;    // s = reorderDays of demand (+ lead-time demand for purchases)
   double orderUpToDays = 21; // S = s + orderUpToDays of demand
   double dueDays = 7;        // customer orders are due this many days after they arrive
+  // ISO date: demand is read from movements posted before it only (empty: all). Used by the
+  // calibration to hold out a period for the backtest.
+  std::string before;
 };
 
 // One fact the builder assumed or could not find.
@@ -58,5 +62,20 @@ struct NamedQuery {
   const char* text;
 };
 const std::vector<NamedQuery>& queries();
+
+// Helpers shared by the modules of the twin that read the graph (calibrate_from_graph.cpp,
+// backtest.cpp).
+using Row = std::map<std::string, std::string>;  // variable -> lexical value (unbound: absent)
+// Runs a SELECT over `data` (the union of the graphs when `unionDefaultGraph`); errors name
+// the query.
+Result<std::vector<Row>> selectRows(const sparql::Dataset& data, const char* name,
+                                    const char* text, bool unionDefaultGraph = true);
+// Seconds since 1970-01-01T00:00:00Z of "YYYY-MM-DD" or "YYYY-MM-DDThh:mm[:ss[.fff]][Z]" (UTC;
+// an offset is not applied), or false.
+bool parseTimestamp(const std::string& text, double* seconds);
+// "YYYY-MM-DD" of seconds since 1970 (UTC).
+std::string formatDate(double seconds);
+// The last path segment of an IRI ("https://data.aurelian.example/site/S100" -> "S100").
+std::string siteName(const std::string& iri);
 
 }  // namespace weft::twin

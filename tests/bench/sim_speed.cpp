@@ -3,6 +3,7 @@
 // docs/twin.md and docs/PERFORMANCE.md (a benchmark, not a test: speed is
 // never asserted in unit tests). Run: build/release/weft_sim_speed
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
@@ -46,6 +47,27 @@ void kernelAlone() {
               static_cast<unsigned long long>(n), s, n / s / 1e6);
 }
 
+// Nanoseconds per draw of the samplers on the hot paths (sums printed so nothing is elided).
+void samplers() {
+  const int n = 20000000;
+  auto time = [&](const char* what, auto&& draw) {
+    Rng rng(1, 0, 0);
+    double sum = 0;
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < n; ++i) sum += draw(rng);
+    const double s = seconds(t0);
+    std::printf("%-46s %6.2f ns per draw (sum %.6g)\n", what, s / n * 1e9, sum);
+  };
+  const Dist logn = Dist::lognormalMeanSd(70, 10), expo = Dist::exponential(70);
+  time("uniform", [](Rng& r) { return r.uniform(); });
+  time("normal01 (ziggurat)", [](Rng& r) { return r.normal01(); });
+  time("exp1 (-ln U, libm log)", [](Rng& r) { return r.exp1(); });
+  time("Dist lognormal(mean 70, sd 10) (simExp)", [&](Rng& r) { return logn.sample(r); });
+  time("Dist exponential(70)", [&](Rng& r) { return expo.sample(r); });
+  time("simExp(10 U)", [](Rng& r) { return simExp(10 * r.uniform()); });
+  time("std::exp(10 U), for comparison", [](Rng& r) { return std::exp(10 * r.uniform()); });
+}
+
 void lineModel() {
   // A 4-machine push line with exponential cycle times and buffers of 5.
   Model m = pushLine({machine("M1", Dist::exponential(60)), machine("M2", Dist::exponential(55)),
@@ -63,6 +85,7 @@ void benchmarkShapedPlant() {
 }  // namespace
 
 int main() {
+  samplers();
   kernelAlone();
   lineModel();
   benchmarkShapedPlant();

@@ -53,9 +53,13 @@ run --seed 11 -q --format tsv >"$tmp/t.txt" 2>/dev/null
 [ "$(head -1 "$tmp/t.txt")" = "$(printf 'kpi\tmean\tci95_half_width\tci_low\tci_high')" ] && ok "--format tsv" || bad "--format tsv header: $(head -1 "$tmp/t.txt")"
 
 run --print-model -q >"$tmp/m.txt" 2>/dev/null
-grep -q '^assumed line FF-1: one machine; cycle time = one week / dt:capacityPerWeek' "$tmp/m.txt" &&
-  grep -q '^line	FF-1	site S100' "$tmp/m.txt" && grep -q '^supplier	.*CDM-4' "$tmp/m.txt" &&
-  ok "--print-model: lines, suppliers and assumptions by name" || bad "--print-model: $(head -5 "$tmp/m.txt")"
+# The calibrated model: FF-1 -> VI-1 -> PK-S1 in series, fitted cycle times, and the table
+# of calibrated parameters with their sources.
+grep -q '^line	FF-1	site S100	machine FF-1 cycle.*-> machine VI-1.*-> machine PK-S1' "$tmp/m.txt" &&
+  grep -q '^supplier	.*CDM-4' "$tmp/m.txt" && grep -q '^# calibrated parameters' "$tmp/m.txt" &&
+  grep -q '^assumed ' "$tmp/m.txt" &&
+  ok "--print-model: lines, suppliers, calibrated parameters and assumptions by name" ||
+  bad "--print-model: $(head -5 "$tmp/m.txt")"
 
 # A store with the ERP only has no batches on equipment: the demand for the vials has no source.
 "$weft" ingest -q --no-reason --store "$tmp/erp" "$rec/aurelian/erp" 2>>"$tmp/ingest.log"
@@ -69,4 +73,34 @@ rc=$?
   bad "exit status $rc without a model: $(head -3 "$tmp/n.err")"
 grep -q '^missing demand for Aurelimab 100mg/10mL vial at S100: where it comes from' "$tmp/e.txt" &&
   ok "a missing fact is named" || bad "missing fact not named: $(grep -m3 '^missing' "$tmp/e.txt")"
+# A scenario beside the baseline (common random numbers), both runs saved as named graphs, and
+# the HTML report. The model's calendar starts on 2025-07-01 so the scenario's dates fall inside.
+scen=$(cd "$(dirname "$0")/../.." && pwd)/examples/pharma-network/scenarios/q4-demand-spike.json
+if "$weft" simulate --store "$tmp/store" --replications 3 --start 2025-07-01 --horizon 184d --warmup 1d \
+     --seed 3 --scenario "$scen" --report "$tmp/r.html" >"$tmp/s.txt" 2>"$tmp/s.err"; then
+  ok "weft simulate --scenario ran"
+else
+  bad "weft simulate --scenario failed: $(tail -5 "$tmp/s.err")"
+fi
+head -1 "$tmp/s.txt" | grep -q '^kpi  *baseline  *scenario  *difference  *diff_ci95_half_width  *significant' &&
+  ok "paired comparison header" || bad "comparison header: $(head -1 "$tmp/s.txt")"
+# 1.4 times the orders of the 100 mg vial for the last quarter: the line makes more, significantly.
+awk '$1 == "line:FF-1:good" && $4 > 0 && $6 == "yes" {found = 1} END {exit !found}' "$tmp/s.txt" &&
+  ok "the demand spike raises FF-1's good output: $(grep '^line:FF-1:good ' "$tmp/s.txt")" ||
+  bad "no significant rise of FF-1's output: $(grep '^line:FF-1:good ' "$tmp/s.txt")"
+grep -q "order rate x1.4 2025-10-01" "$tmp/s.err" && ok "the applied change is listed" ||
+  bad "applied change not listed: $(grep -v replication "$tmp/s.err" | head -5)"
+if grep -q '<svg' "$tmp/r.html" && grep -q 'P2 Q4 demand spike' "$tmp/r.html" && grep -q 'Inventory over time' "$tmp/r.html"; then
+  ok "HTML report with SVG charts ($(wc -c <"$tmp/r.html") bytes)"
+else
+  bad "report missing or incomplete: $(ls -la "$tmp/r.html" 2>&1)"
+fi
+g=$(sed -n 's/.*saved the scenario run in graph <\(.*\)>.*/\1/p' "$tmp/s.err")
+b=$(sed -n 's/.*saved the baseline run in graph <\(.*\)>.*/\1/p' "$tmp/s.err")
+ans=$("$weft" query --store "$tmp/store" --format tsv "PREFIX dt: <https://w3id.org/weft/dt#> PREFIX prov: <http://www.w3.org/ns/prov#>
+  ASK { GRAPH <$g> { <$g> a dt:SimulationRun ; dt:simulated true ; dt:baselineRun <$b> ;
+        dt:seed 3 ; prov:used ?s . ?s dt:scenarioName \"P2 Q4 demand spike\" .
+        ?k dt:simulationRun <$g> ; dt:kpiName \"line:FF-1:good\" ; dt:differenceFromBaseline ?d FILTER(?d > 0) } }" 2>&1)
+echo "$ans" | grep -q true && ok "the scenario run is a named graph with its provenance and paired KPIs" ||
+  bad "scenario run graph <$g> (baseline <$b>): $ans"
 summary simulate

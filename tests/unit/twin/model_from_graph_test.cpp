@@ -153,5 +153,41 @@ TEST(ModelFromGraph, ReportsADemandWithoutSourceByName) {
             std::string::npos);
 }
 
+// BuildOptions::before reads only the movements posted before the cut (the calibration's
+// hold-out): the vial's second shipment (2025-01-10) and the medium's second issue
+// (2025-01-20) are left out.
+TEST(ModelFromGraph, DemandBeforeACut) {
+  auto st = load(kData);
+  db::StoreDataset data(st->snapshot());
+  BuildOptions o;
+  o.before = "2025-01-05";
+  auto r = buildModel(data, o);
+  ASSERT_TRUE(r.isOk()) << r.status().message();
+  const sim::Demand* vial = nullptr;
+  for (const auto& d : r->model.demands)
+    if (d.product == "Vial 10 mL") vial = &d;
+  ASSERT_NE(vial, nullptr);
+  EXPECT_DOUBLE_EQ(vial->ordersPerDay, 1.0);  // one shipment on one day
+  EXPECT_DOUBLE_EQ(vial->quantity.mean(), 500);
+  o.before = "2024-12-31";
+  auto none = buildModel(data, o);
+  ASSERT_TRUE(none.isOk());
+  EXPECT_TRUE(none->model.demands.empty());
+}
+
+// The shared helpers: timestamps (dates and instants, UTC) and back.
+TEST(ModelFromGraph, Timestamps) {
+  double t = 0;
+  ASSERT_TRUE(parseTimestamp("2025-09-01", &t));
+  EXPECT_DOUBLE_EQ(t, 1756684800.0);
+  ASSERT_TRUE(parseTimestamp("2025-09-01T06:30:15.500Z", &t));
+  EXPECT_DOUBLE_EQ(t, 1756684800.0 + 6 * 3600 + 30 * 60 + 15.5);
+  EXPECT_EQ(formatDate(t), "2025-09-01");
+  EXPECT_EQ(formatDate(1756684800.0 - 1), "2025-08-31");
+  EXPECT_FALSE(parseTimestamp("2025-13-01", &t));
+  EXPECT_FALSE(parseTimestamp("soon", &t));
+  EXPECT_EQ(siteName("https://data.aurelian.example/site/S100"), "S100");
+}
+
 }  // namespace
 }  // namespace weft::twin

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: Apache-2.0
+// `weft watch drift` (watch_cmd.h): flags, the store, the table; the work is in engine/watch.
+#include "engine/cli/watch_cmd.h"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+
+#include "engine/store/store.h"
+#include "engine/watch/drift.h"
+
+namespace weft::cli {
+namespace {
+
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+int usage(const std::string& m) {
+  std::fprintf(stderr, "weft watch drift: %s\nRun with --help for more information.\n", m.c_str());
+  return kExitUsage;
+}
+
+std::string nowUtc() {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  return watch::formatTimeMs(ms);
+}
+
+std::string when(const watch::Series& s, int64_t t) {
+  return s.calendar ? watch::formatTimeMs(t).substr(0, 19) + "Z" : "#" + std::to_string(t);
+}
+
+std::string delay(const watch::Series& s, const watch::ChartOutcome& c) {
+  char buf[96];
+  if (s.calendar) {
+    const double h = static_cast<double>(c.delayMs) / 3.6e6;
+    std::snprintf(buf, sizeof buf, "%.1f h, %zu pts", h, c.delayPoints);
+  } else {
+    std::snprintf(buf, sizeof buf, "%zu pts", c.delayPoints);
+  }
+  return buf;
+}
+
+void printOutcome(const watch::SeriesSpec& spec, const watch::SeriesOutcome& o, size_t list) {
+  const watch::Series& s = o.series;
+  std::printf("\n%s: %s, %zu observations", o.name.c_str(),
+              watch::sourceDescription(spec.source).c_str(), s.size());
+  if (s.size() > 0)
+    std::printf(" from %s to %s", when(s, s.time.front()).c_str(), when(s, s.time.back()).c_str());
+  std::printf("%s\n", spec.expected.present ? " (residuals: recorded - expected)" : "");
+  std::printf("  baseline observations %zu..%zu: mean %.6g, sigma %.6g (%s)\n", o.baselineFirst,
+              o.baselineLast, o.baseline.mean, o.baseline.sigma, o.baseline.method.c_str());
+  if (spec.plantedStart)
+    std::printf("  planted change from %s%s%s\n", when(s, *spec.plantedStart).c_str(),
+                spec.plantedEnd ? " to " : "",
+                spec.plantedEnd ? when(s, *spec.plantedEnd).c_str() : "");
+  std::printf("  %-21s %-28s %7s  %-27s %-18s %s\n", "chart", "parameters", "alarms", "first alarm",
+              spec.plantedStart ? "detection delay" : "", spec.plantedStart ? "false alarms" : "");
+  for (const auto& c : o.charts) {
+    std::string first = "-";
+    if (!c.alarms.empty()) first = c.alarms[0].rule + " " + when(s, c.alarms[0].detectionTime);
+    std::string det, fa;
+    if (c.evaluated) {
+      det = c.detectedAlarm ? delay(s, c) : "not detected";
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%zu in %zu pts", c.falseAlarms, c.pointsOutside);
+      fa = buf;
+    }
+    std::printf("  %-21s %-28s %7zu  %-27s %-18s %s\n", c.chart.c_str(), c.parameters.c_str(),
+                c.alarms.size(), first.c_str(), det.c_str(), fa.c_str());
+  }
+  for (const auto& c : o.charts) {
+    for (size_t i = 0; i < c.alarms.size() && i < list; ++i) {
+      const watch::Alarm& a = c.alarms[i];
+      std::printf("    %-21s %-6s %-5s at %s: %.6g vs limit %.6g, window %s..%s (%zu obs)%s%s\n",
+                  c.chart.c_str(), a.rule.c_str(), a.side > 0 ? "upper" : "lower",
+                  when(s, a.detectionTime).c_str(), a.statistic, a.limit,
+                  when(s, a.windowStart).c_str(), when(s, a.windowEnd).c_str(),
+                  a.windowLast - a.windowFirst + 1, a.detectionId.empty() ? "" : ", record ",
+                  a.detectionId.c_str());
+    }
+    if (c.alarms.size() > list && list > 0)
+      std::printf("    %-21s ... %zu more\n", c.chart.c_str(), c.alarms.size() - list);
+  }
+}
+
+int cmdDrift(const WatchFlags& f) {
+  if (f.store_dir.empty()) return usage("give --store DIR");
+  if (f.config.empty()) return usage("give --config FILE.json (the series and their charts)");
+  std::ifstream in(f.config, std::ios::binary);
+  if (!in) return usage("cannot read '" + f.config + "'");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto cfg = watch::parseDriftConfig(ss.str(), f.config);
+  if (!cfg) return usage(cfg.status().message());
+  auto opened = store::Store::open(
+      f.store_dir, f.dry_run ? store::OpenMode::kReadOnly : store::OpenMode::kMustExist);
+  if (!opened) {
+    std::fprintf(stderr, "weft watch drift: %s\n", opened.status().toString().c_str());
+    return kExitUsage;
+  }
+  auto outcomes = watch::runDrift(cfg.value(), opened.value().get(), f.store_dir);
+  if (!outcomes) {
+    std::fprintf(stderr, "weft watch drift: %s\n", outcomes.status().toString().c_str());
+    return kExitFailure;
+  }
+  size_t total = 0;
+  for (size_t i = 0; i < outcomes->size(); ++i) {
+    for (const auto& c : (*outcomes)[i].charts) total += c.alarms.size();
+    if (!f.quiet) printOutcome(cfg->series[i], (*outcomes)[i], f.list_alarms);
+  }
+  if (f.dry_run) {
+    if (!f.quiet) std::printf("\n%zu alarms (dry run: the graph is unchanged)\n", total);
+    return 0;
+  }
+  auto quads = watch::alarmQuads(outcomes.value(), nowUtc());
+  auto w = watch::replaceDriftGraph(*opened.value(), quads);
+  if (!w) {
+    std::fprintf(stderr, "weft watch drift: %s\n", w.status().toString().c_str());
+    return kExitFailure;
+  }
+  if (!f.quiet)
+    std::printf(
+        "\n%zu alarms written to <%s> (%llu quads; %llu quads of the previous run replaced)\n",
+        total, std::string(watch::kDriftGraph).c_str(), static_cast<unsigned long long>(w->added),
+        static_cast<unsigned long long>(w->removed));
+  return 0;
+}
+
+}  // namespace
+
+void addWatchCommands(CLI::App& app, WatchFlags& f) {
+  auto* w = app.add_subcommand("watch", "Watch the records for drift (docs/watch.md)");
+  w->require_subcommand(1);
+  auto* d = w->add_subcommand(
+      "drift",
+      "Shewhart / Western Electric, EWMA and CUSUM charts on tag series, batch parameters, quality "
+      "attributes and residuals; alarms into the graph <https://w3id.org/weft/graph/watch/drift>");
+  d->add_option("--store", f.store_dir,
+                "Store directory (its timeseries.sqlite holds the tag samples)");
+  d->add_option("--config", f.config,
+                "JSON configuration: series, baselines, charts, planted changes");
+  d->add_flag("--dry-run", f.dry_run, "Print the alarms; leave the graph unchanged");
+  d->add_option("--alarms", f.list_alarms, "Alarms listed per chart (default 5)");
+  d->add_flag("-q,--quiet", f.quiet, "Only errors");
+  f.drift = d;
+}
+
+int runWatch(const WatchFlags& f) {
+  if (f.drift && f.drift->parsed()) return cmdDrift(f);
+  return -1;
+}
+
+}  // namespace weft::cli
