@@ -4,20 +4,17 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <map>
 #include <set>
 #include <utility>
 
-#include "engine/twin/internal/rows.h"
 
 namespace weft::twin {
 namespace {
 
-using internal::lastSegment;
-using internal::Row;
-using internal::rowNumber;
-using internal::rowValue;
+std::string lastSegment(const std::string& iri) { return siteName(iri); }
 
 #define WEFT_BOOT_PREFIXES                                                   \
   "PREFIX dt:   <https://w3id.org/weft/dt#>\n"                               \
@@ -206,7 +203,7 @@ std::string BootstrapResult::text() const {
 
 Result<BootstrapResult> bootstrapSite(const sparql::Dataset& data, const ModelReport& like,
                                       const BootstrapOptions& o) {
-  auto rows = internal::selectRows(data, "bootstrap-equipment", kEquipmentQuery,
+  auto rows = selectRows(data, "bootstrap-equipment", kEquipmentQuery,
                                    o.unionDefaultGraph);
   if (!rows) return rows.status();
   // Equipment keyed by (site IRI, equipment IRI): the same unit seen at two sites (a
@@ -231,7 +228,7 @@ Result<BootstrapResult> bootstrapSite(const sparql::Dataset& data, const ModelRe
     if (rowNumber(r, "cap", &cap) && cap > 0 && (e.capacity == 0 || cap < e.capacity))
       e.capacity = cap;
   }
-  auto hist = internal::selectRows(data, "bootstrap-history", kHistoryQuery, o.unionDefaultGraph);
+  auto hist = selectRows(data, "bootstrap-history", kHistoryQuery, o.unionDefaultGraph);
   if (!hist) return hist.status();
   std::map<std::string, long> batches;
   for (const Row& r : hist.value()) {
@@ -268,7 +265,7 @@ Result<BootstrapResult> bootstrapSite(const sparql::Dataset& data, const ModelRe
            std::to_string(e->batches) + " batches recorded at the new site: it has history; "
            "parameters are still borrowed (calibrate it from its own records instead)");
 
-  auto planned = internal::selectRows(data, "bootstrap-planned", kPlannedQuery,
+  auto planned = selectRows(data, "bootstrap-planned", kPlannedQuery,
                                       o.unionDefaultGraph);
   if (!planned) return planned.status();
   std::set<std::string> sitePlanned;

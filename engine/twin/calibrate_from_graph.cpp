@@ -141,21 +141,6 @@ SELECT ?product ?material (SUM(xsd:double(?q)) AS ?qty) WHERE {
 GROUP BY ?product ?material
 )";
 
-std::string get(const Row& r, const char* key) {
-  auto it = r.find(key);
-  return it == r.end() ? std::string() : it->second;
-}
-
-bool number(const Row& r, const char* key, double* out) {
-  auto it = r.find(key);
-  if (it == r.end() || it->second.empty()) return false;
-  char* end = nullptr;
-  double v = std::strtod(it->second.c_str(), &end);
-  if (end == it->second.c_str() || !std::isfinite(v)) return false;
-  *out = v;
-  return true;
-}
-
 std::string fmt(double v, int digits = 4) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*g", digits, v);
@@ -307,18 +292,18 @@ Result<CalibrationReport> calibrateModel(const sparql::Dataset& data, const Cali
   double lastRecord = -inf;
   for (const Row& r : *phaseRows) {
     Phase p;
-    p.unit = get(r, "unit");
-    p.phase = get(r, "phase");
-    p.batch = get(r, "batch");
-    p.state = get(r, "state");
-    p.product = get(r, "product");
-    if (!parseTimestamp(get(r, "start"), &p.start) || !parseTimestamp(get(r, "end"), &p.end) ||
+    p.unit = rowValue(r, "unit");
+    p.phase = rowValue(r, "phase");
+    p.batch = rowValue(r, "batch");
+    p.state = rowValue(r, "state");
+    p.product = rowValue(r, "product");
+    if (!parseTimestamp(rowValue(r, "start"), &p.start) || !parseTimestamp(rowValue(r, "end"), &p.end) ||
         p.end < p.start)
       continue;
-    p.counters = number(r, "pq", &p.pq) && number(r, "gq", &p.gq) && p.pq > 0;
-    number(r, "pri", &p.pri);
-    number(r, "apt", &p.apt);
-    number(r, "pbt", &p.pbt);
+    p.counters = rowNumber(r, "pq", &p.pq) && rowNumber(r, "gq", &p.gq) && p.pq > 0;
+    rowNumber(r, "pri", &p.pri);
+    rowNumber(r, "apt", &p.apt);
+    rowNumber(r, "pbt", &p.pbt);
     lastRecord = std::max(lastRecord, p.end);
     if (p.counters)
       rep.records.counters.push_back({p.start, p.unit, p.product, p.pq, p.gq, p.pri, p.apt, p.pbt});
@@ -509,9 +494,9 @@ Result<CalibrationReport> calibrateModel(const sparql::Dataset& data, const Cali
     std::map<std::pair<std::string, std::string>, Flow> flows;  // (site, product)
     for (const Row& r : *issueRows) {
       double t = 0, q = 0;
-      if (!parseTimestamp(get(r, "date"), &t) || !number(r, "q", &q) || t >= before || q <= 0)
+      if (!parseTimestamp(rowValue(r, "date"), &t) || !rowNumber(r, "q", &q) || t >= before || q <= 0)
         continue;
-      Flow& f = flows[{siteName(get(r, "site")), get(r, "product")}];
+      Flow& f = flows[{siteName(rowValue(r, "site")), rowValue(r, "product")}];
       f.issued += q;
       f.issues++;
       f.firstIssue = std::min(f.firstIssue, t);
@@ -519,9 +504,9 @@ Result<CalibrationReport> calibrateModel(const sparql::Dataset& data, const Cali
     }
     for (const Row& r : *productionRows) {
       double t = 0, q = 0;
-      if (!parseTimestamp(get(r, "date"), &t) || !number(r, "q", &q) || t >= before || q <= 0)
+      if (!parseTimestamp(rowValue(r, "date"), &t) || !rowNumber(r, "q", &q) || t >= before || q <= 0)
         continue;
-      Flow& f = flows[{siteName(get(r, "site")), get(r, "product")}];
+      Flow& f = flows[{siteName(rowValue(r, "site")), rowValue(r, "product")}];
       f.produced += q;
       f.lots++;
     }
@@ -561,8 +546,8 @@ Result<CalibrationReport> calibrateModel(const sparql::Dataset& data, const Cali
       double ratio = 0, most = 0;
       for (const Row& r : *consumption) {
         double q = 0;
-        if (get(r, "product") != product || !number(r, "qty", &q) || q <= most) continue;
-        const std::string mat = get(r, "material");
+        if (rowValue(r, "product") != product || !rowNumber(r, "qty", &q) || q <= most) continue;
+        const std::string mat = rowValue(r, "material");
         bool bought = false;
         for (const auto& inv : m.inventories)
           if (inv.site == site && inv.product == mat && !inv.primarySupplier.empty()) bought = true;
@@ -657,14 +642,14 @@ Result<CalibrationReport> calibrateModel(const sparql::Dataset& data, const Cali
         double in = 0, out = 0;
         for (const Row& r : *productionRows) {
           double t = 0, q = 0;
-          if (parseTimestamp(get(r, "date"), &t) && number(r, "q", &q) && t < start &&
-              siteName(get(r, "site")) == site && get(r, "product") == product)
+          if (parseTimestamp(rowValue(r, "date"), &t) && rowNumber(r, "q", &q) && t < start &&
+              siteName(rowValue(r, "site")) == site && rowValue(r, "product") == product)
             in += q;
         }
         for (const Row& r : *issueRows) {
           double t = 0, q = 0;
-          if (parseTimestamp(get(r, "date"), &t) && number(r, "q", &q) && t < start &&
-              siteName(get(r, "site")) == site && get(r, "product") == product)
+          if (parseTimestamp(rowValue(r, "date"), &t) && rowNumber(r, "q", &q) && t < start &&
+              siteName(rowValue(r, "site")) == site && rowValue(r, "product") == product)
             out += q;
         }
         if (o.stockFromRecords && in - out >= 0) {
@@ -697,11 +682,11 @@ Result<CalibrationReport> calibrateModel(const sparql::Dataset& data, const Cali
     std::regex days(R"(out of service (\d+(?:\.\d+)?) (day|hour))");
     for (const Row& r : *failureRows) {
       double opened = 0;
-      if (!parseTimestamp(get(r, "opened"), &opened) || opened >= before) continue;
+      if (!parseTimestamp(rowValue(r, "opened"), &opened) || opened >= before) continue;
       std::smatch mt;
-      const std::string text = get(r, "text");
+      const std::string text = rowValue(r, "text");
       if (std::regex_search(text, mt, days))
-        outOfService[get(r, "unit")] =
+        outOfService[rowValue(r, "unit")] =
             std::stod(mt[1].str()) * (mt[2].str() == "day" ? sim::kDay : sim::kHour);
     }
     std::map<std::string, std::vector<calib::Observation>> life;  // unit -> phase runs
@@ -782,11 +767,11 @@ Result<CalibrationReport> calibrateModel(const sparql::Dataset& data, const Cali
     std::map<std::string, int> open;
     for (const Row& r : *receiptRows) {
       double ordered = 0, received = 0;
-      if (!parseTimestamp(get(r, "ordered"), &ordered) ||
-          !parseTimestamp(get(r, "received"), &received) || ordered >= before)
+      if (!parseTimestamp(rowValue(r, "ordered"), &ordered) ||
+          !parseTimestamp(rowValue(r, "received"), &received) || ordered >= before)
         continue;
       const std::string name =
-          get(r, "supplier") + " / " + get(r, "product") + "@" + siteName(get(r, "site"));
+          rowValue(r, "supplier") + " / " + rowValue(r, "product") + "@" + siteName(rowValue(r, "site"));
       if (received >= before) {
         ++open[name];  // still open at the cut: right-censored, not in the sample
         continue;
@@ -840,7 +825,7 @@ Result<CalibrationReport> calibrateModel(const sparql::Dataset& data, const Cali
   // ---- Distribution: lanes from EPCIS pairs, demand from shipping to dispensers.
   {
     std::map<std::string, std::string> keyOf;
-    for (const Row& r : *keyRows) keyOf[get(r, "ev")] = get(r, "key");
+    for (const Row& r : *keyRows) keyOf[rowValue(r, "ev")] = rowValue(r, "key");
     struct Move {
       std::string ev, from, to, product;
       double t = 0, units = 0;
@@ -851,7 +836,7 @@ Result<CalibrationReport> calibrateModel(const sparql::Dataset& data, const Cali
     // the notes); a product by its smallest label.
     std::map<std::string, std::string> code, label;
     for (const Row& r : *nameRows) {
-      const std::string x = get(r, "x"), l = get(r, "label"), c = get(r, "code");
+      const std::string x = rowValue(r, "x"), l = rowValue(r, "label"), c = rowValue(r, "code");
       if (!l.empty() && (!label.count(x) || l < label[x])) label[x] = l;
       if (!c.empty() && (!code.count(x) || c < code[x])) code[x] = c;
     }
@@ -868,15 +853,15 @@ Result<CalibrationReport> calibrateModel(const sparql::Dataset& data, const Cali
     std::vector<Move> moves;
     for (const Row& r : *epcisRows) {
       Move mv;
-      mv.ev = get(r, "ev");
-      mv.from = nameOf(get(r, "fromLoc"), true);
-      mv.to = nameOf(get(r, "toLoc"), true);
-      mv.product = nameOf(get(r, "p"), false);
-      mv.ship = get(r, "step").find("shipping") != std::string::npos;
+      mv.ev = rowValue(r, "ev");
+      mv.from = nameOf(rowValue(r, "fromLoc"), true);
+      mv.to = nameOf(rowValue(r, "toLoc"), true);
+      mv.product = nameOf(rowValue(r, "p"), false);
+      mv.ship = rowValue(r, "step").find("shipping") != std::string::npos;
       double d = 0;
-      number(r, "dispenser", &d);
+      rowNumber(r, "dispenser", &d);
       mv.dispenser = d > 0;
-      if (!parseTimestamp(get(r, "t"), &mv.t) || !number(r, "units", &mv.units)) continue;
+      if (!parseTimestamp(rowValue(r, "t"), &mv.t) || !rowNumber(r, "units", &mv.units)) continue;
       moves.push_back(std::move(mv));
     }
     // Products stocked at a site of the model.
@@ -1043,9 +1028,9 @@ Result<CalibrationReport> calibrateModel(const sparql::Dataset& data, const Cali
       std::map<std::pair<std::string, std::string>, int> producedRows;
       for (const Row& r : *productionRows) {
         double t = 0, q = 0;
-        if (!parseTimestamp(get(r, "date"), &t) || !number(r, "q", &q) || t >= start) continue;
-        produced[{siteName(get(r, "site")), get(r, "product")}] += q;
-        producedRows[{siteName(get(r, "site")), get(r, "product")}]++;
+        if (!parseTimestamp(rowValue(r, "date"), &t) || !rowNumber(r, "q", &q) || t >= start) continue;
+        produced[{siteName(rowValue(r, "site")), rowValue(r, "product")}] += q;
+        producedRows[{siteName(rowValue(r, "site")), rowValue(r, "product")}]++;
       }
       for (sim::Inventory& inv : m.inventories) {
         const std::string subject = "inventory " + inv.product + "@" + inv.site;

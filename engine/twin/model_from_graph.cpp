@@ -86,21 +86,6 @@ Result<std::vector<Row>> select(const sparql::Dataset& data, const char* name, c
   return selectRows(data, name, text, o.unionDefaultGraph);
 }
 
-bool number(const Row& r, const char* key, double* out) {
-  auto it = r.find(key);
-  if (it == r.end() || it->second.empty()) return false;
-  char* end = nullptr;
-  double v = std::strtod(it->second.c_str(), &end);
-  if (end == it->second.c_str() || !std::isfinite(v)) return false;
-  *out = v;
-  return true;
-}
-
-std::string get(const Row& r, const char* key) {
-  auto it = r.find(key);
-  return it == r.end() ? std::string() : it->second;
-}
-
 // Days since 1970-01-01 of "YYYY-MM-DD..." (H. Hinnant's days_from_civil), or false.
 bool dayNumber(const std::string& s, long* out) {
   int y = 0, m = 0, d = 0;
@@ -197,6 +182,21 @@ std::string formatDate(double seconds) {
   return buf;
 }
 
+std::string rowValue(const Row& r, const char* key) {
+  auto it = r.find(key);
+  return it == r.end() ? std::string() : it->second;
+}
+
+bool rowNumber(const Row& r, const char* key, double* out) {
+  auto it = r.find(key);
+  if (it == r.end() || it->second.empty()) return false;
+  char* end = nullptr;
+  double v = std::strtod(it->second.c_str(), &end);
+  if (end == it->second.c_str() || !std::isfinite(v)) return false;
+  *out = v;
+  return true;
+}
+
 const std::vector<NamedQuery>& queries() {
   static const std::vector<NamedQuery> kQueries = {
       {"lines", kLinesQuery},
@@ -252,25 +252,25 @@ Result<ModelReport> buildModel(const sparql::Dataset& data, const BuildOptions& 
   // Production units.
   std::map<std::string, LineFacts> lines;
   for (const Row& r : *lineRows) {
-    const std::string id = get(r, "line");
+    const std::string id = rowValue(r, "line");
     const std::string subject = "line " + id;
     double lo = 0, hi = 0, nsites = 0;
-    number(r, "minCap", &lo);
-    number(r, "maxCap", &hi);
-    number(r, "sites", &nsites);
+    rowNumber(r, "minCap", &lo);
+    rowNumber(r, "maxCap", &hi);
+    rowNumber(r, "sites", &nsites);
     if (!(lo > 0)) {
       note(K::kMissing, subject, "a positive dt:capacityPerWeek (found " + fmt(lo) + "); left out");
       continue;
     }
-    if (get(r, "site").empty()) {
+    if (rowValue(r, "site").empty()) {
       note(K::kMissing, subject,
            "its site (dt:site of the equipment, of its dt:workCenter, or of batches run on it); "
            "left out");
       continue;
     }
     LineFacts f;
-    f.site = siteName(get(r, "site"));
-    f.unit = get(r, "unit");
+    f.site = siteName(rowValue(r, "site"));
+    f.unit = rowValue(r, "unit");
     f.capacity = lo;
     if (hi != lo)
       note(K::kAssumed, subject,
@@ -281,34 +281,34 @@ Result<ModelReport> buildModel(const sparql::Dataset& data, const BuildOptions& 
     lines[id] = std::move(f);
   }
   for (const Row& r : *productRows) {
-    auto it = lines.find(get(r, "line"));
-    if (it != lines.end()) it->second.products.push_back(get(r, "product"));
+    auto it = lines.find(rowValue(r, "line"));
+    if (it != lines.end()) it->second.products.push_back(rowValue(r, "product"));
   }
 
   // Sourcing per (site, product).
   std::map<std::pair<std::string, std::string>, std::vector<SupplyFacts>> supply;
   for (const Row& r : *supplyRows) {
-    const std::string product = get(r, "product");
-    if (get(r, "site").empty()) {
-      note(K::kMissing, "supply of " + product + " by " + get(r, "supplier"),
+    const std::string product = rowValue(r, "product");
+    if (rowValue(r, "site").empty()) {
+      note(K::kMissing, "supply of " + product + " by " + rowValue(r, "supplier"),
            "the buying site (dt:site of the supply relationship); left out");
       continue;
     }
-    SupplyFacts f{get(r, "supplier"), get(r, "role"), 0};
-    if (!number(r, "days", &f.days) || f.days < 0) {
+    SupplyFacts f{rowValue(r, "supplier"), rowValue(r, "role"), 0};
+    if (!rowNumber(r, "days", &f.days) || f.days < 0) {
       note(K::kMissing, "supply of " + product + " by " + f.supplier,
            "a lead time in days (dt:leadTimeDays); left out");
       continue;
     }
-    supply[{siteName(get(r, "site")), product}].push_back(std::move(f));
+    supply[{siteName(rowValue(r, "site")), product}].push_back(std::move(f));
   }
 
   std::set<std::string> sites, products, usedLines;
   std::set<std::pair<std::string, std::string>> demanded;
   for (const Row& r : *demandRows) {
-    const std::string kind = get(r, "kind");
-    const std::string site = siteName(get(r, "site"));
-    const std::string product = get(r, "product");
+    const std::string kind = rowValue(r, "kind");
+    const std::string site = siteName(rowValue(r, "site"));
+    const std::string product = rowValue(r, "product");
     const std::string subject = "demand for " + product + " at " + site;
     auto sup = supply.find({site, product});
     if (kind == "issue" && sup == supply.end()) {
@@ -325,8 +325,8 @@ Result<ModelReport> buildModel(const sparql::Dataset& data, const BuildOptions& 
     }
     double orders = 0, quantity = 0;
     long first = 0, last = 0;
-    if (!number(r, "orders", &orders) || !number(r, "quantity", &quantity) || orders <= 0 ||
-        !dayNumber(get(r, "first"), &first) || !dayNumber(get(r, "last"), &last)) {
+    if (!rowNumber(r, "orders", &orders) || !rowNumber(r, "quantity", &quantity) || orders <= 0 ||
+        !dayNumber(rowValue(r, "first"), &first) || !dayNumber(rowValue(r, "last"), &last)) {
       note(K::kMissing, subject, "movement counts, quantities or posting dates; left out");
       continue;
     }
@@ -430,8 +430,8 @@ Result<ModelReport> buildModel(const sparql::Dataset& data, const BuildOptions& 
     d.backorders = true;
     m.demands.push_back(d);
     note(K::kRead, "demand " + d.name,
-         fmt(orders) + " " + kind + "s, " + fmt(quantity) + " units, " + get(r, "first") +
-             " to " + get(r, "last") + ": " + fmt(perDay) + " orders/day");
+         fmt(orders) + " " + kind + "s, " + fmt(quantity) + " units, " + rowValue(r, "first") +
+             " to " + rowValue(r, "last") + ": " + fmt(perDay) + " orders/day");
     note(K::kAssumed, "demand " + d.name,
          "Poisson order arrivals at the recorded mean rate; quantity deterministic at the mean " +
              fmt(meanQty) + " (rounded); due " + fmt(o.dueDays) +

@@ -70,6 +70,9 @@ using Row = std::map<std::string, std::string>;  // variable -> lexical value (u
 // the query.
 Result<std::vector<Row>> selectRows(const sparql::Dataset& data, const char* name,
                                     const char* text, bool unionDefaultGraph = true);
+// The lexical value of `key` in a row ("" when unbound), and a finite number in it (else false).
+std::string rowValue(const Row& r, const char* key);
+bool rowNumber(const Row& r, const char* key, double* out);
 // Seconds since 1970-01-01T00:00:00Z of "YYYY-MM-DD" or "YYYY-MM-DDThh:mm[:ss[.fff]][Z]" (UTC;
 // an offset is not applied), or false.
 bool parseTimestamp(const std::string& text, double* seconds);

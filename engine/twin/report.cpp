@@ -10,6 +10,8 @@
 #include <limits>
 #include <map>
 
+#include "engine/core/civil_date.h"
+
 namespace weft::twin {
 
 namespace {
@@ -275,33 +277,6 @@ std::string tickLabel(double v, const Ticks& t) {
 
 // --- Dates --------------------------------------------------------------------------------------
 
-// Days since 1970-01-01 of a proleptic Gregorian date, and back (H. Hinnant's algorithms).
-int64_t daysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-struct Civil {
-  int64_t y;
-  unsigned m, d;
-};
-Civil civilFromDays(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t y = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return {y + (m <= 2), m, d};
-}
-
 constexpr const char* kMonths[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
@@ -334,8 +309,8 @@ std::vector<XTick> timeTicks(double x0, double x1, std::optional<int64_t> epoch)
       if (span / s <= 8) break;
     }
     for (double v = std::ceil(x0 / step) * step; v <= x1 + 1e-9; v += step) {
-      const Civil c = civilFromDays(*epoch + static_cast<int64_t>(std::floor(v)));
-      out.push_back({v, std::to_string(c.d) + " " + kMonths[c.m - 1]});
+      const CivilDate c = civilFromDays(*epoch + static_cast<int64_t>(std::floor(v)));
+      out.push_back({v, std::to_string(c.day) + " " + kMonths[c.month - 1]});
     }
     return out;
   }
@@ -345,8 +320,8 @@ std::vector<XTick> timeTicks(double x0, double x1, std::optional<int64_t> epoch)
     step = s;
     if (span / (30.44 * s) <= 8) break;
   }
-  const Civil a = civilFromDays(*epoch + static_cast<int64_t>(std::floor(x0)));
-  int64_t month = a.y * 12 + (a.m - 1);
+  const CivilDate a = civilFromDays(*epoch + static_cast<int64_t>(std::floor(x0)));
+  int64_t month = a.year * 12 + (a.month - 1);
   const int64_t mod = ((month % step) + step) % step;
   if (mod != 0) month += step - mod;
   for (;; month += step) {
@@ -362,9 +337,9 @@ std::vector<XTick> timeTicks(double x0, double x1, std::optional<int64_t> epoch)
 }
 
 std::string isoDate(int64_t days) {
-  const Civil c = civilFromDays(days);
+  const CivilDate c = civilFromDays(days);
   auto two = [](unsigned v) { return (v < 10 ? "0" : "") + std::to_string(v); };
-  return std::to_string(c.y) + "-" + two(c.m) + "-" + two(c.d);
+  return std::to_string(c.year) + "-" + two(c.month) + "-" + two(c.day);
 }
 
 // --- KPI charts (dot and whisker, one row per entity) ------------------------------------------

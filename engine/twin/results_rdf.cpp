@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 
+#include "engine/core/civil_date.h"
 #include "engine/core/utf8.h"
 #include "engine/db/database.h"
 #include "engine/rdf/xsd.h"
@@ -107,28 +108,6 @@ std::string doubleLexical(double x) {
   return rdf::canonicalLexical(v);
 }
 
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil) and back.
-int64_t daysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-void civilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = static_cast<int64_t>(yoe) + era * 400 + (*m <= 2);
-}
-
 // Milliseconds since 1970 of the start date ("2026-01-01" or an xsd:dateTime).
 Result<int64_t> startMillis(const std::string& start) {
   rdf::Value v = rdf::parseValue(start, xsd("dateTime"));
@@ -149,7 +128,10 @@ std::string formatMillis(int64_t ms) {
   int64_t rest = ms - days * 86400000;
   int64_t y;
   unsigned m, d;
-  civilFromDays(days, &y, &m, &d);
+  {
+    const CivilDate c = civilFromDays(days);
+    y = c.year, m = c.month, d = c.day;
+  }
   char buf[64];
   const int64_t sec = rest / 1000, milli = rest % 1000;
   int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld",

@@ -31,6 +31,7 @@
 #include <sstream>
 #include <utility>
 
+#include "engine/core/civil_date.h"
 #include "engine/rdf/sink.h"
 #include "engine/rdf/syntax.h"
 #include "engine/rdf/term.h"
@@ -120,28 +121,6 @@ bool digits(std::string_view s, size_t pos, size_t n, int* out) {
   return true;
 }
 
-// Days since 1970-01-01 (H. Hinnant's days_from_civil).
-int64_t daysFromCivil(int y, int m, int d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-void civilFromDays(int64_t z, int* y, int* m, int* d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  *d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  *m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  *y = static_cast<int>(yoe + era * 400 + (*m <= 2));
-}
-
 int daysInMonth(int y, int m) {
   static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -161,7 +140,7 @@ bool parseDateTime(std::string_view s, TimeSpec* out, std::string* why) {
     *why = "no such date";
     return false;
   }
-  double secs = static_cast<double>(daysFromCivil(y, mo, d)) * sim::kDay;
+  double secs = static_cast<double>(daysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d))) * sim::kDay;
   if (s.size() == 10) {
     out->kind = TimeSpec::Kind::kDate;
     out->value = secs;
@@ -286,8 +265,8 @@ bool parseTime(std::string_view s, TimeSpec* out, std::string* why) {
 // "2025-07-14", or "2025-07-14T06:00:00Z" when not at midnight.
 std::string isoTime(double epochSeconds) {
   const double days = std::floor(epochSeconds / sim::kDay);
-  int y = 0, m = 0, d = 0;
-  civilFromDays(static_cast<int64_t>(days), &y, &m, &d);
+  const CivilDate c = civilFromDays(static_cast<int64_t>(days));
+  const int y = static_cast<int>(c.year), m = static_cast<int>(c.month), d = static_cast<int>(c.day);
   char buf[64];
   const double rest = epochSeconds - days * sim::kDay;
   if (rest < 0.5) {

@@ -13,6 +13,7 @@
 #include <memory>
 #include <set>
 
+#include "engine/core/civil_date.h"
 #include "engine/db/database.h"
 #include "engine/sparql/parser.h"
 #include "engine/sparql/results.h"
@@ -28,28 +29,6 @@ constexpr size_t kDefaultBaselinePoints = 25;
 std::string xsd(std::string_view local) { return std::string(rdf::kXsd) + std::string(local); }
 
 // ---- time
-
-int64_t daysFromCivil(int64_t y, unsigned m, unsigned d) {
-  // Howard Hinnant's days_from_civil: days since 1970-01-01 in the proleptic Gregorian calendar.
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-void civilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = static_cast<int64_t>(yoe) + era * 400 + (*m <= 2);
-}
 
 // ---- JSON helpers
 
@@ -697,7 +676,10 @@ std::string formatTimeMs(int64_t ms) {
   int64_t rest = ms - days * 86400000;
   int64_t y;
   unsigned m, d;
-  civilFromDays(days, &y, &m, &d);
+  {
+    const CivilDate c = civilFromDays(days);
+    y = c.year, m = c.month, d = c.day;
+  }
   char buf[64];
   std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
                 static_cast<long long>(y), m, d, static_cast<long long>(rest / 3600000),
