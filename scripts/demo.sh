@@ -10,10 +10,12 @@
 # RL, identity keys, domain rules: ontologies/rules), validate (SHACL:
 # ontologies/shapes), and answer the regulator's question pack
 # (examples/pharma-network/queries/*.rq), each question as a heading and its
-# answer as a table. Then the twin as far as it is built: `weft simulate`
-# reads sites, lines, suppliers and demand from the graph (docs/twin.md) and
-# runs a year of the baseline, 30 replications, KPIs with 95% intervals.
-# Scenarios and the HTML report join this command when they land.
+# answer as a table. Then the twin (docs/twin.md): its model is read from the
+# graph and calibrated from the records; the backtest holds out the last four
+# months and reports the calibration error (MAPE) per KPI; the planted Q4 demand
+# spike runs as a scenario against the baseline (30 paired replications with
+# common random numbers), both runs are saved into the store as named graphs,
+# and the HTML report with its charts is written to $demo/twin-report.html.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -22,5 +24,18 @@ cmake --build --preset release -j"$(nproc)" --target weft weft_pharma_gen
 demo=${WEFT_DEMO_DIR:-build/demo}
 bash scripts/pharma-pipeline.sh ./build/release/weft ./build/release/weft_pharma_gen "$demo" small
 echo
-echo "== twin: the baseline year simulated from the graph (weft simulate; assumptions: --print-model)"
-./build/release/weft simulate --store "$demo/store" --replications 30 --horizon 365d --seed 1 -q
+echo "== twin: backtest, calibrated on records before 2025-09-01, held out to 2025-12-31 (weft twin backtest)"
+./build/release/weft twin backtest --store "$demo/store" --split 2025-09-01 --end 2025-12-31 --replications 20 --seed 1 -q
+echo
+echo "== twin: scenario 'P2 Q4 demand spike' against the baseline, July to December 2025 (weft simulate;"
+echo "   line, plant and 100 mg vial KPIs shown; every KPI is in the report; assumptions: --print-model)"
+./build/release/weft simulate --store "$demo/store" --start 2025-07-01 --horizon 184d --warmup 1d \
+  --replications 30 --seed 1 --scenario examples/pharma-network/scenarios/q4-demand-spike.json \
+  --report "$demo/twin-report.html" -q |
+  awk 'NR == 1 || /^line:/ || /^plant:/ || /Aurelimab 100mg\/10mL vial@[^:]*:(fill_rate|on_time|avg_on_hand|avg_backlog)/'
+echo
+echo "report: $demo/twin-report.html (KPIs with intervals, inventory over time, utilisation by machine)"
+./build/release/weft query --store "$demo/store" 'PREFIX dt: <https://w3id.org/weft/dt#>
+SELECT ?run ?scenario ?kpis WHERE {
+  GRAPH ?run { ?run a dt:SimulationRun ; dt:simulated true ; dt:kpiCount ?kpis ;
+               <http://www.w3.org/ns/prov#used> [ dt:scenarioName ?scenario ] } } ORDER BY ?scenario'
