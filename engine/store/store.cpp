@@ -240,6 +240,10 @@ Status StoreImpl::openDurable(const std::string& dir, OpenMode mode) {
         "('next_term',2),('next_doc',1),('quads',0);"
         "COMMIT;"));
   }
+  // Everything below reads one snapshot: meta, term blocks and the batch log in one SQLite
+  // read transaction, so a writer committing meanwhile (weft stream, weft serve) cannot make
+  // the counts disagree ("index holds N quads but the database says M").
+  WEFT_TRY(db_->exec("BEGIN"));
   // Read meta; a SQLite file that is not ours is reported as such.
   auto st = db_->prepare("SELECT key, value FROM meta");
   if (!st) return Status::invalidArgument("'" + dir + "' is not a weft store: " + st.status().message());
@@ -316,6 +320,7 @@ Status StoreImpl::openDurable(const std::string& dir, OpenMode mode) {
     return Status::corruption("store '" + dir + "': index holds " + std::to_string(v->quad_count) +
                               " quads but the database says " + std::to_string(quads_meta));
   }
+  WEFT_TRY(db_->exec("COMMIT"));
   current_ = v;
   if (!readonly_) removeStaleFiles();
   return Status::ok();
