@@ -47,7 +47,8 @@ if [ "${WEFT_SKIP_ASAN:-0}" != 1 ]; then
   echo "== 2/3 debug + ASan/UBSan build, unit tests"
   cmake --preset debug-asan >/dev/null
   cmake --build --preset debug-asan -j"$jobs" --target unit_core unit_rdf unit_store unit_sparql unit_db \
-    unit_jsonpath unit_sources unit_fnml unit_map unit_connectors unit_reason unit_shacl
+    unit_jsonpath unit_sources unit_fnml unit_map unit_connectors unit_reason unit_shacl \
+    unit_sim unit_twin unit_stream unit_watch
   ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build/debug-asan --output-on-failure -j"$jobs" -L unit 2>&1 | tee "$log"
   count
 else

@@ -86,7 +86,7 @@ const Route* routeFor(const Config& c, std::string_view topic) {
 
 Result<Config> parseConfig(std::string_view json, const std::string& name) {
   rapidjson::Document d;
-  d.Parse(json.data(), json.size());
+  d.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());  // any nesting depth, no recursion
   if (d.HasParseError())
     return Status::syntaxError(name + ": offset " + std::to_string(d.GetErrorOffset()) + ": " +
                                rapidjson::GetParseError_En(d.GetParseError()));

@@ -84,7 +84,14 @@ std::string hexDigest(const unsigned char* md, unsigned len) {
 
 Result<std::vector<StreamSample>> decodeSamples(std::string_view payload) {
   rapidjson::Document d;
-  d.Parse(payload.data(), payload.size());  // trailing bytes after the value are an error
+  // Iterative: the recursive parser's depth is the payload's nesting, and a
+  // few hundred KB of "[" from any publisher overflowed the stack (a crash
+  // on every redelivery; tests/fuzz/regress/fuzz_stream_message). Not
+  // kParseFullPrecisionFlag: RapidJSON 1.1.0's full-precision path passes 0
+  // to clz on "0e308" (undefined behaviour, found by the fuzzer), so a value
+  // with more than 15 significant digits may be a few ULP from the nearest
+  // double. Trailing bytes after the value are an error.
+  d.Parse<rapidjson::kParseIterativeFlag>(payload.data(), payload.size());
   if (d.HasParseError())
     return Status::syntaxError("not JSON (offset " + std::to_string(d.GetErrorOffset()) +
                                "): " + rapidjson::GetParseError_En(d.GetParseError()));
@@ -113,7 +120,7 @@ std::string messageKey(std::string_view topic, std::string_view payload, const s
   std::string material;
   if (!id_field.empty()) {
     rapidjson::Document d;
-    d.Parse(payload.data(), payload.size());
+    d.Parse<rapidjson::kParseIterativeFlag>(payload.data(), payload.size());  // any nesting depth
     if (!d.HasParseError() && d.IsObject()) {
       auto m = d.FindMember(rapidjson::StringRef(id_field.data(), id_field.size()));
       if (m != d.MemberEnd() && (m->value.IsString() || m->value.IsInt64())) {

@@ -37,8 +37,33 @@ std::string packet(uint8_t header, const std::string& body) {
 
 // Packet types (MQTT 3.1.1 table 2.1), in the high nibble.
 constexpr uint8_t kConnack = 2, kPublish = 3, kPuback = 4, kSuback = 9, kPingresp = 13;
-// The largest packet taken (the protocol allows 256 MiB).
-constexpr uint32_t kMaxPacket = 256u << 20;
+
+// MQTT 3.1.1 section 1.5.3: well-formed UTF-8 (no overlong forms, no
+// surrogates, nothing beyond U+10FFFF) without U+0000. A topic goes into the
+// ledger as a literal, so bytes the broker should never have passed on are
+// refused here rather than stored.
+bool validMqttUtf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == 0) return false;
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (len == 0 || i + len > s.size()) return false;
+    for (size_t k = 1; k < len; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    if (len > 1) {
+      const auto c1 = static_cast<unsigned char>(s[i + 1]);
+      if ((len == 2 && c < 0xC2) || (c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0) ||
+          (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90) || c > 0xF4)
+        return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+uint16_t getU16(std::string_view b, size_t at) {
+  return static_cast<uint16_t>((static_cast<uint8_t>(b[at]) << 8) | static_cast<uint8_t>(b[at + 1]));
+}
 
 }  // namespace
 
@@ -136,19 +161,75 @@ std::string pubackPacket(uint16_t packet_id) {
 Status parsePublish(uint8_t flags, std::string_view body, Message* out) {
   uint8_t qos = (flags >> 1) & 3;
   if (qos == 3) return Status::corruption("PUBLISH with QoS 3");
+  // Subscribed at QoS 1, so the broker sends at most QoS 1; a QoS 2 message
+  // would need PUBREC, and a PUBACK for it would confuse the broker's session.
+  if (qos == 2) return Status::corruption("PUBLISH with QoS 2 on a QoS 1 subscription");
   if (body.size() < 2) return Status::corruption("PUBLISH too short");
-  size_t tlen = (static_cast<uint8_t>(body[0]) << 8) | static_cast<uint8_t>(body[1]);
+  size_t tlen = getU16(body, 0);
   size_t at = 2 + tlen;
   if (body.size() < at + (qos ? 2 : 0)) return Status::corruption("PUBLISH too short for its topic");
-  out->topic.assign(body.substr(2, tlen));
-  out->packet_id = 0;
+  std::string_view topic = body.substr(2, tlen);
+  if (topic.empty() || topic.find_first_of("+#") != std::string_view::npos || !validMqttUtf8(topic))
+    return Status::corruption("PUBLISH with an empty, wildcard or non-UTF-8 topic");
+  uint16_t packet_id = 0;
   if (qos) {
-    out->packet_id = static_cast<uint16_t>((static_cast<uint8_t>(body[at]) << 8) | static_cast<uint8_t>(body[at + 1]));
+    packet_id = getU16(body, at);
+    // Packet id 0 would mean "nothing to acknowledge" here: the message would
+    // never be acknowledged and the broker would hold it for ever.
+    if (packet_id == 0) return Status::corruption("QoS 1 PUBLISH with packet id 0");
     at += 2;
   }
+  out->topic.assign(topic);
+  out->packet_id = packet_id;
   out->duplicate_flag = flags & 0x08;
   out->payload.assign(body.substr(at));
   return Status::ok();
+}
+
+Result<size_t> splitPacket(std::string_view in, uint8_t* header, std::string_view* body) {
+  if (in.size() < 2) return size_t{0};
+  uint32_t len = 0;
+  int used = getLength(in.substr(1), &len);
+  if (used < 0 || len > kMaxPacketBytes) return Status::corruption("malformed MQTT packet length from the broker");
+  if (used == 0 || in.size() < 1 + static_cast<size_t>(used) + len) return size_t{0};
+  *header = static_cast<uint8_t>(in[0]);
+  *body = in.substr(1 + used, len);
+  return 1 + static_cast<size_t>(used) + len;
+}
+
+Status decodePacket(uint8_t header, std::string_view body, Packet* out) {
+  out->type = header >> 4;
+  const uint8_t flags = header & 0x0F;
+  // Section 2.2.2: every packet a server sends other than PUBLISH has flags 0.
+  if (out->type != kPublish && flags != 0)
+    return Status::corruption("MQTT packet type " + std::to_string(out->type) + " with reserved flags set");
+  switch (out->type) {
+    case kConnack:
+      if (body.size() != 2 || (static_cast<uint8_t>(body[0]) & 0xFE) != 0)
+        return Status::corruption("malformed CONNACK from the broker");
+      out->session_present = body[0] & 1;
+      out->return_code = static_cast<uint8_t>(body[1]);
+      return Status::ok();
+    case kPublish: return parsePublish(flags, body, &out->message);
+    case kPuback:
+      if (body.size() != 2) return Status::corruption("malformed PUBACK from the broker");
+      out->packet_id = getU16(body, 0);
+      return Status::ok();
+    case kSuback:
+      if (body.size() < 3) return Status::corruption("malformed SUBACK from the broker");
+      out->packet_id = getU16(body, 0);
+      out->granted.clear();
+      for (size_t i = 2; i < body.size(); ++i) {
+        const auto rc = static_cast<uint8_t>(body[i]);
+        if (rc > 2 && rc != 0x80) return Status::corruption("SUBACK with return code " + std::to_string(rc));
+        out->granted.push_back(rc);
+      }
+      return Status::ok();
+    case kPingresp:
+      if (!body.empty()) return Status::corruption("malformed PINGRESP from the broker");
+      return Status::ok();
+    default: return Status::corruption("unexpected MQTT packet type " + std::to_string(out->type) + " from the broker");
+  }
 }
 
 }  // namespace mqtt
@@ -215,7 +296,8 @@ Status MqttSubscriber::connect(bool* session_present) {
   std::string body;
   std::atomic<bool> never{false};
   WEFT_TRY(readPacket(never, &header, &body, 10000));
-  if ((header >> 4) != kConnack || body.size() != 2)
+  mqtt::Packet ack;
+  if ((header >> 4) != kConnack || !mqtt::decodePacket(header, body, &ack).isOk())
     return Status::ioError("broker did not answer CONNECT with CONNACK");
   static const char* reasons[] = {"",
                                   "unacceptable protocol version",
@@ -223,11 +305,11 @@ Status MqttSubscriber::connect(bool* session_present) {
                                   "server unavailable",
                                   "bad user name or password",
                                   "not authorized"};
-  uint8_t rc = static_cast<uint8_t>(body[1]);
+  uint8_t rc = ack.return_code;
   if (rc != 0)
     return Status::permissionDenied("broker refused the connection: " +
                                     std::string(rc < 6 ? reasons[rc] : "return code " + std::to_string(rc)));
-  if (session_present) *session_present = body[0] & 1;
+  if (session_present) *session_present = ack.session_present;
   // Subscribed again each time (harmless with a kept session); the SUBACK is
   // checked in run(), since queued messages may come before it.
   return send(mqtt::subscribePacket(1, filters_, 1));
@@ -236,16 +318,13 @@ Status MqttSubscriber::connect(bool* session_present) {
 Status MqttSubscriber::readPacket(const std::atomic<bool>& stop, uint8_t* header, std::string* body, int timeout_ms) {
   const int64_t deadline = nowMs() + timeout_ms;
   while (true) {
-    if (rbuf_.size() >= 2) {
-      uint32_t len = 0;
-      int used = mqtt::getLength(std::string_view(rbuf_).substr(1), &len);
-      if (used < 0 || len > kMaxPacket) return Status::corruption("malformed MQTT packet length from the broker");
-      if (used > 0 && rbuf_.size() >= 1 + static_cast<size_t>(used) + len) {
-        *header = static_cast<uint8_t>(rbuf_[0]);
-        body->assign(rbuf_, 1 + used, len);
-        rbuf_.erase(0, 1 + used + len);
-        return Status::ok();
-      }
+    std::string_view whole;
+    Result<size_t> used = mqtt::splitPacket(rbuf_, header, &whole);
+    if (!used) return used.status();
+    if (*used > 0) {
+      body->assign(whole);
+      rbuf_.erase(0, *used);
+      return Status::ok();
     }
     if (stop.load()) return Status::aborted("stopped");
     int64_t left = deadline - nowMs();
@@ -273,10 +352,11 @@ Status MqttSubscriber::run(const std::atomic<bool>& stop, const Deliver& deliver
     Status st = readPacket(stop, &header, &body, 1000);
     if (st.code() == StatusCode::kAborted) continue;  // timeout or stop: check again
     if (!st) return st;
-    switch (header >> 4) {
+    mqtt::Packet p;
+    WEFT_TRY(mqtt::decodePacket(header, body, &p));
+    switch (p.type) {
       case kPublish: {
-        Message m;
-        WEFT_TRY(mqtt::parsePublish(header & 0x0F, body, &m));
+        Message m = std::move(p.message);
         m.connection = connection_.load();
         m.received = std::chrono::steady_clock::now();
         m.received_wall = std::chrono::system_clock::now();
@@ -284,10 +364,10 @@ Status MqttSubscriber::run(const std::atomic<bool>& stop, const Deliver& deliver
         break;
       }
       case kSuback:
-        for (size_t i = 2; i < body.size(); ++i)
-          if (static_cast<uint8_t>(body[i]) == 0x80)
+        for (size_t i = 0; i < p.granted.size(); ++i)
+          if (p.granted[i] == 0x80)
             return Status::permissionDenied("the broker refused the subscription to '" +
-                                            (i - 2 < filters_.size() ? filters_[i - 2] : std::string("?")) + "'");
+                                            (i < filters_.size() ? filters_[i] : std::string("?")) + "'");
         break;
       case kPingresp:
       case kPuback: break;

@@ -40,8 +40,35 @@ int getLength(std::string_view in, uint32_t* n);
 std::string connectPacket(const std::string& client_id, uint16_t keepalive_s, bool clean_session);
 std::string subscribePacket(uint16_t packet_id, const std::vector<std::string>& filters, uint8_t qos);
 std::string pubackPacket(uint16_t packet_id);
-// A PUBLISH's variable header and payload (after the fixed header).
+// A PUBLISH's variable header and payload (after the fixed header). The
+// topic must be non-empty UTF-8 without U+0000 or wildcards, and a QoS 1
+// packet id non-zero (MQTT 3.1.1 sections 3.3.2, 2.3.1); QoS 2 is refused
+// (weft subscribes at QoS 1 and answers with PUBACK only).
 Status parsePublish(uint8_t flags, std::string_view body, Message* out);
+
+// The largest packet taken from the broker (the protocol allows 256 MiB).
+inline constexpr uint32_t kMaxPacketBytes = 256u << 20;
+
+// The first whole packet at the start of `in` (the broker's bytes as read so
+// far): its fixed header byte and its body (a view into `in`). Returns the
+// bytes it spans, or 0 while `in` holds only part of it; an error when its
+// length field is malformed or over kMaxPacketBytes, known from the length
+// field alone, before the body has arrived.
+Result<size_t> splitPacket(std::string_view in, uint8_t* header, std::string_view* body);
+
+// One packet from the broker, decoded without a socket (what connect() and
+// run() act on; tests/fuzz/targets_stream.cpp feeds it arbitrary bytes).
+struct Packet {
+  uint8_t type = 0;  // the fixed header's high nibble: 2 CONNACK, 3 PUBLISH, 4 PUBACK, 9 SUBACK, 13 PINGRESP
+  bool session_present = false;  // CONNACK
+  uint8_t return_code = 0;       // CONNACK
+  uint16_t packet_id = 0;        // SUBACK, PUBACK
+  std::vector<uint8_t> granted;  // SUBACK: one per filter, 0-2 or 0x80 (refused)
+  Message message;               // PUBLISH
+};
+// Checks the fixed header's flags and the body's layout for the packet types
+// a subscriber receives; any other type is an error.
+Status decodePacket(uint8_t header, std::string_view body, Packet* out);
 }  // namespace mqtt
 
 class MqttSubscriber {

@@ -636,6 +636,8 @@ const FuzzTarget kFuzzTargets[] = {
     {"fuzz_connectors", fuzzOneConnectors},
     {"fuzz_reason", fuzzOneReason},       {"fuzz_shacl", fuzzOneShacl},
     {"fuzz_policy", fuzzOnePolicy},       {"fuzz_http", fuzzOneHttp},
+    {"fuzz_mqtt", fuzzOneMqtt},           {"fuzz_stream_message", fuzzOneStreamMessage},
+    {"fuzz_stream_config", fuzzOneStreamConfig},
     {nullptr, nullptr},
 };
 

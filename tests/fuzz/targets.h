@@ -43,6 +43,11 @@ int fuzzOneShacl(const uint8_t* data, size_t size);
 // crash, a 500 or a withheld value.
 int fuzzOnePolicy(const uint8_t* data, size_t size);
 int fuzzOneHttp(const uint8_t* data, size_t size);
+// Streaming (targets_stream.cpp): the broker's MQTT packets, a historian
+// samples message, the `weft stream` configuration.
+int fuzzOneMqtt(const uint8_t* data, size_t size);
+int fuzzOneStreamMessage(const uint8_t* data, size_t size);
+int fuzzOneStreamConfig(const uint8_t* data, size_t size);
 
 struct FuzzTarget {
   const char* name;  // executable name, also the seeds/ and regress/ folder name
