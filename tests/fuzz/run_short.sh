@@ -19,7 +19,7 @@ if [ ${#targets[@]} -eq 0 ]; then
   targets=(fuzz_ntriples fuzz_nquads fuzz_turtle fuzz_trig fuzz_rdfxml fuzz_jsonld fuzz_xsd
            fuzz_sparql_parse fuzz_sparql_eval fuzz_mapping fuzz_jsonpath fuzz_csv fuzz_xml fuzz_fnml
            fuzz_json_source fuzz_sql_source fuzz_connectors fuzz_reason fuzz_shacl fuzz_policy fuzz_http
-           fuzz_mqtt fuzz_stream_message fuzz_stream_config)
+           fuzz_mqtt fuzz_stream_message fuzz_stream_config fuzz_scenario fuzz_drift_config)
 fi
 
 "$here/make_corpus.sh" "$build_dir" >/dev/null

@@ -637,7 +637,8 @@ const FuzzTarget kFuzzTargets[] = {
     {"fuzz_reason", fuzzOneReason},       {"fuzz_shacl", fuzzOneShacl},
     {"fuzz_policy", fuzzOnePolicy},       {"fuzz_http", fuzzOneHttp},
     {"fuzz_mqtt", fuzzOneMqtt},           {"fuzz_stream_message", fuzzOneStreamMessage},
-    {"fuzz_stream_config", fuzzOneStreamConfig},
+    {"fuzz_stream_config", fuzzOneStreamConfig}, {"fuzz_scenario", fuzzOneScenario},
+    {"fuzz_drift_config", fuzzOneDriftConfig},
     {nullptr, nullptr},
 };
 

@@ -48,6 +48,10 @@ int fuzzOneHttp(const uint8_t* data, size_t size);
 int fuzzOneMqtt(const uint8_t* data, size_t size);
 int fuzzOneStreamMessage(const uint8_t* data, size_t size);
 int fuzzOneStreamConfig(const uint8_t* data, size_t size);
+// The twin and the watch (targets_twin.cpp): a scenario file (first byte: JSON or Turtle),
+// applied to a small model; a drift-detection configuration.
+int fuzzOneScenario(const uint8_t* data, size_t size);
+int fuzzOneDriftConfig(const uint8_t* data, size_t size);
 
 struct FuzzTarget {
   const char* name;  // executable name, also the seeds/ and regress/ folder name
