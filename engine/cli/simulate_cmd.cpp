@@ -260,7 +260,11 @@ int cmdSimulate(const SimulateFlags& f) {
 
   auto st = store::Store::open(f.store_dir,
                                save ? store::OpenMode::kMustExist : store::OpenMode::kReadOnly);
-  if (!st) return usage(st.status().message());
+  if (!st)
+    return usage(st.status().message() +
+                 (save && st.status().code() == StatusCode::kAborted
+                      ? " (--no-save simulates without writing the runs into the store)"
+                      : ""));
   std::optional<twin::CalibrationReport> cal;
   {
     db::StoreDataset data(st.value()->snapshot());

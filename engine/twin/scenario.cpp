@@ -479,8 +479,9 @@ void buildChange(const RawChange& raw, size_t index, Problems& p, std::vector<Ch
       continue;
     }
     if (key == "comment") continue;
+    const std::string& name = key;  // clang 14 cannot capture a structured binding
     if (std::find_if(info->keys.begin(), info->keys.end(),
-                     [&](const char* k) { return key == k; }) == info->keys.end()) {
+                     [&](const char* k) { return name == k; }) == info->keys.end()) {
       bool known = false;
       std::vector<std::string> all;
       for (const auto& [k, t] : turtleKeys()) {
@@ -646,7 +647,10 @@ struct JVal {
   T t = T::kNull;
   std::string text;
   size_t offset = 0;
-  std::vector<std::pair<std::string, JVal>> members;
+  // Object members as parallel vectors: a std::pair<std::string, JVal> inside JVal needs
+  // JVal complete, which libstdc++ checks under clang.
+  std::vector<std::string> memberNames;
+  std::vector<JVal> memberValues;
   std::vector<size_t> keyOffsets;
   std::vector<JVal> items;
 };
@@ -690,14 +694,15 @@ class TreeBuilder {
     last_ = is_.Tell();
     JVal* top = stack_.back();
     std::string key(s, n);
-    for (size_t i = 0; i < top->members.size(); ++i) {
-      if (top->members[i].first == key) {
+    for (size_t i = 0; i < top->memberNames.size(); ++i) {
+      if (top->memberNames[i] == key) {
         duplicateKey_ = key;
         duplicateAt_ = start;
         return false;
       }
     }
-    top->members.emplace_back(std::move(key), JVal());
+    top->memberNames.push_back(std::move(key));
+    top->memberValues.emplace_back();
     top->keyOffsets.push_back(start);
     return true;
   }
@@ -720,7 +725,7 @@ class TreeBuilder {
   JVal* slot() {
     if (stack_.empty()) return &root;
     JVal* top = stack_.back();
-    if (top->t == JVal::T::kObject) return &top->members.back().second;
+    if (top->t == JVal::T::kObject) return &top->memberValues.back();
     top->items.emplace_back();
     return &top->items.back();
   }
@@ -796,8 +801,9 @@ Result<RawScenario> readJson(std::string_view text, const std::string& name) {
   Problems p;
   RawScenario rs;
   const JVal* changes = nullptr;
-  for (size_t i = 0; i < root.members.size(); ++i) {
-    const auto& [key, v] = root.members[i];
+  for (size_t i = 0; i < root.memberNames.size(); ++i) {
+    const std::string& key = root.memberNames[i];
+    const JVal& v = root.memberValues[i];
     const std::string where = at(root.keyOffsets[i]);
     if (key == "name" || key == "description") {
       if (v.t != JVal::T::kString) p.add(where + ": " + key + " must be a string");
@@ -823,8 +829,9 @@ Result<RawScenario> readJson(std::string_view text, const std::string& name) {
       p.add(rc.where + ": a change is an object, not " + std::string(typeName(c.t)));
       continue;
     }
-    for (size_t i = 0; i < c.members.size(); ++i) {
-      const auto& [key, v] = c.members[i];
+    for (size_t i = 0; i < c.memberNames.size(); ++i) {
+      const std::string& key = c.memberNames[i];
+      const JVal& v = c.memberValues[i];
       if (key == "kind") {
         rc.kindWhere = at(c.keyOffsets[i]);
         if (v.t == JVal::T::kString) rc.kind = v.text;
