@@ -10,6 +10,7 @@
 
 #include "engine/store/store.h"
 #include "engine/watch/drift.h"
+#include "engine/watch/failure_graph.h"
 
 namespace weft::cli {
 namespace {
@@ -130,10 +131,78 @@ int cmdDrift(const WatchFlags& f) {
   return 0;
 }
 
+std::string optNum(const std::optional<double>& x) {
+  if (!x) return "n/a";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", *x);
+  return buf;
+}
+
+int cmdFailures(const WatchFlags& f) {
+  auto fail = [](const std::string& m) {
+    std::fprintf(stderr, "weft watch failures: %s\n", m.c_str());
+    return kExitUsage;
+  };
+  if (f.store_dir.empty()) return fail("give --store DIR");
+  if (f.config.empty()) return fail("give --config FILE.json (the history query and tags)");
+  std::ifstream in(f.config, std::ios::binary);
+  if (!in) return fail("cannot read '" + f.config + "'");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto cfg = watch::parseFailureConfig(ss.str(), f.config);
+  if (!cfg) return fail(cfg.status().message());
+  auto opened = store::Store::open(
+      f.store_dir, f.dry_run ? store::OpenMode::kReadOnly : store::OpenMode::kMustExist);
+  if (!opened) return fail(opened.status().toString());
+  const auto nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+  auto run = watch::runFailures(cfg.value(), *opened.value(), f.store_dir, nowMs);
+  if (!run) {
+    std::fprintf(stderr, "weft watch failures: %s\n", run.status().toString().c_str());
+    return kExitFailure;
+  }
+  if (!f.quiet) {
+    std::printf("failure predictions at %s, horizon %.0f h, warning at p >= %.2f\n",
+                watch::formatTimeMs(run->at).c_str(), cfg->options.horizon,
+                cfg->options.threshold);
+    for (const auto& p : run->predictions)
+      std::printf("  %-40s p=%.3f %s\n    %s\n", p.machine.c_str(), p.probability,
+                  p.warning ? "WARNING" : "", p.evidence.c_str());
+    for (const auto& s : run->skipped) std::printf("  skipped %s\n", s.c_str());
+    if (run->backtest) {
+      const auto& b = *run->backtest;
+      std::printf("backtest (rolling origin, every %.0f h): %zu points, precision %s, recall %s, "
+                  "accuracy %.3f; failures warned %zu/%zu\n",
+                  cfg->options.step, b.evaluated, optNum(b.precision).c_str(),
+                  optNum(b.recall).c_str(), b.accuracy, b.failuresWarned, b.failuresEvaluated);
+    } else if (!run->backtestError.empty()) {
+      std::printf("backtest: %s\n", run->backtestError.c_str());
+    }
+  }
+  if (f.dry_run) {
+    if (!f.quiet) std::printf("(dry run: the graph is unchanged)\n");
+    return 0;
+  }
+  auto quads = watch::failureQuads(run.value(), cfg.value(), nowUtc());
+  auto w = watch::replaceGraph(*opened.value(), watch::kFailureGraph, quads);
+  if (!w) {
+    std::fprintf(stderr, "weft watch failures: %s\n", w.status().toString().c_str());
+    return kExitFailure;
+  }
+  if (!f.quiet)
+    std::printf("%zu predictions written to <%s> (%llu quads; %llu of the previous run replaced)\n",
+                run->predictions.size(), std::string(watch::kFailureGraph).c_str(),
+                static_cast<unsigned long long>(w->added),
+                static_cast<unsigned long long>(w->removed));
+  return 0;
+}
+
 }  // namespace
 
 void addWatchCommands(CLI::App& app, WatchFlags& f) {
-  auto* w = app.add_subcommand("watch", "Watch the records for drift (docs/watch.md)");
+  auto* w = app.add_subcommand(
+      "watch", "Watch the records for drift and predict failures (docs/watch.md)");
   w->require_subcommand(1);
   auto* d = w->add_subcommand(
       "drift",
@@ -147,10 +216,21 @@ void addWatchCommands(CLI::App& app, WatchFlags& f) {
   d->add_option("--alarms", f.list_alarms, "Alarms listed per chart (default 5)");
   d->add_flag("-q,--quiet", f.quiet, "Only errors");
   f.drift = d;
+  auto* fp = w->add_subcommand(
+      "failures",
+      "Per machine, the probability of a failure within the horizon (Weibull on the time since "
+      "the last repair, condition trends); predictions into "
+      "<https://w3id.org/weft/graph/watch/failures>");
+  fp->add_option("--store", f.store_dir, "Store directory (its timeseries.sqlite holds the tags)");
+  fp->add_option("--config", f.config, "JSON configuration: history query, machines, tags");
+  fp->add_flag("--dry-run", f.dry_run, "Print the predictions; leave the graph unchanged");
+  fp->add_flag("-q,--quiet", f.quiet, "Only errors");
+  f.failures = fp;
 }
 
 int runWatch(const WatchFlags& f) {
   if (f.drift && f.drift->parsed()) return cmdDrift(f);
+  if (f.failures && f.failures->parsed()) return cmdFailures(f);
   return -1;
 }
 

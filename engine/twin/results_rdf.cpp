@@ -13,6 +13,7 @@
 #include "engine/core/civil_date.h"
 #include "engine/core/utf8.h"
 #include "engine/db/database.h"
+#include "engine/db/graph_write.h"
 #include "engine/rdf/xsd.h"
 #include "engine/sparql/parser.h"
 #include "engine/sparql/results.h"
@@ -422,35 +423,10 @@ Result<WriteRunStats> writeRunQuads(store::Store& st, const std::string& runId,
   WriteRunStats stats;
   stats.runId = runId;
   stats.graph = runIri(runId);
-  for (const auto& q : quads)
-    if (q.g.kind != rdf::TermKind::kIri || q.g.value != stats.graph)
-      return Status::invalidArgument("a quad of run " + runId + " is not in its graph <" +
-                                     stats.graph + ">");
-  auto begun = st.begin();
-  if (!begun) return begun.status();
-  store::Transaction& txn = *begun.value();
-  // Taken after begin(): no other writer can commit between this view and ours.
-  auto snap = st.snapshot();
-  const store::TermId g = snap->lookup(rdf::TermView::iri(stats.graph));
-  if (g != store::kAny) {
-    // Removals apply before insertions, so quads that stay are simply kept.
-    auto cur = snap->scan(store::QuadIds{0, 0, 0, g});
-    store::QuadIds qs[256];
-    for (size_t n; (n = cur.nextBatch(qs, 256)) > 0;) {
-      for (size_t i = 0; i < n; ++i) txn.removeIds(qs[i]);
-      stats.removed += n;
-    }
-  }
+  auto r = db::replaceGraph(st, stats.graph, quads, "writing run " + runId);
+  if (!r) return r.status();
+  stats.removed = r.value().removed;
   stats.replaced = stats.removed > 0;
-  txn.reserveAdds(quads.size());
-  for (const auto& q : quads) {
-    Status s = txn.add(q.view());
-    if (!s) {
-      txn.rollback();
-      return Status(s.code(), "writing run " + runId + ": " + s.message());
-    }
-  }
-  WEFT_TRY(txn.commit());
   auto after = st.snapshot();
   const store::TermId g2 = after->lookup(rdf::TermView::iri(stats.graph));
   stats.quads = g2 == store::kAny ? 0 : after->count(store::QuadIds{0, 0, 0, g2});

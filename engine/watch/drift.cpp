@@ -15,6 +15,8 @@
 
 #include "engine/core/civil_date.h"
 #include "engine/db/database.h"
+#include "engine/db/graph_write.h"
+#include "engine/watch/internal/text.h"
 #include "engine/sparql/parser.h"
 #include "engine/sparql/results.h"
 
@@ -565,27 +567,8 @@ Result<std::vector<Obs>> readGraph(const SourceSpec& src, const store::Store& st
   return out;
 }
 
-std::string formatNumber(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.10g", v);
-  return buf;
-}
-
-std::string iriSegment(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
+using internal::formatNumber;
+using internal::iriSegment;
 
 std::string describeSource(const SourceSpec& s) {
   using K = SourceSpec::Kind;
@@ -1029,35 +1012,9 @@ std::vector<rdf::Quad> alarmQuads(const std::vector<SeriesOutcome>& outcomes,
 }
 
 Result<WriteStats> replaceDriftGraph(store::Store& st, const std::vector<rdf::Quad>& quads) {
-  for (const auto& q : quads)
-    if (q.g.kind != rdf::TermKind::kIri || q.g.value != kDriftGraph)
-      return Status::invalidArgument("a drift alarm quad is not in <" + std::string(kDriftGraph) +
-                                     ">");
-  auto begun = st.begin();
-  if (!begun) return begun.status();
-  store::Transaction& txn = *begun.value();
-  WriteStats stats;
-  // The snapshot is taken after begin(): no other writer commits between it and ours.
-  auto snap = st.snapshot();
-  const store::TermId g = snap->lookup(rdf::TermView::iri(kDriftGraph));
-  if (g != store::kAny) {
-    auto cur = snap->scan(store::QuadIds{0, 0, 0, g});
-    store::QuadIds qs[256];
-    for (size_t n; (n = cur.nextBatch(qs, 256)) > 0;) {
-      for (size_t i = 0; i < n; ++i) txn.removeIds(qs[i]);
-      stats.removed += n;
-    }
-  }
-  for (const auto& q : quads) {
-    Status s = txn.add(q.view());
-    if (!s) {
-      txn.rollback();
-      return Status(s.code(), "writing drift alarms: " + s.message());
-    }
-  }
-  WEFT_TRY(txn.commit());
-  stats.added = quads.size();
-  return stats;
+  auto r = db::replaceGraph(st, kDriftGraph, quads, "writing drift alarms");
+  if (!r) return r.status();
+  return WriteStats{r.value().removed, r.value().added};
 }
 
 std::string sourceDescription(const SourceSpec& s) { return describeSource(s); }
