@@ -383,26 +383,26 @@ Result<BootstrapResult> bootstrapSite(const sparql::Dataset& data, const ModelRe
       for (auto& [prod, dist] : nm.cycleTime) {
         dist = scaled(dist, factor);
         res.borrowed.push_back({item, "cycle time" + (prod == "*" ? std::string() : " of " + prod),
-                                lm.cycleTime.at(prod).describe() + scaleNote, from, basis});
+                                lm.cycleTime.at(prod).describe() + scaleNote, from, basis, ""});
       }
       for (const auto& [prod, p] : nm.scrap)
         res.borrowed.push_back({item, "scrap" + (prod == "*" ? std::string() : " of " + prod),
-                                fmt(p), from, basis});
+                                fmt(p), from, basis, ""});
       for (const sim::FailureMode& f : nm.failures) {
         res.borrowed.push_back({item, "time to failure (" + f.name + ")",
-                                f.timeToFailure.describe(), from, basis});
+                                f.timeToFailure.describe(), from, basis, ""});
         res.borrowed.push_back({item, "time to repair (" + f.name + ")",
-                                f.timeToRepair.describe(), from, basis});
+                                f.timeToRepair.describe(), from, basis, ""});
       }
       if (!nm.setupMatrix.empty()) {
         matrices.insert(nm.setupMatrix);
-        res.borrowed.push_back({item, "changeovers", "setup matrix " + nm.setupMatrix, from, basis});
+        res.borrowed.push_back({item, "changeovers", "setup matrix " + nm.setupMatrix, from, basis, ""});
       }
       if (nm.periodicMaintenance.interval > 0)
         res.borrowed.push_back({item, "planned maintenance",
                                 "every " + fmt(nm.periodicMaintenance.interval / sim::kDay) +
                                     " d for " + fmt(nm.periodicMaintenance.duration / sim::kHour) + " h",
-                                from, basis});
+                                from, basis, ""});
       if (!ll.machines[i].maintenance.empty())
         note(K::kAssumed, item, "the like machine's dated maintenance windows are not copied");
       if (nm.failures.empty())
@@ -411,15 +411,15 @@ Result<BootstrapResult> bootstrapSite(const sparql::Dataset& data, const ModelRe
         res.borrowed.push_back({item, "parallel units", std::to_string(nm.parallel) + " (" +
                                 std::to_string(lm.parallel) + " on " + lm.name + ")", from,
                                 nm.parallel < lm.parallel ? basis + "; fewer comparable units at " +
-                                siteName : basis});
+                                siteName : basis, ""});
     }
     if (!ll.buffers.empty())
       res.borrowed.push_back({lineItem, "buffers", std::to_string(ll.buffers.size()) +
-                              " buffers as on " + ll.name, ll.name + " at " + likeName, "line shape"});
+                              " buffers as on " + ll.name, ll.name + " at " + likeName, "line shape", ""});
     if (ll.shifts.period > 0)
       res.borrowed.push_back({lineItem, "shifts", std::to_string(ll.shifts.on.size()) +
                               " windows per " + fmt(ll.shifts.period / sim::kDay) + " d",
-                              ll.name + " at " + likeName, "line shape"});
+                              ll.name + " at " + likeName, "line shape", ""});
 
     // Product mix: planned products if any, else the like line's; lots in proportion to the
     // like site's demand, 100 units for the largest.
@@ -457,7 +457,7 @@ Result<BootstrapResult> bootstrapSite(const sparql::Dataset& data, const ModelRe
     }
     res.borrowed.push_back({lineItem, "product mix (push, per cycle)", mixText,
                             "demand at " + likeName,
-                            top > 0 ? "units demanded per day" : "no demand recorded: equal lots"});
+                            top > 0 ? "units demanded per day" : "no demand recorded: equal lots", ""});
     m.lines.push_back(std::move(nl));
   }
   for (const Equipment* e : fresh)

@@ -9,6 +9,7 @@
 #include <set>
 #include <utility>
 
+#include "engine/core/civil_date.h"
 #include "engine/sparql/execute.h"
 #include "engine/sparql/parser.h"
 #include "engine/sparql/results.h"
@@ -91,12 +92,7 @@ bool dayNumber(const std::string& s, long* out) {
   int y = 0, m = 0, d = 0;
   if (std::sscanf(s.c_str(), "%d-%d-%d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
     return false;
-  y -= m <= 2;
-  const long era = (y >= 0 ? y : y - 399) / 400;
-  const long yoe = y - era * 400;
-  const long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  *out = era * 146097 + doe - 719468;
+  *out = static_cast<long>(daysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d)));
   return true;
 }
 
@@ -167,18 +163,9 @@ bool parseTimestamp(const std::string& text, double* seconds) {
 }
 
 std::string formatDate(double seconds) {
-  // civil_from_days (H. Hinnant).
-  long z = static_cast<long>(std::floor(seconds / 86400.0)) + 719468;
-  const long era = (z >= 0 ? z : z - 146096) / 146097;
-  const long doe = z - era * 146097;
-  const long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const long mp = (5 * doy + 2) / 153;
-  const long d = doy - (153 * mp + 2) / 5 + 1;
-  const long m = mp + (mp < 10 ? 3 : -9);
-  const long y = yoe + era * 400 + (m <= 2);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04ld-%02ld-%02ld", y, m, d);
+  const CivilDate c = civilFromDays(static_cast<int64_t>(std::floor(seconds / 86400.0)));
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(c.year), c.month, c.day);
   return buf;
 }
 

@@ -169,9 +169,9 @@ std::vector<SimKpi> sampleKpis() {
 }
 
 std::vector<SimEvent> sampleEvents() {
-  return {{3600.25, "stockout", "Medium M@S1", 12, 0},
-          {86400, "replenishment", "Medium M@S1", 500, 0},
-          {7200, "backup-order", "Bolt / Medium M@S1", kNaN, 1}};
+  return {{3600.25, "stockout", "Medium M@S1", 12, 0, ""},
+          {86400, "replenishment", "Medium M@S1", 500, 0, ""},
+          {7200, "backup-order", "Bolt / Medium M@S1", kNaN, 1, ""}};
 }
 
 // The objects of `pred` (full IRI) on subject `s`.
@@ -295,7 +295,7 @@ TEST(ResultsRdf, LiteralsAreTypedAndUndefinedValuesAreSaidNotStored) {
   EXPECT_EQ(objects(q2.value(), r2 + "/event/1", dt + "simulatedSeconds").size(), 1u);
   SimRunRecord tz = run;
   tz.startDate = "2026-03-01T06:00:00+02:00";
-  auto q3 = runToQuads(tz, {}, {{-7200 * 3, "x", "y", 1, 0}});
+  auto q3 = runToQuads(tz, {}, {{-7200 * 3, "x", "y", 1, 0, ""}});
   ASSERT_TRUE(q3.isOk());
   auto when = objects(q3.value(), runIri(deriveRunId(tz)) + "/event/1", dt + "simulatedTime");
   ASSERT_EQ(when.size(), 1u);
@@ -332,7 +332,7 @@ TEST(ResultsRdf, OddNamesSurviveNQuadsAndSparql) {
   run.scenarioName = odd;
   run.scenarioDescription = std::string("bad byte \xff here");
   SimKpi k = kpi("machine:" + odd + "/M:1:oee", 0.5, 0.1, 0.4, 0.6, 3);
-  auto qs = runToQuads(run, {k}, {{1, "failure", odd, 1, 0}});
+  auto qs = runToQuads(run, {k}, {{1, "failure", odd, 1, 0, ""}});
   ASSERT_TRUE(qs.isOk()) << qs.status().message();
   // Through N-Quads and back: the same quads (no blank nodes, so equal sets are isomorphic).
   std::string text;
@@ -358,7 +358,7 @@ TEST(ResultsRdf, OddNamesSurviveNQuadsAndSparql) {
   // Through the store and SPARQL: the KPI's subject is the odd name, split at the first and
   // last ':' only.
   auto s = store::Store::openMemory();
-  ASSERT_TRUE(writeRun(*s, run, {k}, {{1, "failure", odd, 1, 0}}).isOk());
+  ASSERT_TRUE(writeRun(*s, run, {k}, {{1, "failure", odd, 1, 0, ""}}).isOk());
   auto got = rows(*s, R"(PREFIX dt: <https://w3id.org/weft/dt#>
 SELECT ?subject ?measure ?name WHERE { ?k a dt:SimulatedKpiEstimate ; dt:kpiSubject ?subject ;
   dt:kpiMeasure ?measure . ?sc dt:scenarioName ?name })");
