@@ -12,6 +12,8 @@
 #include <chrono>
 #include <cstring>
 
+#include "engine/rdf/iri.h"
+
 namespace weft::stream {
 
 namespace {
@@ -43,22 +45,7 @@ constexpr uint8_t kConnack = 2, kPublish = 3, kPuback = 4, kSuback = 9, kPingres
 // ledger as a literal, so bytes the broker should never have passed on are
 // refused here rather than stored.
 bool validMqttUtf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c == 0) return false;
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (len == 0 || i + len > s.size()) return false;
-    for (size_t k = 1; k < len; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    if (len > 1) {
-      const auto c1 = static_cast<unsigned char>(s[i + 1]);
-      if ((len == 2 && c < 0xC2) || (c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0) ||
-          (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90) || c > 0xF4)
-        return false;
-    }
-    i += len;
-  }
-  return true;
+  return s.find('\0') == std::string_view::npos && rdf::checkUtf8(s);
 }
 
 uint16_t getU16(std::string_view b, size_t at) {
