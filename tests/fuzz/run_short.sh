@@ -47,7 +47,15 @@ for t in "${targets[@]}"; do
     echo
   else
     echo "!! $t FAILED; see $log and $artifacts/"
-    grep -E '^==[0-9]+==ERROR|runtime error|fuzz invariant|^SUMMARY|deadly signal|Test unit written' "$log" | head -5
+    grep -E '^==[0-9]+==ERROR|runtime error|^SUMMARY|deadly signal|Test unit written' "$log" | head -5
+    # The whole invariant message (it names the input and both answers), so a
+    # CI log alone is enough to reproduce; then the crash input itself.
+    sed -n '/^fuzz invariant broken/,/^==[0-9]*==/p' "$log" | head -60
+    for crash in "$artifacts"/crash-* "$artifacts"/leak-* "$artifacts"/timeout-*; do
+      [ -f "$crash" ] || continue
+      echo "input $(basename "$crash") ($(wc -c <"$crash") bytes), base64:"
+      head -c 4096 "$crash" | base64 -w 100
+    done
     failed+=("$t")
   fi
 done

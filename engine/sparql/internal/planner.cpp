@@ -867,7 +867,9 @@ OpPtr Planner::plan(const Pattern& p, const Id* graph, const VarSet& bound) {
       Id c = kAnyId;
       if (!p.graph.isVar()) {
         c = ctx_.lookupOrZero(p.graph.term);
-        if ((c & kQueryIdBits) == kQueryIdBits) c = kAnyId;
+        // A graph the store does not hold is empty; it is part of the
+        // dataset only when FROM NAMED lists it (GraphOp checks).
+        if ((c & kQueryIdBits) == kQueryIdBits && !ctx_.has_named) c = kAnyId;
       }
       auto op = std::make_unique<GraphOp>(ctx_, p.graph.var, c);
       OpPtr child = plan(*p.children[0], op->slot(), bound);

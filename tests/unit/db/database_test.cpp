@@ -152,6 +152,28 @@ TEST(Database, UnionDefaultGraph) {
   EXPECT_EQ(selectUnion(*st, "SELECT ?s ?p ?o FROM <http://e/g2> WHERE { ?s ?p ?o }").size(), 2u);
 }
 
+// FROM NAMED defines the query's named graphs (SPARQL 1.1 section 13.2): an
+// IRI the store holds no graph for, or has never seen, is an empty graph of
+// the dataset, so the answer never depends on whether the store knows it.
+TEST(Database, FromNamedGraphsTheStoreDoesNotHold) {
+  auto st = store::Store::openMemory();
+  ASSERT_TRUE(update(*st, "INSERT DATA { GRAPH <http://e/g1> { <http://e/a> <http://e/p> <http://e/b> } "
+                          "<http://e/known> <http://e/p> <http://e/b> }")
+                  .isOk());
+  // A zero-length path binds ?o to the constant in every named graph, empty or not.
+  const std::string q = "SELECT ?g ?o FROM NAMED <http://e/g1> FROM NAMED <http://e/known> "
+                        "FROM NAMED <http://e/never-seen> FROM NAMED <http://e/g1> "
+                        "WHERE { GRAPH ?g { <http://e/a> <http://e/p>? ?o } }";
+  EXPECT_EQ(select(*st, q), (std::multiset<std::string>{
+                                "<http://e/g1> <http://e/a> ", "<http://e/g1> <http://e/b> ",
+                                "<http://e/known> <http://e/a> ", "<http://e/never-seen> <http://e/a> "}));
+  EXPECT_EQ(select(*st, "SELECT ?o FROM NAMED <http://e/never-seen> WHERE { GRAPH <http://e/never-seen> "
+                        "{ <http://e/a> <http://e/p>? ?o } }"),
+            (std::multiset<std::string>{"<http://e/a> "}));
+  // Without FROM NAMED, GRAPH names only the store's graphs.
+  EXPECT_TRUE(select(*st, "SELECT ?o WHERE { GRAPH <http://e/never-seen> { <http://e/a> <http://e/p>? ?o } }").empty());
+}
+
 TEST(Database, SecondsBetweenExtension) {
   auto st = store::Store::openMemory();
   auto r = select(*st,
