@@ -113,6 +113,22 @@ int cmdDrift(const WatchFlags& f) {
     for (const auto& c : (*outcomes)[i].charts) total += c.alarms.size();
     if (!f.quiet) printOutcome(cfg->series[i], (*outcomes)[i], f.list_alarms);
   }
+  const std::vector<watch::ChartScore> scores = watch::scoreRun(cfg.value(), outcomes.value());
+  bool any_planted = false;
+  for (const auto& sc : scores) any_planted |= sc.planted > 0;
+  if (any_planted && !f.quiet) {
+    std::printf("\nevaluation: planted changes detected, and false alarms on the series without one and\n"
+                "outside the planted windows\n");
+    std::printf("  %-21s %9s  %-16s %s\n", "chart", "detected", "mean delay", "false alarms");
+    for (const auto& sc : scores) {
+      char det[32], dl[32], fa[64];
+      std::snprintf(det, sizeof det, "%zu/%zu", sc.detected, sc.planted);
+      std::snprintf(dl, sizeof dl, sc.detected ? "%.1f pts" : "-", sc.meanDelayPoints);
+      std::snprintf(fa, sizeof fa, "%zu in %zu pts (%.2f per 1000)", sc.falseAlarms, sc.points,
+                    sc.points ? 1000.0 * static_cast<double>(sc.falseAlarms) / static_cast<double>(sc.points) : 0.0);
+      std::printf("  %-21s %9s  %-16s %s\n", sc.chart.c_str(), det, dl, fa);
+    }
+  }
   if (f.dry_run) {
     if (!f.quiet) std::printf("\n%zu alarms (dry run: the graph is unchanged)\n", total);
     return 0;

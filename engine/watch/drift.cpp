@@ -928,6 +928,37 @@ Result<std::vector<SeriesOutcome>> runDrift(const DriftConfig& cfg, const store:
   return out;
 }
 
+std::vector<ChartScore> scoreRun(const DriftConfig& cfg, const std::vector<SeriesOutcome>& outcomes) {
+  std::vector<ChartScore> scores;
+  auto scoreOf = [&](const std::string& chart) -> ChartScore& {
+    for (ChartScore& c : scores)
+      if (c.chart == chart) return c;
+    scores.push_back(ChartScore{chart});
+    return scores.back();
+  };
+  for (size_t i = 0; i < outcomes.size() && i < cfg.series.size(); ++i) {
+    const bool planted = cfg.series[i].plantedStart.has_value();
+    for (const ChartOutcome& c : outcomes[i].charts) {
+      ChartScore& sc = scoreOf(c.chart);
+      if (planted && c.evaluated) {
+        ++sc.planted;
+        if (c.detectedAlarm) {
+          sc.meanDelayPoints += static_cast<double>(c.delayPoints);
+          ++sc.detected;
+        }
+        sc.falseAlarms += c.falseAlarms;
+        sc.points += c.pointsOutside;
+      } else if (!planted) {
+        sc.falseAlarms += c.alarms.size();
+        sc.points += outcomes[i].series.size();
+      }
+    }
+  }
+  for (ChartScore& sc : scores)
+    if (sc.detected > 0) sc.meanDelayPoints /= static_cast<double>(sc.detected);
+  return scores;
+}
+
 std::vector<rdf::Quad> alarmQuads(const std::vector<SeriesOutcome>& outcomes,
                                   const std::string& generatedAt) {
   std::vector<rdf::Quad> q;

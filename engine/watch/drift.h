@@ -131,6 +131,19 @@ Result<Series> residuals(const SeriesSpec& spec, const Series& recorded);
 Result<std::vector<SeriesOutcome>> runDrift(const DriftConfig& cfg, const store::Store* store,
                                             const std::string& storeDir);
 
+// Scores per chart type over a whole run (acceptance of issue 9: the planted drifts detected,
+// and the false-alarm rate on everything not planted): a planted series counts as detected
+// when the chart alarmed at or after its start (and not after its end); false alarms are the
+// alarms of series without a planted change plus those outside the planted windows, over the
+// observations of both.
+struct ChartScore {
+  std::string chart;
+  size_t planted = 0, detected = 0;
+  double meanDelayPoints = 0;  // over the detected ones
+  size_t falseAlarms = 0, points = 0;
+};
+std::vector<ChartScore> scoreRun(const DriftConfig& cfg, const std::vector<SeriesOutcome>& outcomes);
+
 // The alarms as quads in kDriftGraph (deterministic order and IRIs): one dt:DriftRun node and
 // one dt:DriftAlarm per alarm. `generatedAt` is an xsd:dateTime.
 std::vector<rdf::Quad> alarmQuads(const std::vector<SeriesOutcome>& outcomes,

@@ -207,6 +207,36 @@ wait $wpid
 rc=$?
 [ $rc = 0 ] && grep -q "(stopped)" stream4.log && ok "SIGTERM stops weft stream cleanly" || bad "SIGTERM: exit $rc, $(tail -2 stream4.log)"
 
+# 4. The pharma-network example's streams (issue 9 item 6): three weeks of
+# historian samples with three planted drifts, replayed into a fresh store
+# through the broker; every sample is stored, and `weft watch drift` finds
+# each planted drift with every chart (delays and false-alarm rates are in
+# docs/watch.md).
+gen=$(dirname "$weft")/weft_pharma_gen
+if [ ! -x "$gen" ]; then
+  echo "  skip (part 4): no weft_pharma_gen beside $weft"
+else
+  "$gen" --profile small --streams --out ex >gen.log 2>&1 || bad "weft_pharma_gen --streams: $(tail -3 gen.log)"
+  expected=$(cat ex/streams/replay/*/samples/*.csv | grep -vc '^tag,')
+  "$weft" stream --store exstore --broker "$broker" --config ex/streams/stream.json --client-id weft-e2e-example \
+    --no-reason --idle-exit 3 --progress 0.5 2>stream6.log &
+  wpid=$!
+  pids+=($wpid)
+  for _ in $(seq 100); do grep -q connected stream6.log && break; sleep 0.1; done
+  "$weft" replay --broker "$broker" --dir ex/streams/replay --topic-prefix plant 2>replay6.log ||
+    bad "replaying the example streams: $(tail -3 replay6.log)"
+  wait $wpid || bad "weft stream on the example streams: $(tail -3 stream6.log)"
+  n=$(sqlite3 exstore/timeseries.sqlite "SELECT count(*) FROM samples")
+  [ "$n" = "$expected" ] && ok "the example streams' $expected samples are all in the time-series table" ||
+    bad "example samples stored: $n, expected $expected"
+  "$weft" watch drift --store exstore --config ex/streams/drift.json --dry-run --alarms 0 >drift.log 2>&1 ||
+    bad "weft watch drift on the example streams: $(tail -3 drift.log)"
+  for chart in shewhart-individuals ewma cusum; do
+    grep -Eq "^  $chart +3/3 " drift.log && ok "$chart detects the 3 planted drifts ($(grep -E "^  $chart +3/3" drift.log | sed 's/  */ /g'))" ||
+      bad "$chart: $(grep -E "^  $chart " drift.log | tail -1)"
+  done
+fi
+
 # A broker that is not there: an error, not a hang.
 timeout 20 "$weft" stream --store store --broker "mqtt://127.0.0.1:1" --config stream.json 2>stream5.log
 rc=$?

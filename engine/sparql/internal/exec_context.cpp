@@ -36,6 +36,15 @@ std::vector<Id> ExecContext::namedGraphs() {
   return named_cache_;
 }
 
+bool ExecContext::isNamedGraph(Id g) {
+  if (has_named) return std::find(named.begin(), named.end(), g) != named.end();
+  if (g == kDefaultGraphId || g == kAnyId) return false;
+  // A graph of the store is one with a quad the dataset shows: one seek, where listing every
+  // graph (namedGraphs) costs one per graph.
+  IdQuad q;
+  return data.scan(IdQuad{kAnyId, kAnyId, kAnyId, g})->next(&q);
+}
+
 Id ExecContext::lookupOrZero(const rdf::Term& t) {
   if (t.kind == rdf::TermKind::kNone) return kAnyId;
   Id id = data.lookup(t.view());

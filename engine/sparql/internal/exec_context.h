@@ -45,6 +45,8 @@ class ExecContext {
   bool has_named = false;
   std::vector<Id> named;
   std::vector<Id> namedGraphs();  // the graphs GRAPH ?g iterates
+  // Whether `g` is one of them (GRAPH <g> matches only a named graph of the dataset).
+  bool isNamedGraph(Id g);
 
   // Term <-> id.
   Id intern(const rdf::Term& t);          // dataset id or a local one

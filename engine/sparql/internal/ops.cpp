@@ -676,12 +676,9 @@ void GraphOp::open(const Id* input) {
     graphs_ = ctx_.namedGraphs();
   } else {
     if (const_ == kAnyId) return;  // an IRI the dataset does not hold: no graph
-    if (ctx_.has_named) {
-      for (Id ng : ctx_.named)
-        if (ng == const_) graphs_.push_back(const_);
-    } else {
-      graphs_.push_back(const_);
-    }
+    // Only a named graph of the dataset (FROM NAMED, else the store's graphs
+    // the caller may read): GRAPH <g> {} must not tell that g exists.
+    if (ctx_.isNamedGraph(const_)) graphs_.push_back(const_);
   }
 }
 bool GraphOp::next(Id* out) {

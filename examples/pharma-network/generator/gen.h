@@ -394,5 +394,7 @@ void write_aurelian(World& w, Out& out);
 void write_brightwater(World& w, Out& out);
 void write_meridian(World& w, Out& out);
 void write_planted(World& w, Out& out);
+// streams/: replayable historian streams with planted drifts (--streams; write_streams.cpp)
+void write_streams(World& w, Out& out);
 
 }  // namespace pgen

@@ -257,7 +257,7 @@ std::string json_str(const std::string& s) {
 static void usage() {
   std::puts(
       "weft_pharma_gen: writes the synthetic pharma-network example records (year 2025)\n"
-      "usage: weft_pharma_gen --profile small|full [--seed N] --out DIR\n"
+      "usage: weft_pharma_gen --profile small|full [--seed N] [--streams] --out DIR\n"
       "  --profile small   CI size: full ERP/MES/QMS year, EPCIS serial level for one lot per\n"
       "                    serialised product, historian for 2 bioreactor batches, 3 weeks of TP-02\n"
       "  --profile full    benchmark size: serial level for all lots, historian for all batches\n"
@@ -265,6 +265,8 @@ static void usage() {
       "  --seed N          PRNG seed (default 2025); same profile + seed = identical bytes\n"
       "  --serial-lots N   override: lots per serialised product at serial level (-1 = all)\n"
       "  --historian-batches N  override: P1 batches with bioreactor time series (-1 = all)\n"
+      "  --streams         also write streams/: three weeks of historian samples to replay with\n"
+      "                    planted drifts, their stream and drift configurations (FORMATS.md)\n"
       "  --out DIR         output folder (created; existing files are overwritten)\n"
       "layout and columns: examples/pharma-network/FORMATS.md");
 }
@@ -272,6 +274,7 @@ static void usage() {
 int main(int argc, char** argv) {
   pgen::Config cfg;
   int serial_override = -2, hist_override = -2;
+  bool streams = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto need = [&](const char* what) -> std::string {
@@ -296,6 +299,8 @@ int main(int argc, char** argv) {
       }
     } else if (a == "--out") {
       cfg.out = need("--out");
+    } else if (a == "--streams") {
+      streams = true;
     } else if (a == "--serial-lots") {
       serial_override = std::atoi(need("--serial-lots").c_str());
     } else if (a == "--historian-batches") {
@@ -327,6 +332,7 @@ int main(int argc, char** argv) {
   pgen::write_brightwater(w, out);
   pgen::write_meridian(w, out);
   pgen::write_planted(w, out);
+  if (streams) pgen::write_streams(w, out);
   std::printf("summary: profile %s seed %llu: %d files, %lld records, %.1f MB in %s\n", cfg.profile.c_str(),
               static_cast<unsigned long long>(cfg.seed), stats.files, static_cast<long long>(stats.records),
               static_cast<double>(stats.bytes) / 1e6, cfg.out.c_str());

@@ -170,8 +170,11 @@ TEST(Database, FromNamedGraphsTheStoreDoesNotHold) {
   EXPECT_EQ(select(*st, "SELECT ?o FROM NAMED <http://e/never-seen> WHERE { GRAPH <http://e/never-seen> "
                         "{ <http://e/a> <http://e/p>? ?o } }"),
             (std::multiset<std::string>{"<http://e/a> "}));
-  // Without FROM NAMED, GRAPH names only the store's graphs.
+  // Without FROM NAMED, GRAPH names only the store's graphs: not an IRI it knows as a subject.
   EXPECT_TRUE(select(*st, "SELECT ?o WHERE { GRAPH <http://e/never-seen> { <http://e/a> <http://e/p>? ?o } }").empty());
+  EXPECT_EQ(select(*st, "SELECT * WHERE { GRAPH <http://e/g1> { } }").size(), 1u);
+  EXPECT_TRUE(select(*st, "SELECT * WHERE { GRAPH <http://e/known> { } }").empty());
+  EXPECT_TRUE(select(*st, "SELECT ?o WHERE { GRAPH <http://e/known> { <http://e/a> <http://e/p>? ?o } }").empty());
 }
 
 TEST(Database, SecondsBetweenExtension) {

@@ -184,6 +184,37 @@ TEST(PlantedDrift, StepShiftInAQualityAttribute) {
   ASSERT_TRUE(chart(out->front(), "ewma").detectedAlarm.has_value());
 }
 
+// scoreRun over a run with a planted step and a series without a change: detected per chart,
+// and false alarms = the unplanted series' alarms plus those before the planted start.
+TEST(PlantedDrift, ScoreRunCountsDetectionsAndFalseAlarms) {
+  Normal z(404);
+  std::vector<double> step, flat;
+  for (int i = 0; i < 160; ++i) step.push_back(100.0 + 0.8 * z() + (i >= 80 ? 1.6 : 0.0));
+  for (int i = 0; i < 300; ++i) flat.push_back(5.0 + 0.1 * z() + (i == 150 ? 1.0 : 0.0));  // one outlier
+  DriftConfig cfg;
+  cfg.series.push_back(inlineSeries("assay step", step, 40, 80));
+  cfg.series.push_back(inlineSeries("in control", flat, 50, 0));
+  cfg.series.back().plantedStart.reset();
+  auto out = runDrift(cfg, nullptr, "");
+  ASSERT_TRUE(out.isOk()) << out.status().message();
+  auto scores = scoreRun(cfg, out.value());
+  ASSERT_EQ(scores.size(), 3u);
+  for (const ChartScore& sc : scores) {
+    const ChartOutcome& planted = chart((*out)[0], sc.chart);
+    const ChartOutcome& other = chart((*out)[1], sc.chart);
+    EXPECT_EQ(sc.planted, 1u) << sc.chart;
+    EXPECT_EQ(sc.detected, planted.detectedAlarm ? 1u : 0u) << sc.chart;
+    EXPECT_EQ(sc.falseAlarms, planted.falseAlarms + other.alarms.size()) << sc.chart;
+    EXPECT_EQ(sc.points, planted.pointsOutside + 300) << sc.chart;
+    if (sc.detected) {
+      EXPECT_DOUBLE_EQ(sc.meanDelayPoints, static_cast<double>(planted.delayPoints)) << sc.chart;
+    }
+  }
+  // The outlier at 10 sigma is a false alarm for the Shewhart chart at least.
+  EXPECT_GE(scores[0].falseAlarms, 1u);
+  EXPECT_EQ(scores[0].detected, 1u);
+}
+
 // Tool wear: cycle times run 300 +- 6 minutes against an expected 300 per batch, then grow by
 // 0.4 minutes a batch from batch 60. The chart runs on the residuals.
 TEST(PlantedDrift, GrowingCycleTimeAsResiduals) {
