@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "engine/cli/reason_cmd.h"
+#include "engine/cli/watch_cmd.h"
 #include "engine/store/store.h"
 #include "engine/stream/config.h"
 #include "engine/stream/pipeline.h"
@@ -56,7 +57,16 @@ int cmdStream(const StreamFlags& f) {
   std::unique_ptr<store::Store> s = std::move(opened.value());
   // A store reasoned before keeps its inferred graph up to date after each
   // batch (incrementally, docs/reasoning.md), as after weft ingest.
-  if (!f.no_reason) o.after_commit = [&s] { keepClosure(*s, /*quiet=*/true); };
+  // Drift charts and failure predictions refreshed as data arrives (docs/watch.md).
+  LiveWatch live;
+  if (std::string e = live.load(f.watch_drift, f.watch_failures, f.watch_every_s); !e.empty())
+    return usage("stream", e);
+  if (!f.no_reason || live.active()) {
+    o.after_commit = [&s, &live, &f] {
+      if (!f.no_reason) keepClosure(*s, /*quiet=*/true);
+      live.afterCommit(*s, f.store_dir, f.quiet);
+    };
+  }
 
   struct sigaction sa {};
   sa.sa_handler = onStopSignal;
@@ -65,6 +75,7 @@ int cmdStream(const StreamFlags& f) {
   sigaction(SIGTERM, &sa, nullptr);
   stream::RunTotals t;
   Status st = stream::runStream(s.get(), o, g_stop, &t);
+  live.finish(*s, f.store_dir, f.quiet);
   if (!st) {
     std::fprintf(stderr, "weft stream: error: %s\n", st.toString().c_str());
     return kExitFailure;
@@ -119,6 +130,12 @@ void addStreamCommands(CLI::App& app, StreamFlags& f) {
   c->add_option("--progress", f.progress_s, "Seconds between progress lines on stderr");
   c->add_flag("-q,--quiet", f.quiet, "Only errors");
   c->add_flag("--no-reason", f.no_reason, "Leave the inferred graph as it is after each batch");
+  c->add_option("--watch-drift", f.watch_drift,
+                "Run `weft watch drift` with this configuration as data arrives (docs/watch.md)");
+  c->add_option("--watch-failures", f.watch_failures,
+                "Run `weft watch failures` with this configuration as data arrives");
+  c->add_option("--watch-every", f.watch_every_s,
+                "Seconds between those runs (after a commit; once more when the stream stops)");
   c->footer(
       "Stops after the current batch commits on SIGINT or SIGTERM. A message is acknowledged to the broker "
       "only after the transaction holding it has committed.");

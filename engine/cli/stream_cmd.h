@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // `weft stream` (MQTT topics into a store: docs/streaming.md) and `weft
-// replay` (recorded messages from a folder to a broker). Exit codes: 0 a
-// clean stop (signal, idle time), 1 an error, 2 bad usage.
+// replay` (recorded messages from a folder to a broker). With --watch-drift /
+// --watch-failures, `weft stream` also refreshes the drift alarms and failure
+// predictions as data arrives (LiveWatch, watch_cmd.h). Exit codes: 0 a clean
+// stop (signal, idle time), 1 an error, 2 bad usage.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -17,6 +19,8 @@ struct StreamFlags {
   double idle_exit_s = 0;
   double progress_s = 1;
   bool quiet = false, no_reason = false;
+  std::string watch_drift, watch_failures;  // configurations run as data arrives
+  double watch_every_s = 60;
   // replay
   std::string dir, speed = "max", topic_prefix;
 };

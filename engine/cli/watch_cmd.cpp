@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "engine/store/store.h"
@@ -214,7 +215,101 @@ int cmdFailures(const WatchFlags& f) {
   return 0;
 }
 
+std::optional<std::string> readText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+double steadySeconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
 }  // namespace
+
+std::string LiveWatch::load(const std::string& drift_config, const std::string& failures_config,
+                            double every_s) {
+  every_s_ = every_s;
+  if (!drift_config.empty()) {
+    auto text = readText(drift_config);
+    if (!text) return "cannot read '" + drift_config + "'";
+    auto cfg = watch::parseDriftConfig(*text, drift_config);
+    if (!cfg) return cfg.status().message();
+    drift_ = std::make_shared<watch::DriftConfig>(std::move(cfg.value()));
+  }
+  if (!failures_config.empty()) {
+    auto text = readText(failures_config);
+    if (!text) return "cannot read '" + failures_config + "'";
+    auto cfg = watch::parseFailureConfig(*text, failures_config);
+    if (!cfg) return cfg.status().message();
+    failures_ = std::make_shared<watch::FailureConfig>(std::move(cfg.value()));
+  }
+  return "";
+}
+
+void LiveWatch::afterCommit(store::Store& store, const std::string& store_dir, bool quiet) {
+  if (!active()) return;
+  pending_ = true;
+  if (last_run_ >= 0 && steadySeconds() - last_run_ < every_s_) return;
+  run(store, store_dir, quiet);
+}
+
+void LiveWatch::finish(store::Store& store, const std::string& store_dir, bool quiet) {
+  if (active() && pending_) run(store, store_dir, quiet);
+}
+
+void LiveWatch::run(store::Store& store, const std::string& store_dir, bool quiet) {
+  last_run_ = steadySeconds();
+  pending_ = false;
+  // A failed run is reported and the stream goes on: the previous run's graph stays.
+  if (drift_) {
+    // Series by series: one that cannot be charted yet (too few observations for its
+    // baseline, early in a stream) waits for the next run instead of stopping the others.
+    const auto& cfg = *static_cast<const watch::DriftConfig*>(drift_.get());
+    std::vector<watch::SeriesOutcome> outcomes;
+    std::string waiting;
+    size_t alarms = 0;
+    for (const watch::SeriesSpec& spec : cfg.series) {
+      watch::DriftConfig one;
+      one.series.push_back(spec);
+      auto o = watch::runDrift(one, &store, store_dir);
+      if (!o) {
+        waiting += (waiting.empty() ? "" : "; ") + o.status().message();
+        continue;
+      }
+      for (const auto& c : o->front().charts) alarms += c.alarms.size();
+      outcomes.push_back(std::move(o->front()));
+    }
+    auto w = watch::replaceDriftGraph(store, watch::alarmQuads(outcomes, nowUtc()));
+    if (!w)
+      std::fprintf(stderr, "weft stream: watch drift: %s\n", w.status().toString().c_str());
+    else if (!quiet)
+      std::fprintf(stderr, "weft stream: watch drift: %zu series, %zu alarms in <%s>%s%s\n", outcomes.size(),
+                   alarms, std::string(watch::kDriftGraph).c_str(), waiting.empty() ? "" : "; not yet: ",
+                   waiting.c_str());
+  }
+  if (failures_) {
+    const auto& cfg = *static_cast<const watch::FailureConfig*>(failures_.get());
+    const auto nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+    auto run = watch::runFailures(cfg, store, store_dir, nowMs);
+    Result<watch::GraphWriteStats> w = Status::ok();
+    size_t warnings = 0;
+    if (run) {
+      for (const auto& p : run->predictions) warnings += p.warning ? 1 : 0;
+      w = watch::replaceGraph(store, watch::kFailureGraph, watch::failureQuads(run.value(), cfg, nowUtc()));
+    }
+    const Status st = !run ? run.status() : !w ? w.status() : Status::ok();
+    if (!st)
+      std::fprintf(stderr, "weft stream: watch failures: %s\n", st.toString().c_str());
+    else if (!quiet)
+      std::fprintf(stderr, "weft stream: watch failures: %zu machines, %zu warnings in <%s>\n",
+                   run->predictions.size(), warnings, std::string(watch::kFailureGraph).c_str());
+  }
+}
 
 void addWatchCommands(CLI::App& app, WatchFlags& f) {
   auto* w = app.add_subcommand(

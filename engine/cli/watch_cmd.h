@@ -12,7 +12,10 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <memory>
 #include <string>
+
+#include "engine/store/store.h"
 
 namespace weft::cli {
 
@@ -25,6 +28,28 @@ struct WatchFlags {
 };
 
 void addWatchCommands(CLI::App& app, WatchFlags& f);
+
+// `weft stream --watch-drift FILE --watch-failures FILE --watch-every S`: the same runs as
+// `weft watch drift|failures` (graphs replaced, nothing printed but one line per run), at
+// most every `every_s` seconds after a commit, and once more at the end of the stream.
+class LiveWatch {
+ public:
+  // Reads and checks the configurations (either may be empty: not watched). Empty error
+  // message on success, else what is wrong with which file.
+  std::string load(const std::string& drift_config, const std::string& failures_config, double every_s);
+  bool active() const { return drift_ || failures_; }
+  // After a commit: runs when `every_s` has passed since the last run.
+  void afterCommit(store::Store& store, const std::string& store_dir, bool quiet);
+  // At the end of the stream: runs if anything was committed since the last run.
+  void finish(store::Store& store, const std::string& store_dir, bool quiet);
+
+ private:
+  void run(store::Store& store, const std::string& store_dir, bool quiet);
+  std::shared_ptr<const void> drift_, failures_;  // watch::DriftConfig, watch::FailureConfig
+  double every_s_ = 60;
+  double last_run_ = -1;  // steady-clock seconds of the last run
+  bool pending_ = false;  // commits since the last run
+};
 // The exit code if one of these commands was given, else -1.
 int runWatch(const WatchFlags& f);
 

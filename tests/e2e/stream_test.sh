@@ -219,7 +219,7 @@ else
   "$gen" --profile small --streams --out ex >gen.log 2>&1 || bad "weft_pharma_gen --streams: $(tail -3 gen.log)"
   expected=$(cat ex/streams/replay/*/samples/*.csv | grep -vc '^tag,')
   "$weft" stream --store exstore --broker "$broker" --config ex/streams/stream.json --client-id weft-e2e-example \
-    --no-reason --idle-exit 3 --progress 0.5 2>stream6.log &
+    --no-reason --idle-exit 3 --progress 0.5 --watch-drift ex/streams/drift.json --watch-every 1 2>stream6.log &
   wpid=$!
   pids+=($wpid)
   for _ in $(seq 100); do grep -q connected stream6.log && break; sleep 0.1; done
@@ -229,6 +229,16 @@ else
   n=$(sqlite3 exstore/timeseries.sqlite "SELECT count(*) FROM samples")
   [ "$n" = "$expected" ] && ok "the example streams' $expected samples are all in the time-series table" ||
     bad "example samples stored: $n, expected $expected"
+  # The drift charts ran while the stream came in (--watch-drift), and once more at its end.
+  runs=$(grep -c "watch drift: [0-9]* series" stream6.log)
+  [ "$runs" -ge 2 ] && grep "watch drift:" stream6.log | tail -1 | grep -q "6 series" &&
+    ok "weft stream ran the drift charts $runs times as the samples arrived, the last over all 6 series" ||
+    bad "drift runs during the stream: $runs ($(grep 'watch drift' stream6.log | tail -2))"
+  live=$(grep "watch drift: 6 series" stream6.log | tail -1 | grep -o '[0-9]* alarms' | awk '{print $1}')
+  n=$("$weft" query --store exstore -f tsv 'PREFIX dt: <https://w3id.org/weft/dt#>
+    SELECT (COUNT(?a) AS ?n) { GRAPH <https://w3id.org/weft/graph/watch/drift> { ?a a dt:DriftAlarm } }' | tail -1)
+  [ "$n" = "$live" ] && [ "${n:-0}" -gt 0 ] && ok "the last run's $n alarms are in the drift graph (SPARQL)" ||
+    bad "drift alarms in the graph: $n, the last run reported $live"
   "$weft" watch drift --store exstore --config ex/streams/drift.json --dry-run --alarms 0 >drift.log 2>&1 ||
     bad "weft watch drift on the example streams: $(tail -3 drift.log)"
   for chart in shewhart-individuals ewma cusum; do
