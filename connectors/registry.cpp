@@ -18,7 +18,7 @@ extern const EmbeddedFile kEmbeddedMappings[];  // embedded_mappings.cpp (cmake/
 const std::vector<Connector>& all() {
   static const std::vector<Connector> list = {
       epcisJsonConnector(), epcisXmlConnector(),      b2mmlConnector(),          batchmlConnector(),
-      sapCsvConnector(),    erpSqliteConnector(),     supplierCoaConnector(),   qmsCsvConnector(),
+      sapCsvConnector(),    erpSqliteConnector(),     supplierCoaConnector(),   qmsCsvConnector(),   cmmsCsvConnector(),
       historianTagsConnector(), historianSamplesConnector(),
   };
   return list;

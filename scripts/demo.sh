@@ -20,7 +20,9 @@
 # weeks of historian streams with three planted drifts are ingested through
 # the historian connector and `weft watch drift` charts every tag, prints
 # each planted drift's detection delay and the false-alarm rates, and writes
-# the alarms into the store as dt:DriftAlarm nodes.
+# the alarms into the store as dt:DriftAlarm nodes; a year of maintenance work
+# orders and machine vibration gives the 72-hour failure warnings and their
+# backtest (weft watch failures).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -48,8 +50,14 @@ echo
 echo "== live twin: drift detection on three weeks of historian streams with three planted drifts"
 echo "   (weft_pharma_gen --streams; weft watch drift; docs/watch.md)"
 ./build/release/weft_pharma_gen --profile small --seed 2025 --streams --out "$demo/streams-records" >/dev/null
+./build/release/weft ingest --store "$demo/store" -q "$demo"/streams-records/streams/*/historian/tags.csv
 ./build/release/weft ingest --store "$demo/store" -q "$demo/streams-records/streams/aurelian" \
   "$demo/streams-records/streams/brightwater"
 ./build/release/weft ingest --store "$demo/store" -q "$demo/streams-records/streams/replay"
 ./build/release/weft watch drift --store "$demo/store" --config "$demo/streams-records/streams/drift.json" \
   --alarms 0 | sed -n '/^evaluation/,$p'
+echo
+echo "== live twin: 72-hour failure warnings, backtested over a year of work orders and vibration"
+echo "   (cmms-csv connector; weft watch failures; docs/watch.md)"
+./build/release/weft watch failures --store "$demo/store" --config "$demo/streams-records/streams/failures.json" |
+  grep -E '^(failure predictions|backtest|[0-9]+ predictions)'

@@ -70,6 +70,7 @@ Connector sapCsvConnector();       // connectors/erp
 Connector erpSqliteConnector();    // connectors/erp
 Connector supplierCoaConnector();  // connectors/erp (supplier certificates of analysis, JSON)
 Connector qmsCsvConnector();       // connectors/erp (deviations, CAPA, complaints, recalls: CSV)
+Connector cmmsCsvConnector();      // connectors/erp (maintenance work orders: CSV)
 Connector historianTagsConnector();     // connectors/historian
 Connector historianSamplesConnector();  // connectors/historian
 

@@ -11,8 +11,9 @@
 //   supplier-coa  a supplier's certificate of analysis (JSON, one per file)
 //   qms-csv       quality records: deviations.csv, capa.csv, complaints.csv,
 //                 recalls.csv
+//   cmms-csv      maintenance work orders of a CMMS: work_orders.csv
 // All the mapping is declarative (mappings/sap-csv/, erp-sqlite/,
-// supplier-coa/, qms-csv/); the code here recognises a file, picks the
+// supplier-coa/, qms-csv/, cmms-csv/); the code here recognises a file, picks the
 // mapping for the entity a CSV holds, and checks the document before anything
 // is written: the header has every column its mapping reads, the key columns
 // have values, and the materials and vendors a SAP row names are in the
@@ -177,6 +178,14 @@ const std::vector<CsvEntity>& qmsEntities() {
        {"id"}, {}},
       {"recalls.csv", "qms-csv/recalls.ttl", {"id", "product", "lots", "class", "depth", "initiated", "reason"},
        {"id", "product", "lots"}, {}},
+  };
+  return list;
+}
+
+const std::vector<CsvEntity>& cmmsEntities() {
+  static const std::vector<CsvEntity> list = {
+      {"work_orders.csv", "cmms-csv/work_orders.ttl",
+       {"id", "equipment_id", "type", "failure_mode", "failed", "completed", "description"}, {"id"}, {}},
   };
   return list;
 }
@@ -511,6 +520,18 @@ Connector qmsCsvConnector() {
     return validateCsv(qmsEntities(), "quality records", doc, records);
   };
   c.mappings = [](const Document& doc) { return csvMappings(qmsEntities(), doc); };
+  return c;
+}
+
+Connector cmmsCsvConnector() {
+  Connector c;
+  c.name = "cmms-csv";
+  c.summary = "Maintenance work orders of a CMMS: work_orders.csv (corrective with failure and repair times, preventive)";
+  c.detect = [](const std::string& path, std::string_view head) { return detectCsv(cmmsEntities(), path, head); };
+  c.validate = [](const Document& doc, uint64_t* records) {
+    return validateCsv(cmmsEntities(), "maintenance work orders", doc, records);
+  };
+  c.mappings = [](const Document& doc) { return csvMappings(cmmsEntities(), doc); };
   return c;
 }
 

@@ -376,7 +376,7 @@ std::string qudtUnit(std::string_view ucum, std::string_view unece) {
       {"KGM", "KiloGM"},      {"GRM", "GM"},       {"M1", "MilliGM-PER-L"},  {"GL", "GM-PER-L"},
       {"B47", "KiloN"},       {"NEW", "N"},        {"MMT", "MilliM"},        {"SEC", "SEC"},
       {"MIN", "MIN"},         {"HUR", "HR"},       {"C62", "UNITLESS"},      {"MTS", "M-PER-SEC"},
-      {"H61", "MilliS-PER-CentiM"}, {"G42", "MicroS-PER-CentiM"},            {"2Z", "MilliV"},
+      {"H61", "MilliS-PER-CentiM"}, {"G42", "MicroS-PER-CentiM"},            {"2Z", "MilliV"}, {"C16", "MilliM-PER-SEC"},
   };
   // UCUM case-sensitive codes.
   static const Row kUcum[] = {
@@ -388,7 +388,7 @@ std::string qudtUnit(std::string_view ucum, std::string_view unece) {
       {"g", "GM"},            {"mg/L", "MilliGM-PER-L"}, {"g/L", "GM-PER-L"}, {"kN", "KiloN"},
       {"N", "N"},             {"mm", "MilliM"},    {"s", "SEC"},             {"min", "MIN"},
       {"h", "HR"},            {"1", "UNITLESS"},   {"{count}", "NUM"},       {"m/s", "M-PER-SEC"},
-      {"mS/cm", "MilliS-PER-CentiM"}, {"uS/cm", "MicroS-PER-CentiM"},      {"mV", "MilliV"},
+      {"mS/cm", "MilliS-PER-CentiM"}, {"uS/cm", "MicroS-PER-CentiM"},      {"mV", "MilliV"}, {"mm/s", "MilliM-PER-SEC"},
   };
   static const std::string kBase = "http://qudt.org/vocab/unit/";
   ucum = trim(ucum);

@@ -12,6 +12,7 @@
 // streams/planted.json (the ground truth). Noise is independent from sample to sample (the SPC
 // charts assume it), so the false alarms measured on the in-control series are the charts'
 // own, not an artefact of autocorrelation.
+#include <algorithm>
 #include <cstdio>
 
 #include "gen.h"
@@ -33,6 +34,125 @@ struct StreamTag {
   double size = 0;
   const char* what = "";
 };
+
+// A year of failures and their condition trends at Aurelian (the failure-prediction backtest,
+// docs/watch.md): eight machines with rotating parts, each failing as a Weibull with shape 2
+// (wear-out) and scale 900 h of operation, drawn hour by hour from its hazard 2a/900^2 so the
+// arithmetic stays IEEE-exact; repairs of 4-24 h. Four failures in five announce themselves:
+// the machine's vibration (`<M>.VT-001.PV`, mm/s RMS, hourly, 2.0 + machine offset, sd 0.1)
+// rises quadratically by 2 mm/s over the 48-96 h before the failure; the fifth comes without a
+// trend. Twice a quarter a machine shows a transient rise of 0.8 mm/s over 24 h that leads to
+// nothing. The BR-202 agitator drive failure of the storyline is one of the corrective work
+// orders (3 days out of service). Work orders in streams/aurelian/cmms/work_orders.csv
+// (corrective and quarterly preventive), samples in
+// streams/aurelian/historian/timeseries_vibration_2025MM.csv, the configuration of `weft watch
+// failures` in streams/failures.json.
+std::vector<Tag> write_condition_history(World& w, Out& out) {
+  const char* machines[] = {"BR-201", "BR-202", "CF-1", "CHR-1", "CHR-2", "UF-1", "FF-1", "VI-1"};
+  const char* modes[] = {"bearing wear", "mechanical seal leak", "motor overheating", "drive fault"};
+  const i64 from = ts(2025, 1, 1), to = ts(2026, 1, 1);
+  Rng r(w.cfg.seed ^ 0xFA11ED5ULL);
+  Csv wo({"id", "equipment_id", "type", "failure_mode", "failed", "completed", "description"});
+  std::vector<Sample> samples;
+  std::vector<Tag> tags;
+  int n_wo = 0, n_fail = 0;
+  auto wo_id = [&] {
+    char b[32];
+    std::snprintf(b, sizeof b, "WO-2025-%04d", ++n_wo);
+    return std::string(b);
+  };
+  for (int mi = 0; mi < 8; ++mi) {
+    const std::string m = machines[mi];
+    const std::string tag = m + ".VT-001.PV";
+    tags.push_back({tag, "Vibration velocity, RMS", m, "vibration velocity", "mm/s", "C16", 3600, "", "", ""});
+    const double base = 2.0 + 0.1 * mi;
+    // Failures (hour of failure, hours of repair, lead of the trend or 0).
+    struct F { i64 t; i64 repair_h; i64 lead_h; };
+    std::vector<F> fails;
+    i64 t = from, age_h = 0;
+    const bool planted = m == "BR-202" && w.br_fail_start > 0;
+    bool planted_done = false;
+    while (t < to) {
+      ++age_h;
+      t += 3600;
+      const double hazard = 2.0 * static_cast<double>(age_h) / (900.0 * 900.0);
+      bool fail = r.unit() < hazard;
+      i64 repair = 4 + static_cast<i64>(r.unit() * 10.0) + static_cast<i64>(r.unit() * 10.0);
+      if (planted && !planted_done && t >= w.br_fail_start) {
+        t = w.br_fail_start;
+        fail = true;
+        repair = 72;
+        planted_done = true;
+      }
+      if (!fail || t >= to) continue;
+      const i64 lead = r.unit() < 0.8 ? 48 + static_cast<i64>(r.unit() * 48.0) : 0;
+      fails.push_back({t, repair, lead});
+      t += repair * 3600;
+      age_h = 0;
+    }
+    // Transient rises that lead to nothing: twice a quarter, away from failures.
+    std::vector<i64> bumps;
+    for (int k = 0; k < 8; ++k) bumps.push_back(from + static_cast<i64>(r.unit() * 364.0) * kDay + 3600 * r.range(0, 23));
+    // Hourly vibration, none while in repair.
+    size_t fi = 0;
+    for (i64 h = from; h < to; h += 3600) {
+      while (fi < fails.size() && h >= fails[fi].t + fails[fi].repair_h * 3600) ++fi;
+      if (fi < fails.size() && h >= fails[fi].t) continue;  // in repair
+      double v = base + 0.1 * r.gauss();
+      if (fi < fails.size() && fails[fi].lead_h > 0) {
+        const i64 start = fails[fi].t - fails[fi].lead_h * 3600;
+        if (h >= start) {
+          const double x = static_cast<double>(h - start) / static_cast<double>(fails[fi].lead_h * 3600);
+          v += 2.0 * x * x;
+        }
+      }
+      for (i64 b : bumps) {
+        if (h < b || h >= b + 24 * 3600) continue;
+        const double x = static_cast<double>(h - b) / (12.0 * 3600.0);  // 0..2
+        v += 0.8 * (x <= 1 ? x : 2 - x);
+      }
+      samples.push_back({tag, h, v, 2, "Good"});
+    }
+    for (const F& f : fails) {
+      const bool storyline = planted && f.t == w.br_fail_start;
+      const char* mode = storyline ? "drive fault" : modes[r.below(4)];
+      wo.row({wo_id(), m, "corrective", mode, iso_dt_ms(f.t), iso_dt_ms(f.t + f.repair_h * 3600),
+              storyline ? "Agitator drive (VFD) power module failed on culture day 6; replaced"
+                        : m + ": " + mode + (f.lead_h ? " (vibration had been rising)" : "")});
+      ++n_fail;
+    }
+    for (int q = 0; q < 4; ++q) {
+      const i64 pm = ts(2025, 1 + 3 * q, 15, 6);
+      wo.row({wo_id(), m, "preventive", "", iso_dt_ms(pm), iso_dt_ms(pm + 4 * 3600), m + ": quarterly inspection and lubrication"});
+    }
+  }
+  out.write("streams/aurelian/cmms/work_orders.csv", wo.str(), wo.rows());
+  // The samples in monthly files named so that they sort after tags.csv (ingest order).
+  std::stable_sort(samples.begin(), samples.end(), [](const Sample& a, const Sample& b) { return a.t < b.t; });
+  std::map<std::string, std::pair<std::string, i64>> files;
+  for (const auto& smp : samples) {
+    std::string d = iso_date(smp.t);
+    auto& f = files["streams/aurelian/historian/timeseries_vibration_" + d.substr(0, 4) + d.substr(5, 2) + ".csv"];
+    if (f.first.empty()) f.first = "tag,timestamp,value,quality\n";
+    f.first += smp.tag + "," + iso_dt_ms(smp.t) + "," + fmt(smp.v, smp.decimals) + "," + smp.quality + "\n";
+    f.second++;
+  }
+  for (auto& [name, f] : files) out.write(name, f.first, f.second);
+  std::string machines_json;
+  for (int mi = 0; mi < 8; ++mi)
+    machines_json += std::string(mi ? ",\n  " : "  ") + json_str("https://data.aurelian.example/equipment/" + std::string(machines[mi])) +
+                     ": {\"tags\": [" + json_str(std::string(machines[mi]) + ".VT-001.PV") + "]}";
+  out.write("streams/failures.json",
+            "{\"history\": \"PREFIX dt: <https://w3id.org/weft/dt#> SELECT ?machine ?failure ?repaired WHERE { "
+            "?wo a dt:MaintenanceWorkOrder ; dt:workOrderType \\\"corrective\\\" ; dt:equipment ?machine ; "
+            "dt:failureTime ?failure ; dt:repairCompleted ?repaired }\",\n"
+            " \"start\": \"2025-01-01\", \"at\": \"2025-12-31T00:00:00Z\",\n"
+            " \"horizon_h\": 72, \"threshold\": 0.5, \"condition\": true, \"backtest\": true,\n"
+            " \"machines\": {\n" + machines_json + "\n}}\n",
+            1);
+  std::printf("streams: %d work orders (%d corrective), %zu vibration samples\n", n_wo, n_fail, samples.size());
+  return tags;
+}
 
 }  // namespace
 
@@ -60,8 +180,10 @@ void write_streams(World& w, Out& out) {
   Rng r(w.cfg.seed ^ 0x57AEA4ULL);
   // The tag dictionaries, one per manufacturer (the historian connector tells the organisation
   // from the folder): ingest them before the samples arrive.
+  const std::vector<Tag> condition = write_condition_history(w, out);
   for (const char* site : {"aurelian", "brightwater"}) {
     std::vector<Tag> dict;
+    if (std::string(site) == "aurelian") dict = condition;
     for (const auto& t : tags)
       if (std::string(t.site) == site) dict.push_back(t.tag);
     write_tags(out, "streams/" + std::string(site) + "/historian/tags.csv", dict);

@@ -142,6 +142,29 @@ TEST_F(ErpConnectorTest, QmsCsvRecognisedAndValidated) {
   EXPECT_EQ(c.mappings(doc("recalls.csv")), std::vector<std::string>{"qms-csv/recalls.ttl"});
 }
 
+TEST_F(ErpConnectorTest, CmmsCsvRecognisedAndValidated) {
+  const Connector c = cmmsCsvConnector();
+  EXPECT_EQ(c.name, "cmms-csv");
+  const std::string header = "id,equipment_id,type,failure_mode,failed,completed,description\n";
+  EXPECT_EQ(c.detect("m/work_orders.csv", header), Match::kByContent);
+  EXPECT_EQ(c.detect("m/wo-export.csv", header), Match::kByContent);
+  EXPECT_EQ(c.detect("m/deviations.csv", "id,opened,category,batch_ids,equipment_id,description,root_cause,impact,"
+                                        "status,closed\n"),
+            Match::kNo);
+  // A work order without its id cannot become a node: refused with its line.
+  write("work_orders.csv", header + "WO-1,BR-201,corrective,bearing wear,2025-02-28T03:00:00Z,2025-02-28T19:00:00Z,x\n" +
+                               ",BR-202,corrective,seal leak,2025-03-01T03:00:00Z,2025-03-01T09:00:00Z,y\n");
+  Status st = validate(c, "work_orders.csv");
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.message().find("work_orders.csv line 3"), std::string::npos) << st.message();
+  write("work_orders.csv", header + "WO-1,BR-201,corrective,bearing wear,2025-02-28T03:00:00Z,2025-02-28T19:00:00Z,x\n" +
+                               "WO-2,BR-201,preventive,,2025-04-15T06:00:00Z,2025-04-15T10:00:00Z,lubrication\n");
+  uint64_t records = 0;
+  ASSERT_TRUE(validate(c, "work_orders.csv", &records)) << validate(c, "work_orders.csv").message();
+  EXPECT_EQ(records, 2u);
+  EXPECT_EQ(c.mappings(doc("work_orders.csv")), std::vector<std::string>{"cmms-csv/work_orders.ttl"});
+}
+
 TEST_F(ErpConnectorTest, SupplierCoaRecognisedAndValidated) {
   const Connector c = supplierCoaConnector();
   EXPECT_EQ(c.name, "supplier-coa");
