@@ -477,18 +477,26 @@ Status validateCoa(const Document& doc, uint64_t* records) {
   return Status::ok();
 }
 
+// A connector for a family of CSV entities: each file's entity (and so its
+// mapping) by its name or header; `what` names the family in messages.
+Connector csvFamilyConnector(const char* name, const char* summary, const std::vector<CsvEntity>& entities,
+                             const char* what) {
+  Connector c;
+  c.name = name;
+  c.summary = summary;
+  const std::vector<CsvEntity>* list = &entities;  // function-local statics: live for the program
+  c.detect = [list](const std::string& path, std::string_view head) { return detectCsv(*list, path, head); };
+  c.validate = [list, what](const Document& doc, uint64_t* records) { return validateCsv(*list, what, doc, records); };
+  c.mappings = [list](const Document& doc) { return csvMappings(*list, doc); };
+  return c;
+}
+
 }  // namespace
 
 Connector sapCsvConnector() {
-  Connector c;
-  c.name = "sap-csv";
-  c.summary = "SAP-style ERP extracts, one CSV per entity (materials.csv, batches.csv, process_orders.csv, ...)";
-  c.detect = [](const std::string& path, std::string_view head) { return detectCsv(sapEntities(), path, head); };
-  c.validate = [](const Document& doc, uint64_t* records) {
-    return validateCsv(sapEntities(), "SAP extract", doc, records);
-  };
-  c.mappings = [](const Document& doc) { return csvMappings(sapEntities(), doc); };
-  return c;
+  return csvFamilyConnector(
+      "sap-csv", "SAP-style ERP extracts, one CSV per entity (materials.csv, batches.csv, process_orders.csv, ...)",
+      sapEntities(), "SAP extract");
 }
 
 Connector erpSqliteConnector() {
@@ -512,27 +520,14 @@ Connector supplierCoaConnector() {
 }
 
 Connector qmsCsvConnector() {
-  Connector c;
-  c.name = "qms-csv";
-  c.summary = "Quality records: deviations.csv, capa.csv, complaints.csv, recalls.csv";
-  c.detect = [](const std::string& path, std::string_view head) { return detectCsv(qmsEntities(), path, head); };
-  c.validate = [](const Document& doc, uint64_t* records) {
-    return validateCsv(qmsEntities(), "quality records", doc, records);
-  };
-  c.mappings = [](const Document& doc) { return csvMappings(qmsEntities(), doc); };
-  return c;
+  return csvFamilyConnector("qms-csv", "Quality records: deviations.csv, capa.csv, complaints.csv, recalls.csv",
+                            qmsEntities(), "quality records");
 }
 
 Connector cmmsCsvConnector() {
-  Connector c;
-  c.name = "cmms-csv";
-  c.summary = "Maintenance work orders of a CMMS: work_orders.csv (corrective with failure and repair times, preventive)";
-  c.detect = [](const std::string& path, std::string_view head) { return detectCsv(cmmsEntities(), path, head); };
-  c.validate = [](const Document& doc, uint64_t* records) {
-    return validateCsv(cmmsEntities(), "maintenance work orders", doc, records);
-  };
-  c.mappings = [](const Document& doc) { return csvMappings(cmmsEntities(), doc); };
-  return c;
+  return csvFamilyConnector(
+      "cmms-csv", "Maintenance work orders of a CMMS: work_orders.csv (corrective with failure and repair times, preventive)",
+      cmmsEntities(), "maintenance work orders");
 }
 
 }  // namespace weft::connectors
