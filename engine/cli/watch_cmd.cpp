@@ -267,7 +267,7 @@ void LiveWatch::run(store::Store& store, const std::string& store_dir, bool quie
   if (drift_) {
     // Series by series: one that cannot be charted yet (too few observations for its
     // baseline, early in a stream) waits for the next run instead of stopping the others.
-    const auto& cfg = *static_cast<const watch::DriftConfig*>(drift_.get());
+    const watch::DriftConfig& cfg = *drift_;
     std::vector<watch::SeriesOutcome> outcomes;
     std::string waiting;
     size_t alarms = 0;
@@ -291,7 +291,7 @@ void LiveWatch::run(store::Store& store, const std::string& store_dir, bool quie
                    waiting.c_str());
   }
   if (failures_) {
-    const auto& cfg = *static_cast<const watch::FailureConfig*>(failures_.get());
+    const watch::FailureConfig& cfg = *failures_;
     const auto nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(
                            std::chrono::system_clock::now().time_since_epoch())
                            .count();

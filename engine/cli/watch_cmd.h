@@ -17,6 +17,11 @@
 
 #include "engine/store/store.h"
 
+namespace weft::watch {
+struct DriftConfig;    // engine/watch/drift.h
+struct FailureConfig;  // engine/watch/failure_graph.h
+}  // namespace weft::watch
+
 namespace weft::cli {
 
 struct WatchFlags {
@@ -45,7 +50,8 @@ class LiveWatch {
 
  private:
   void run(store::Store& store, const std::string& store_dir, bool quiet);
-  std::shared_ptr<const void> drift_, failures_;  // watch::DriftConfig, watch::FailureConfig
+  std::shared_ptr<const watch::DriftConfig> drift_;
+  std::shared_ptr<const watch::FailureConfig> failures_;
   double every_s_ = 60;
   double last_run_ = -1;  // steady-clock seconds of the last run
   bool pending_ = false;  // commits since the last run

@@ -229,6 +229,12 @@ else
   n=$(sqlite3 exstore/timeseries.sqlite "SELECT count(*) FROM samples")
   [ "$n" = "$expected" ] && ok "the example streams' $expected samples are all in the time-series table" ||
     bad "example samples stored: $n, expected $expected"
+  n=$("$weft" query --store exstore --union -f tsv 'PREFIX dt: <https://w3id.org/weft/dt#>
+    SELECT (COUNT(?m) AS ?n) { ?m a dt:StreamMessage }' | tail -1)
+  d=$("$weft" query --store exstore --union -f tsv 'PREFIX dt: <https://w3id.org/weft/dt#>
+    SELECT (COUNT(?m) AS ?n) { ?m a dt:DeadLetter }' | tail -1)
+  [ "$n" = "$expected" ] && [ "$d" = 0 ] && ok "each of them is a stored message in the ledger (SPARQL), none dead-lettered" ||
+    bad "example ledger: $n stored, $d dead letters, expected $expected and 0"
   # The drift charts ran while the stream came in (--watch-drift), and once more at its end.
   runs=$(grep -c "watch drift: [0-9]* series" stream6.log)
   [ "$runs" -ge 2 ] && grep "watch drift:" stream6.log | tail -1 | grep -q "6 series" &&
