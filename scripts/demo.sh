@@ -50,7 +50,6 @@ echo
 echo "== live twin: drift detection on three weeks of historian streams with three planted drifts"
 echo "   (weft_pharma_gen --streams; weft watch drift; docs/watch.md)"
 ./build/release/weft_pharma_gen --profile small --seed 2025 --streams --out "$demo/streams-records" >/dev/null
-./build/release/weft ingest --store "$demo/store" -q "$demo"/streams-records/streams/*/historian/tags.csv
 ./build/release/weft ingest --store "$demo/store" -q "$demo/streams-records/streams/aurelian" \
   "$demo/streams-records/streams/brightwater"
 ./build/release/weft ingest --store "$demo/store" -q "$demo/streams-records/streams/replay"

@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
-#include <optional>
 #include <sstream>
 
 #include "engine/store/store.h"
@@ -24,11 +23,24 @@ int usage(const std::string& m) {
   return kExitUsage;
 }
 
-std::string nowUtc() {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::system_clock::now().time_since_epoch())
-                      .count();
-  return watch::formatTimeMs(ms);
+int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string nowUtc() { return watch::formatTimeMs(nowMs()); }
+
+// Reads a configuration file and parses it (watch::parseDriftConfig, parseFailureConfig);
+// the error says which file could not be read, or what the parser found.
+template <typename Config>
+Result<Config> loadConfig(const std::string& path,
+                          Result<Config> (*parse)(std::string_view, const std::string&)) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::invalidArgument("cannot read '" + path + "'");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse(ss.str(), path);
 }
 
 std::string when(const watch::Series& s, int64_t t) {
@@ -92,11 +104,7 @@ void printOutcome(const watch::SeriesSpec& spec, const watch::SeriesOutcome& o, 
 int cmdDrift(const WatchFlags& f) {
   if (f.store_dir.empty()) return usage("give --store DIR");
   if (f.config.empty()) return usage("give --config FILE.json (the series and their charts)");
-  std::ifstream in(f.config, std::ios::binary);
-  if (!in) return usage("cannot read '" + f.config + "'");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  auto cfg = watch::parseDriftConfig(ss.str(), f.config);
+  auto cfg = loadConfig(f.config, watch::parseDriftConfig);
   if (!cfg) return usage(cfg.status().message());
   auto opened = store::Store::open(
       f.store_dir, f.dry_run ? store::OpenMode::kReadOnly : store::OpenMode::kMustExist);
@@ -162,19 +170,12 @@ int cmdFailures(const WatchFlags& f) {
   };
   if (f.store_dir.empty()) return fail("give --store DIR");
   if (f.config.empty()) return fail("give --config FILE.json (the history query and tags)");
-  std::ifstream in(f.config, std::ios::binary);
-  if (!in) return fail("cannot read '" + f.config + "'");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  auto cfg = watch::parseFailureConfig(ss.str(), f.config);
+  auto cfg = loadConfig(f.config, watch::parseFailureConfig);
   if (!cfg) return fail(cfg.status().message());
   auto opened = store::Store::open(
       f.store_dir, f.dry_run ? store::OpenMode::kReadOnly : store::OpenMode::kMustExist);
   if (!opened) return fail(opened.status().toString());
-  const auto nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
-  auto run = watch::runFailures(cfg.value(), *opened.value(), f.store_dir, nowMs);
+  auto run = watch::runFailures(cfg.value(), *opened.value(), f.store_dir, nowMs());
   if (!run) {
     std::fprintf(stderr, "weft watch failures: %s\n", run.status().toString().c_str());
     return kExitFailure;
@@ -215,14 +216,6 @@ int cmdFailures(const WatchFlags& f) {
   return 0;
 }
 
-std::optional<std::string> readText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 double steadySeconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
@@ -233,16 +226,12 @@ std::string LiveWatch::load(const std::string& drift_config, const std::string& 
                             double every_s) {
   every_s_ = every_s;
   if (!drift_config.empty()) {
-    auto text = readText(drift_config);
-    if (!text) return "cannot read '" + drift_config + "'";
-    auto cfg = watch::parseDriftConfig(*text, drift_config);
+    auto cfg = loadConfig(drift_config, watch::parseDriftConfig);
     if (!cfg) return cfg.status().message();
     drift_ = std::make_shared<watch::DriftConfig>(std::move(cfg.value()));
   }
   if (!failures_config.empty()) {
-    auto text = readText(failures_config);
-    if (!text) return "cannot read '" + failures_config + "'";
-    auto cfg = watch::parseFailureConfig(*text, failures_config);
+    auto cfg = loadConfig(failures_config, watch::parseFailureConfig);
     if (!cfg) return cfg.status().message();
     failures_ = std::make_shared<watch::FailureConfig>(std::move(cfg.value()));
   }
@@ -292,10 +281,7 @@ void LiveWatch::run(store::Store& store, const std::string& store_dir, bool quie
   }
   if (failures_) {
     const watch::FailureConfig& cfg = *failures_;
-    const auto nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count();
-    auto run = watch::runFailures(cfg, store, store_dir, nowMs);
+    auto run = watch::runFailures(cfg, store, store_dir, nowMs());
     Result<watch::GraphWriteStats> w = Status::ok();
     size_t warnings = 0;
     if (run) {

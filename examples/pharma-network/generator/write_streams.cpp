@@ -12,7 +12,6 @@
 // streams/planted.json (the ground truth). Noise is independent from sample to sample (the SPC
 // charts assume it), so the false alarms measured on the in-control series are the charts'
 // own, not an artefact of autocorrelation.
-#include <algorithm>
 #include <cstdio>
 
 #include "gen.h"
@@ -45,7 +44,7 @@ struct StreamTag {
 // nothing. The BR-202 agitator drive failure of the storyline is one of the corrective work
 // orders (3 days out of service). Work orders in streams/aurelian/cmms/work_orders.csv
 // (corrective and quarterly preventive), samples in
-// streams/aurelian/historian/timeseries_vibration_2025MM.csv, the configuration of `weft watch
+// streams/aurelian/historian/timeseries_2025MM.csv, the configuration of `weft watch
 // failures` in streams/failures.json.
 std::vector<Tag> write_condition_history(World& w, Out& out) {
   const char* machines[] = {"BR-201", "BR-202", "CF-1", "CHR-1", "CHR-2", "UF-1", "FF-1", "VI-1"};
@@ -127,17 +126,7 @@ std::vector<Tag> write_condition_history(World& w, Out& out) {
     }
   }
   out.write("streams/aurelian/cmms/work_orders.csv", wo.str(), wo.rows());
-  // The samples in monthly files named so that they sort after tags.csv (ingest order).
-  std::stable_sort(samples.begin(), samples.end(), [](const Sample& a, const Sample& b) { return a.t < b.t; });
-  std::map<std::string, std::pair<std::string, i64>> files;
-  for (const auto& smp : samples) {
-    std::string d = iso_date(smp.t);
-    auto& f = files["streams/aurelian/historian/timeseries_vibration_" + d.substr(0, 4) + d.substr(5, 2) + ".csv"];
-    if (f.first.empty()) f.first = "tag,timestamp,value,quality\n";
-    f.first += smp.tag + "," + iso_dt_ms(smp.t) + "," + fmt(smp.v, smp.decimals) + "," + smp.quality + "\n";
-    f.second++;
-  }
-  for (auto& [name, f] : files) out.write(name, f.first, f.second);
+  write_series(out, "streams/aurelian/historian", samples);  // monthly timeseries_2025MM.csv
   std::string machines_json;
   for (int mi = 0; mi < 8; ++mi)
     machines_json += std::string(mi ? ",\n  " : "  ") + json_str("https://data.aurelian.example/equipment/" + std::string(machines[mi])) +
