@@ -33,6 +33,8 @@ class StoreDataset : public sparql::Dataset {
                            std::vector<sparql::Id>* out) const override;
   bool numericObjectsInOrder(sparql::Id p, sparql::Id g,
                              std::vector<std::pair<double, sparql::Id>>* out) const override;
+  std::shared_ptr<const PairList> predicatePairs(sparql::Id p, sparql::Id g,
+                                                 bool by_object) const override;
   std::vector<sparql::Id> namedGraphs() const override;
   const store::Snapshot& snapshot() const { return *snap_; }
 

@@ -119,6 +119,14 @@ bool FilteredDataset::numericObjectsInOrder(sparql::Id p, sparql::Id g,
   return base_.numericObjectsInOrder(p, g, out);
 }
 
+// Per graph: a granted graph's pairs are all readable, an ungranted one holds none.
+std::shared_ptr<const sparql::Dataset::PairList> FilteredDataset::predicatePairs(
+    sparql::Id p, sparql::Id g, bool by_object) const {
+  if (g == sparql::kAnyId) return nullptr;
+  if (!granted(g)) return std::make_shared<const PairList>();  // empty
+  return base_.predicatePairs(p, g, by_object);
+}
+
 std::vector<sparql::Id> FilteredDataset::namedGraphs() const {
   std::vector<sparql::Id> all = base_.namedGraphs();
   if (grant_.allowsEverything()) return all;

@@ -54,6 +54,8 @@ class FilteredDataset : public sparql::Dataset {
                            std::vector<sparql::Id>* out) const override;
   bool numericObjectsInOrder(sparql::Id p, sparql::Id g,
                              std::vector<std::pair<double, sparql::Id>>* out) const override;
+  std::shared_ptr<const PairList> predicatePairs(sparql::Id p, sparql::Id g,
+                                                 bool by_object) const override;
   std::vector<sparql::Id> namedGraphs() const override;
   // Whether the graph with this id (kDefaultGraphId: the default graph) is granted.
   bool granted(sparql::Id g) const;

@@ -5,6 +5,7 @@
 // prefix is the bound components, and we report that permutation as the order.
 #include <algorithm>
 #include <memory>
+#include <type_traits>
 
 #include "engine/db/database.h"
 #include "engine/db/scan_order.h"
@@ -114,6 +115,14 @@ bool StoreDataset::numericObjectsInOrder(sparql::Id p, sparql::Id g,
   if (index->others != 0) return false;
   *out = index->entries;
   return true;
+}
+
+std::shared_ptr<const sparql::Dataset::PairList> StoreDataset::predicatePairs(sparql::Id p,
+                                                                              sparql::Id g,
+                                                                              bool by_object) const {
+  static_assert(std::is_same_v<store::Snapshot::PairList, sparql::Dataset::PairList>);
+  if (((p | g) & sparql::kLocalIdBit) != 0 || g == sparql::kAnyId) return nullptr;
+  return snap_->predicatePairs(p, g, by_object);
 }
 
 std::vector<sparql::Id> StoreDataset::namedGraphs() const { return snap_->graphs(); }

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/core/pair_index.h"
 #include "engine/rdf/term.h"
 
 namespace weft::sparql {
@@ -80,6 +81,15 @@ class Dataset {
   virtual bool numericObjectsInOrder(Id p, Id g, std::vector<std::pair<double, Id>>* out) const {
     (void)p, (void)g, (void)out;
     return false;
+  }
+  // Lookup joins: the (subject, object) pairs of predicate `p` in graph `g`
+  // (a graph id or kDefaultGraphId, never kAnyId) sorted by subject then
+  // object, or with `by_object` the (object, subject) pairs sorted by object
+  // then subject. nullptr if unsupported (the planner then hash-joins).
+  using PairList = core::PairIndex;
+  virtual std::shared_ptr<const PairList> predicatePairs(Id p, Id g, bool by_object) const {
+    (void)p, (void)g, (void)by_object;
+    return nullptr;
   }
   // Named graphs holding at least one quad.
   virtual std::vector<Id> namedGraphs() const = 0;

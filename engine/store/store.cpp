@@ -1283,6 +1283,41 @@ std::shared_ptr<const Snapshot::ValueIndex> Snapshot::valueIndex(TermId p, TermI
   return index;
 }
 
+std::shared_ptr<const Snapshot::PairList> Snapshot::predicatePairs(TermId p, TermId g,
+                                                                   bool by_object) const {
+  if (g == kAny || p == kAny) return nullptr;
+  std::array<uint64_t, 4> key{v_->txn, p, g, by_object ? 1u : 0u};
+  {
+    std::lock_guard<std::mutex> lock(store_->pairs_mu_);
+    auto it = store_->pairs_.find(key);
+    if (it != store_->pairs_.end()) return it->second;
+  }
+  const QuadIds pattern{kAny, p, kAny, g};
+  uint64_t n = count(pattern);
+  if (n > kMaxPairs) return nullptr;
+  std::vector<PairList::Pair> pairs;
+  pairs.reserve(n);
+  // GPOS order: by object, then subject; sorted already for by_object.
+  auto c = scan(pattern);
+  QuadIds batch[64];
+  while (size_t got = c.nextBatch(batch, 64))
+    for (size_t i = 0; i < got; ++i)
+      pairs.emplace_back(by_object ? batch[i].o : batch[i].s, by_object ? batch[i].s : batch[i].o);
+  if (!by_object) std::sort(pairs.begin(), pairs.end());
+  auto list = std::make_shared<const PairList>(std::move(pairs));
+  size_t bytes = list->bytes();
+  std::lock_guard<std::mutex> lock(store_->pairs_mu_);
+  auto it = store_->pairs_.find(key);
+  if (it != store_->pairs_.end()) return it->second;  // another thread built it meanwhile
+  if (store_->pairs_bytes_ + bytes > StoreImpl::kPairCacheBytes) {
+    store_->pairs_.clear();
+    store_->pairs_bytes_ = 0;
+  }
+  store_->pairs_[key] = list;
+  store_->pairs_bytes_ += bytes;
+  return list;
+}
+
 uint64_t Snapshot::size() const { return v_->quad_count; }
 uint64_t Snapshot::termCount() const { return v_->next_term_id - kFirstTermId; }
 

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/core/pair_index.h"
 #include "engine/core/status.h"
 #include "engine/rdf/sink.h"
 #include "engine/rdf/term.h"
@@ -95,6 +96,16 @@ class Snapshot {
     uint64_t others = 0;  // distinct objects of the predicate not in the family (NaN included)
   };
   std::shared_ptr<const ValueIndex> valueIndex(TermId p, TermId g, ValueFamily family) const;
+  // A pair index for lookup joins: the (subject, object) pairs of predicate
+  // `p` in graph `g` (not kAny), sorted by subject then object, or, with
+  // `by_object`, as (object, subject) sorted by object then subject: the
+  // order the six permutations do not give a pattern with only its predicate
+  // bound (GPOS sorts it by object). Built on first use (one scan, a sort)
+  // and kept per index version within a memory budget; nullptr for a
+  // predicate with more than kMaxPairs quads.
+  using PairList = core::PairIndex;
+  static constexpr uint64_t kMaxPairs = uint64_t{1} << 26;
+  std::shared_ptr<const PairList> predicatePairs(TermId p, TermId g, bool by_object) const;
   uint64_t size() const;                 // number of quads
   std::vector<TermId> graphs() const;    // named graphs with at least one quad
   uint64_t termCount() const;            // distinct terms known

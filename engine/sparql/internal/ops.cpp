@@ -19,6 +19,67 @@ bool mergeCompatible(const Id* input, Id* row, size_t n) {
 
 // ---------------------------------------------------------------- Scan
 
+PairJoinOp::PairJoinOp(ExecContext& ctx, OpPtr left, const TriplePattern& t, bool by_object,
+                       std::shared_ptr<const Dataset::PairList> pairs)
+    : ctx_(ctx), left_(std::move(left)), pairs_(std::move(pairs)),
+      key_var_(by_object ? t.o.var : t.s.var), val_var_(by_object ? t.s.var : t.o.var),
+      row_(ctx.nvars) {
+  if (left_) children = {left_.get()};
+}
+
+void PairJoinOp::open(const Id* input) {
+  pos_ = end_ = 0;
+  if (left_) {
+    left_->open(input);
+  } else {
+    std::copy(input, input + ctx_.nvars, row_.begin());
+    have_input_ = true;
+  }
+}
+
+// The next row to look up, with [pos_, end_) its range of pairs.
+bool PairJoinOp::nextRow() {
+  for (;;) {
+    if (left_) {
+      if (!left_->next(row_.data())) return false;
+    } else {
+      if (!have_input_) return false;
+      have_input_ = false;
+    }
+    const auto& p = pairs_->pairs();
+    Id key = row_[key_var_];
+    if (key == kAnyId) {  // not bound by this row: every pair
+      pos_ = 0;
+      end_ = p.size();
+      return true;
+    }
+    std::tie(pos_, end_) = pairs_->range(key);
+    Id val = row_[val_var_];
+    if (val != kAnyId && pos_ < end_) {  // both bound: at most one pair
+      auto it = std::lower_bound(p.begin() + static_cast<ptrdiff_t>(pos_),
+                                 p.begin() + static_cast<ptrdiff_t>(end_), std::make_pair(key, val));
+      pos_ = static_cast<size_t>(it - p.begin());
+      end_ = (pos_ < end_ && it->second == val) ? pos_ + 1 : pos_;
+    }
+    if (pos_ < end_) return true;
+  }
+}
+
+bool PairJoinOp::next(Id* out) {
+  const auto& p = pairs_->pairs();
+  for (;;) {
+    while (pos_ < end_) {
+      const auto& e = p[pos_++];
+      ctx_.tick();
+      std::copy(row_.begin(), row_.end(), out);
+      if (!bindSlot(out[key_var_], e.first) || !bindSlot(out[val_var_], e.second)) continue;
+      ++actual;
+      return true;
+    }
+    if (!nextRow()) return false;
+  }
+}
+
 ScanOp::ScanOp(ExecContext& ctx, const TriplePattern& t, const Id* graph)
     : ctx_(ctx), graph_(graph) {
   const TermOrVar* pos[3] = {&t.s, &t.p, &t.o};

@@ -9,6 +9,7 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -122,6 +123,32 @@ class MergeJoinOp : public Op {
   std::vector<IdQuad> group_;  // right quads with the current key
   Id group_key_ = kAnyId;
   size_t gi_ = 0;
+};
+
+// A triple pattern `?a <p> ?b` (two distinct variables) read through the
+// dataset's pair list of <p> (Dataset::predicatePairs), sorted on one end,
+// the key. With a left side: a lookup join, the key bound by each left row
+// and found through the list's bucket directory (no table to build per
+// query; left rows in key order, or nearly, as ids given out in load order
+// often are, read the list forward like a merge join). Without one: the
+// pattern's matches in key order (what lookups keyed on the same variable
+// then read in order), restricted by the row it is opened with.
+class PairJoinOp : public Op {
+ public:
+  PairJoinOp(ExecContext& ctx, OpPtr left, const TriplePattern& t, bool by_object,
+             std::shared_ptr<const Dataset::PairList> pairs);
+  void open(const Id* input) override;
+  bool next(Id* out) override;
+
+ private:
+  bool nextRow();
+  ExecContext& ctx_;
+  OpPtr left_;
+  std::shared_ptr<const Dataset::PairList> pairs_;
+  VarId key_var_, val_var_;
+  std::vector<Id> row_;
+  bool have_input_ = false;  // no left side: the input row, not yet used
+  size_t pos_ = 0, end_ = 0;
 };
 
 class PathOp : public Op {

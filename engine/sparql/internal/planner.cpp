@@ -18,6 +18,7 @@
 // Naive mode (ExecOptions::naive) keeps the written order and places filters
 // at the end of their group: the reference for the differential tests.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <sstream>
@@ -281,6 +282,16 @@ class Planner {
                   const VarSet& bound);
   double estimateTriple(const TriplePattern& t, const Id* graph, const VarSet& bound);
   OpPtr planAtom(const Atom& a, const Id* graph, const VarSet& bound, double* est);
+  // The dataset's pair list for a lookup join on `a` keyed on its subject
+  // (or object), or nullptr when the atom does not qualify: a triple
+  // `?a <p> ?b` of two distinct variables in the default graph, no FROM.
+  std::shared_ptr<const Dataset::PairList> pairsFor(const Atom& a, const Id* graph,
+                                                    bool by_object);
+  bool pairShaped(const Atom& a, const Id* graph) const;
+  // The atom to start a group of triples with: the greedy order's estimated
+  // intermediate rows summed, for each possible first atom; atoms.size()
+  // when the usual choice (the smallest atom) stands.
+  size_t bestStart(const std::vector<Atom>& atoms, const Id* graph, const VarSet& bound);
   void collect(const Pattern& p, std::vector<Atom>& atoms);
   // SERVICE joined with `left` (null: the row the group is opened with).
   OpPtr planService(const Pattern& p, OpPtr left, bool optional, std::vector<CExpr> filters);
@@ -468,6 +479,95 @@ OpPtr Planner::planAtom(const Atom& a, const Id* graph, const VarSet& bound, dou
   return op;
 }
 
+bool Planner::pairShaped(const Atom& a, const Id* graph) const {
+  if (o_.naive || o_.substitute || !a.triple || a.ranged) return false;
+  if (graph != default_graph || ctx_.has_from) return false;
+  const TriplePattern& t = *a.triple;
+  return !t.p.isVar() && t.s.isVar() && t.o.isVar() && t.s.var != t.o.var;
+}
+
+std::shared_ptr<const Dataset::PairList> Planner::pairsFor(const Atom& a, const Id* graph,
+                                                           bool by_object) {
+  if (!pairShaped(a, graph)) return nullptr;
+  Id p = ctx_.lookupOrZero(a.triple->p.term);
+  if (p == kAnyId || (p & kQueryIdBits) == kQueryIdBits) return nullptr;
+  return ctx_.data.predicatePairs(p, kDefaultGraphId, by_object);
+}
+
+size_t Planner::bestStart(const std::vector<Atom>& atoms, const Id* graph,
+                          const VarSet& bound_in) {
+  if (o_.naive || o_.substitute || atoms.size() < 3 || atoms.size() > 12) return atoms.size();
+  for (const Atom& a : atoms)
+    if (!a.triple) return atoms.size();
+  // The estimate of atom k given what is bound, as planGroup's loop makes it;
+  // memoised by which of the triple's three places are bound.
+  std::vector<std::array<double, 8>> memo(atoms.size());
+  for (auto& m : memo) m.fill(-1);
+  auto estimate = [&](size_t k, const VarSet& bound) {
+    const TriplePattern& t = *atoms[k].triple;
+    const TermOrVar* pos[3] = {&t.s, &t.p, &t.o};
+    int mask = 0;
+    for (int i = 0; i < 3; ++i)
+      if (pos[i]->isVar() && bound[pos[i]->var]) mask |= 1 << i;
+    double& e = memo[k][static_cast<size_t>(mask)];
+    if (e >= 0) return e;
+    e = estimateTriple(t, graph, bound);
+    bool ends_bound = (mask & 5) != 0;
+    if (atoms[k].ranged && !ends_bound) e = std::min(e, atoms[k].range_estimate);
+    return e;
+  };
+  size_t usual = atoms.size(), best = atoms.size();
+  double usual_e = 0, best_cost = 0, usual_cost = 0;
+  for (size_t k = 0; k < atoms.size(); ++k) {
+    double e = estimate(k, bound_in);
+    if (usual == atoms.size() || e < usual_e) {
+      usual = k;
+      usual_e = e;
+    }
+  }
+  // A small first atom keeps every later step small: nothing to gain.
+  if (usual_e < 256) return atoms.size();
+  for (size_t start = 0; start < atoms.size(); ++start) {
+    VarSet bound = bound_in;
+    std::vector<char> used(atoms.size(), 0);
+    double rows = estimate(start, bound), cost = rows;
+    used[start] = 1;
+    for (size_t v = 0; v < bound.size(); ++v)
+      if (atoms[start].certain[v]) bound[v] = 1;
+    for (size_t step = 1; step < atoms.size(); ++step) {
+      size_t next = atoms.size();
+      double next_e = 0;
+      bool next_connected = false;
+      for (size_t k = 0; k < atoms.size(); ++k) {
+        if (used[k]) continue;
+        bool connected = false;
+        for (size_t v = 0; v < bound.size() && !connected; ++v)
+          if (bound[v] && atoms[k].vars[v]) connected = true;
+        double e = estimate(k, bound);
+        if (!connected) e *= 2;
+        if (next == atoms.size() || e < next_e || (e == next_e && connected && !next_connected)) {
+          next = k;
+          next_e = e;
+          next_connected = connected;
+        }
+      }
+      used[next] = 1;
+      rows *= std::max(next_connected ? next_e : next_e / 2, 0.5);
+      cost += rows;
+      for (size_t v = 0; v < bound.size(); ++v)
+        if (atoms[next].certain[v]) bound[v] = 1;
+    }
+    if (start == usual) usual_cost = cost;
+    if (best == atoms.size() || cost < best_cost) {
+      best = start;
+      best_cost = cost;
+    }
+  }
+  // Only a clear gain moves the start: estimates are rough.
+  if (best == usual || best_cost * 1.5 > usual_cost) return atoms.size();
+  return best;
+}
+
 OpPtr Planner::planService(const Pattern& p, OpPtr left, bool optional,
                             std::vector<CExpr> filters) {
   if (!left) {
@@ -576,6 +676,7 @@ OpPtr Planner::planGroup(std::vector<Atom> atoms, std::vector<const Expr*> filte
       forced_ = nullptr;
     }
   }
+  size_t start_index = forced_index < atoms.size() ? atoms.size() : bestStart(atoms, graph, bound);
   OpPtr cur;
   double cur_est = 1;
   std::vector<CExpr> pending;
@@ -621,6 +722,8 @@ OpPtr Planner::planGroup(std::vector<Atom> atoms, std::vector<const Expr*> filte
       best = step;
     } else if (step == 0 && forced_index < atoms.size()) {
       best = forced_index;
+    } else if (step == 0 && start_index < atoms.size()) {
+      best = start_index;
     } else {
       for (size_t k = 0; k < atoms.size(); ++k) {
         if (used[k]) continue;
@@ -711,6 +814,23 @@ OpPtr Planner::planGroup(std::vector<Atom> atoms, std::vector<const Expr*> filte
     }
     double est = 0;
     OpPtr op = planAtom(atoms[best], graph, bound, &est);
+    // A large first triple whose subject later atoms join on: read in
+    // subject order, so that their lookups run forward through their lists.
+    if (!cur && est >= 256 && pairShaped(atoms[best], graph)) {
+      VarId sv = atoms[best].triple->s.var;
+      bool joined = false;
+      for (size_t k = 0; k < atoms.size(); ++k)
+        if (!used[k] && atoms[k].vars[sv]) joined = true;
+      std::shared_ptr<const Dataset::PairList> pairs;
+      if (joined && !bound[sv] && (pairs = pairsFor(atoms[best], graph, false))) {
+        auto s = std::make_unique<PairJoinOp>(ctx_, nullptr, *atoms[best].triple, false, pairs);
+        s->label = "PairScan " + termLabel(atoms[best].triple->s) + " " +
+                   termLabel(atoms[best].triple->p) + " " + termLabel(atoms[best].triple->o) +
+                   " (by subject)";
+        s->estimate = est;
+        op = std::move(s);
+      }
+    }
     if (!cur) {
       cur = std::move(op);
       cur_est = est;
@@ -761,13 +881,31 @@ OpPtr Planner::planGroup(std::vector<Atom> atoms, std::vector<const Expr*> filte
         std::vector<VarId> keys;
         for (size_t v = 0; v < bound.size(); ++v)
           if (bound[v] && atoms[best].certain[v]) keys.push_back(static_cast<VarId>(v));
-        auto j = std::make_unique<HashJoinOp>(ctx_, std::move(cur), std::move(op), keys,
-                                              toList(atoms[best].vars), graph);
-        std::string kl;
-        for (VarId v : keys) kl += " ?" + (names ? (*names)[v] : std::to_string(v));
-        j->label = "HashJoin on" + (kl.empty() ? std::string(" (none)") : kl);
-        j->estimate = e;
-        cur = std::move(j);
+        // One end bound: look each row's key up in the predicate's pair list
+        // (no table to build; rows in key order read it once).
+        std::shared_ptr<const Dataset::PairList> pairs;
+        bool by_object = false;
+        if (keys.size() == 1 && pairShaped(atoms[best], graph)) {
+          by_object = keys[0] == atoms[best].triple->o.var;
+          pairs = pairsFor(atoms[best], graph, by_object);
+        }
+        if (pairs) {
+          auto j = std::make_unique<PairJoinOp>(ctx_, std::move(cur), *atoms[best].triple,
+                                                by_object, pairs);
+          j->label = "LookupJoin on ?" + (names ? (*names)[keys[0]] : std::to_string(keys[0])) +
+                     " (" + termLabel(atoms[best].triple->s) + " " +
+                     termLabel(atoms[best].triple->p) + " " + termLabel(atoms[best].triple->o) + ")";
+          j->estimate = e;
+          cur = std::move(j);
+        } else {
+          auto j = std::make_unique<HashJoinOp>(ctx_, std::move(cur), std::move(op), keys,
+                                                toList(atoms[best].vars), graph);
+          std::string kl;
+          for (VarId v : keys) kl += " ?" + (names ? (*names)[v] : std::to_string(v));
+          j->label = "HashJoin on" + (kl.empty() ? std::string(" (none)") : kl);
+          j->estimate = e;
+          cur = std::move(j);
+        }
       }
       cur_est = cur->estimate;
     }

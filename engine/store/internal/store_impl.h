@@ -114,6 +114,12 @@ class StoreImpl {
   // Snapshot::valueIndex results, keyed by (version, p, g, family).
   mutable std::mutex value_index_mu_;
   mutable std::map<std::array<uint64_t, 4>, std::shared_ptr<const Snapshot::ValueIndex>> value_index_;
+  // Snapshot::predicatePairs results, keyed by (version, p, g, by_object),
+  // dropped all at once past kPairCacheBytes.
+  static constexpr size_t kPairCacheBytes = size_t{1} << 30;
+  mutable std::mutex pairs_mu_;
+  mutable std::map<std::array<uint64_t, 4>, std::shared_ptr<const Snapshot::PairList>> pairs_;
+  mutable size_t pairs_bytes_ = 0;
   std::shared_ptr<const IndexVersion> current_;
   uint64_t last_txn_ = 0;
   uint64_t runs_gen_ = 0, hash_gen_ = 0, ckpt_txn_ = 0, ckpt_quads_ = 0;

@@ -5,7 +5,9 @@
 // the algebra evaluated as written), and --explain must show the choice.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <set>
 #include <string>
 
@@ -100,6 +102,7 @@ std::unique_ptr<store::Store> makeStore() {
 
 // Runs each query planned and naively: the answers must be the same
 // non-empty multiset, and at least one plan must show `marker` in --explain.
+// WEFT_SHOW_PLANS=1 prints every plan.
 void expectAgreeWithNaive(const store::Store& st, std::initializer_list<const char*> queries,
                           const std::string& marker) {
   bool seen = false;
@@ -109,6 +112,7 @@ void expectAgreeWithNaive(const store::Store& st, std::initializer_list<const ch
     auto naive = run(st, q, true);
     EXPECT_EQ(planned, naive) << q << "\n" << explain;
     EXPECT_FALSE(naive.empty()) << q;
+    if (std::getenv("WEFT_SHOW_PLANS")) std::printf("%s\n%s\n", q, explain.c_str());
     if (explain.find(marker) != std::string::npos) seen = true;
   }
   EXPECT_TRUE(seen) << "no query's plan shows " << marker;
@@ -140,7 +144,57 @@ TEST(Planner, HashJoinsAgreeWithNaive) {
       // EXISTS over triples evaluated once as a set (semi-join), with blank nodes.
       "SELECT ?e WHERE { ?e :lot ?l . FILTER EXISTS { ?l :product [] } FILTER NOT EXISTS { ?e :kind :Receiving } }",
       "SELECT ?l (COUNT(?e) AS ?n) WHERE { ?e :lot ?l FILTER NOT EXISTS { ?e :score 7 } } GROUP BY ?l",
+      // Two keys (a lookup join takes one).
+      "SELECT ?e ?e2 WHERE { ?e :lot ?l ; :site ?s . ?e2 :lot ?l ; :site ?s ; :kind ?k }",
   }, "HashJoin");
+}
+
+// Lookup joins through the store's pair lists: keys in subject order (the
+// first scan by subject), keys out of order (by object, through a lot's
+// product), both ends bound, a key bound by the group's input row (OPTIONAL,
+// sub-select), and a predicate with several objects per subject.
+TEST(Planner, LookupJoinsAgreeWithNaive) {
+  auto st = makeStore();
+  expectAgreeWithNaive(*st, {
+      "SELECT ?e ?l ?p ?s WHERE { ?e :lot ?l ; :site ?s . ?l :product ?p }",
+      "SELECT ?e ?t ?q ?s WHERE { ?e :time ?t ; :qty ?q ; :site ?s ; :score ?x }",
+      "SELECT ?p (COUNT(*) AS ?n) WHERE { ?e :lot ?l ; :site ?s ; :kind ?k . ?l :product ?p "
+      "FILTER(?k = :Receiving) } GROUP BY ?p",
+      "SELECT ?e ?e2 WHERE { ?e :lot ?l ; :site ?s . ?e2 :lot ?l ; :site ?s ; :kind ?k }",
+      "SELECT ?l ?e ?p WHERE { ?l :product ?p . ?e :lot ?l ; :site ?s ; :score ?x }",
+      "SELECT ?e ?p ?q WHERE { ?e :lot ?l ; :site ?s . ?l :product ?p OPTIONAL { ?e :qty ?q ; :score ?x } }",
+      "SELECT ?e ?n WHERE { ?e :lot ?l ; :site ?s ; :kind ?k . "
+      "{ SELECT ?l (COUNT(?p) AS ?n) WHERE { ?l :product ?p } GROUP BY ?l } }",
+  }, "LookupJoin");
+}
+
+TEST(Planner, PairListsFollowTheSnapshot) {
+  auto st = makeStore();
+  auto snap = st->snapshot();
+  auto lot = snap->lookup(rdf::Term::iri("http://e/lot").view());
+  auto by_s = snap->predicatePairs(lot, store::kDefaultGraph, false);
+  auto by_o = snap->predicatePairs(lot, store::kDefaultGraph, true);
+  ASSERT_TRUE(by_s && by_o);
+  EXPECT_EQ(by_s->size(), 3000u);
+  EXPECT_TRUE(std::is_sorted(by_s->pairs().begin(), by_s->pairs().end()));
+  EXPECT_TRUE(std::is_sorted(by_o->pairs().begin(), by_o->pairs().end()));
+  auto lot5 = snap->lookup(rdf::Term::iri("http://e/lot5").view());
+  auto [a, b] = by_o->range(lot5);
+  EXPECT_EQ(b - a, 10u);  // events 5, 305, ..., 2705
+  EXPECT_EQ(by_o->range(lot5 + 1000000).second, 0u);
+  // A later commit: a new snapshot sees it, the old one keeps its list.
+  auto txn = st->begin();
+  ASSERT_TRUE(txn.isOk());
+  rdf::Quad q;
+  q.s = rdf::Term::iri("http://e/evNew");
+  q.p = rdf::Term::iri("http://e/lot");
+  q.o = rdf::Term::iri("http://e/lot5");
+  ASSERT_TRUE(txn.value()->add(q.view()).isOk());
+  ASSERT_TRUE(txn.value()->commit().isOk());
+  auto now = st->snapshot()->predicatePairs(lot, store::kDefaultGraph, true);
+  auto [c, d] = now->range(lot5);
+  EXPECT_EQ(d - c, 11u);
+  EXPECT_EQ(snap->predicatePairs(lot, store::kDefaultGraph, true)->size(), 3000u);
 }
 
 TEST(Planner, MergeJoinsAgreeWithNaive) {
