@@ -209,7 +209,8 @@ rc=$?
 
 # 4. The pharma-network example's streams (issue 9 item 6): three weeks of
 # historian samples with three planted drifts, replayed into a fresh store
-# through the broker; every sample is stored, and `weft watch drift` finds
+# through the broker, weft killed with SIGKILL on the way and started again;
+# every sample is stored once, and `weft watch drift` finds
 # each planted drift with every chart (delays and false-alarm rates are in
 # docs/watch.md).
 gen=$(dirname "$weft")/weft_pharma_gen
@@ -218,17 +219,39 @@ if [ ! -x "$gen" ]; then
 else
   "$gen" --profile small --streams --out ex >gen.log 2>&1 || bad "weft_pharma_gen --streams: $(tail -3 gen.log)"
   expected=$(cat ex/streams/replay/*/samples/*.csv | grep -vc '^tag,')
-  "$weft" stream --store exstore --broker "$broker" --config ex/streams/stream.json --client-id weft-e2e-example \
-    --no-reason --idle-exit 3 --progress 0.5 --watch-drift ex/streams/drift.json --watch-every 1 2>stream6.log &
+  # weft is killed (SIGKILL) once 4,000 samples are in, then started again
+  # with the same client id: the broker kept its session and queued the rest.
+  example_stream=(stream --store exstore --broker "$broker" --config ex/streams/stream.json
+    --client-id weft-e2e-example --no-reason --progress 0.1 --watch-drift ex/streams/drift.json --watch-every 1)
+  "$weft" "${example_stream[@]}" 2>stream6a.log &
   wpid=$!
   pids+=($wpid)
-  for _ in $(seq 100); do grep -q connected stream6.log && break; sleep 0.1; done
-  "$weft" replay --broker "$broker" --dir ex/streams/replay --topic-prefix plant 2>replay6.log ||
-    bad "replaying the example streams: $(tail -3 replay6.log)"
-  wait $wpid || bad "weft stream on the example streams: $(tail -3 stream6.log)"
+  for _ in $(seq 100); do grep -q connected stream6a.log && break; sleep 0.1; done
+  "$weft" replay --broker "$broker" --dir ex/streams/replay --topic-prefix plant 2>replay6.log &
+  rpid=$!
+  pids+=($rpid)
+  killed_at=""
+  for _ in $(seq 1200); do
+    done_now=$(grep -o 'stored [0-9]*' stream6a.log | tail -1 | awk '{print $2}')
+    if [ "${done_now:-0}" -ge 4000 ]; then killed_at=$done_now; kill -9 $wpid; break; fi
+    sleep 0.05
+  done
+  wait $wpid 2>/dev/null
   n=$(sqlite3 exstore/timeseries.sqlite "SELECT count(*) FROM samples")
-  [ "$n" = "$expected" ] && ok "the example streams' $expected samples are all in the time-series table" ||
+  [ -n "$killed_at" ] && [ "$n" -lt "$expected" ] &&
+    ok "weft killed (SIGKILL) while the example streams came in: $n of $expected samples were in" ||
+    bad "the kill did not land mid-stream (killed at '${killed_at}', $n of $expected in)"
+  "$weft" "${example_stream[@]}" --idle-exit 3 2>stream6.log &
+  wpid=$!
+  wait $rpid || bad "replaying the example streams: $(tail -3 replay6.log)"
+  wait $wpid || bad "weft stream on the example streams: $(tail -3 stream6.log)"
+  grep -q "resuming its session" stream6.log && ok "the restarted stream resumed its session" ||
+    bad "no session resumed: $(head -2 stream6.log)"
+  n=$(sqlite3 exstore/timeseries.sqlite "SELECT count(*) FROM samples")
+  [ "$n" = "$expected" ] && ok "after the kill and restart, the example streams' $expected samples are all in the time-series table" ||
     bad "example samples stored: $n, expected $expected"
+  n=$(sqlite3 exstore/timeseries.sqlite "SELECT count(*) FROM (SELECT tag, ts FROM samples GROUP BY tag, ts HAVING count(*) > 1)")
+  [ "$n" = 0 ] && ok "no example sample twice in the table" || bad "$n example samples twice in the table"
   n=$("$weft" query --store exstore --union -f tsv 'PREFIX dt: <https://w3id.org/weft/dt#>
     SELECT (COUNT(?m) AS ?n) { ?m a dt:StreamMessage }' | tail -1)
   d=$("$weft" query --store exstore --union -f tsv 'PREFIX dt: <https://w3id.org/weft/dt#>
