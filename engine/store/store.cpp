@@ -1309,6 +1309,17 @@ std::shared_ptr<const Snapshot::PairList> Snapshot::predicatePairs(TermId p, Ter
   std::lock_guard<std::mutex> lock(store_->pairs_mu_);
   auto it = store_->pairs_.find(key);
   if (it != store_->pairs_.end()) return it->second;  // another thread built it meanwhile
+  // Lists of older versions go as soon as a newer one is built (a server that
+  // commits often would otherwise keep one per commit until the budget is spent).
+  for (auto old = store_->pairs_.begin(); old != store_->pairs_.end();) {
+    const auto& k = old->first;
+    if (k[0] < key[0] && k[1] == key[1] && k[2] == key[2] && k[3] == key[3]) {
+      store_->pairs_bytes_ -= old->second->bytes();
+      old = store_->pairs_.erase(old);
+    } else {
+      ++old;
+    }
+  }
   if (store_->pairs_bytes_ + bytes > StoreImpl::kPairCacheBytes) {
     store_->pairs_.clear();
     store_->pairs_bytes_ = 0;
