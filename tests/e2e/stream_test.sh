@@ -219,6 +219,11 @@ if [ ! -x "$gen" ]; then
 else
   "$gen" --profile small --streams --out ex >gen.log 2>&1 || bad "weft_pharma_gen --streams: $(tail -3 gen.log)"
   expected=$(cat ex/streams/replay/*/samples/*.csv | grep -vc '^tag,')
+  mes_docs=$(ls ex/streams/replay/*/mes/* | wc -l)
+  epcis_docs=$(ls ex/streams/replay/meridian/epcis/* | wc -l)
+  epcis_events=$(python3 -c 'import json, sys
+print(sum(len(json.load(open(f))["epcisBody"]["eventList"]) for f in sys.argv[1:]))' ex/streams/replay/meridian/epcis/*)
+  messages=$((expected + mes_docs + epcis_docs))
   # weft is killed (SIGKILL) once 4,000 samples are in, then started again
   # with the same client id: the broker kept its session and queued the rest.
   example_stream=(stream --store exstore --broker "$broker" --config ex/streams/stream.json
@@ -256,8 +261,18 @@ else
     SELECT (COUNT(?m) AS ?n) { ?m a dt:StreamMessage }' | tail -1)
   d=$("$weft" query --store exstore --union -f tsv 'PREFIX dt: <https://w3id.org/weft/dt#>
     SELECT (COUNT(?m) AS ?n) { ?m a dt:DeadLetter }' | tail -1)
-  [ "$n" = "$expected" ] && [ "$d" = 0 ] && ok "each of them is a stored message in the ledger (SPARQL), none dead-lettered" ||
-    bad "example ledger: $n stored, $d dead letters, expected $expected and 0"
+  [ "$n" = "$messages" ] && [ "$d" = 0 ] &&
+    ok "the $messages messages ($expected samples, $mes_docs MES records, $epcis_docs EPCIS captures) are stored in the ledger (SPARQL), none dead-lettered" ||
+    bad "example ledger: $n stored, $d dead letters, expected $messages and 0"
+  n=$("$weft" query --store exstore -f tsv 'PREFIX iof: <https://spec.industrialontologies.org/ontology/construct/>
+    SELECT (COUNT(DISTINCT ?b) AS ?n) { GRAPH ?g { ?b a iof:BatchRun } }' | tail -1)
+  [ "$n" = "$mes_docs" ] && ok "the $mes_docs batches of the streamed MES records are in the graph (b2mml connector)" ||
+    bad "streamed batches: $n, expected $mes_docs"
+  n=$("$weft" query --store exstore -f tsv 'PREFIX dt: <https://w3id.org/weft/dt#>
+    SELECT (COUNT(DISTINCT ?e) AS ?n) { GRAPH ?g { ?e a ?t } FILTER(?t IN (dt:ObjectEvent, dt:AggregationEvent,
+      dt:TransactionEvent, dt:TransformationEvent, dt:AssociationEvent)) }' | tail -1)
+  [ "$n" = "$epcis_events" ] && ok "the $epcis_events events of the streamed EPCIS captures are in the graph (epcis connector)" ||
+    bad "streamed EPCIS events: $n, expected $epcis_events"
   # The drift charts ran while the stream came in (--watch-drift), and once more at its end.
   runs=$(grep -c "watch drift: [0-9]* series" stream6.log)
   [ "$runs" -ge 2 ] && grep "watch drift:" stream6.log | tail -1 | grep -q "6 series" &&

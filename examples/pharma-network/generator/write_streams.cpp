@@ -7,12 +7,18 @@
 //   BR-201.TT-002.PV  a redundant culture temperature probe drifting slowly (+0.02 C a day)
 //   TP-02.NIR-01.PV   inline NIR assay that steps down 1 sigma at a raw-material lot change
 //   TP-02.CT-001.PV   cycle time per rack that grows with punch and die wear
+// With them, the MES performance records and EPCIS captures of the same three weeks
+// (streams/replay/<site>/mes/, streams/replay/meridian/epcis/).
 // Also streams/<site>/historian/tags.csv (the tag dictionaries), streams/stream.json (`weft stream` routes),
 // streams/drift.json (`weft watch drift`: every series, the planted ones with their start) and
 // streams/planted.json (the ground truth). Noise is independent from sample to sample (the SPC
 // charts assume it), so the false alarms measured on the in-control series are the charts'
 // own, not an artefact of autocorrelation.
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "gen.h"
 
@@ -202,9 +208,53 @@ void write_streams(World& w, Out& out) {
   }
   for (auto& [name, f] : files) out.write(name, f.first, f.second);
 
+  // The documents the plants' other systems push in the same three weeks, copied from the
+  // records written before: each manufacturer's MES performance record of a batch, sent when
+  // the record is made (its CreationDateTime in the window), and Meridian's EPCIS capture of
+  // each day with events. `weft replay` publishes a file as one message on
+  // plant/<site>/mes/<batch> or plant/meridian/epcis/<day>.
+  namespace fs = std::filesystem;
+  auto read_all = [](const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  };
+  auto in_window = [&](const std::string& iso) { return iso >= iso_date(from) && iso < iso_date(to); };
+  int documents = 0;
+  for (const char* site : {"aurelian", "brightwater"}) {
+    const fs::path dir = fs::path(out.root()) / site / "mes" / "performance";
+    std::vector<fs::path> files;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec)) files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    for (const fs::path& f : files) {
+      const std::string doc = read_all(f);
+      const size_t at = doc.find("<CreationDateTime>");
+      if (at == std::string::npos || !in_window(doc.substr(at + 18, 10))) continue;
+      out.write("streams/replay/" + std::string(site) + "/mes/" + f.filename().string(), doc, 1);
+      ++documents;
+    }
+  }
+  {
+    const fs::path dir = fs::path(out.root()) / "meridian" / "epcis";
+    std::vector<fs::path> files;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec)) files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    for (const fs::path& f : files) {
+      if (!in_window(f.stem().string())) continue;
+      out.write("streams/replay/meridian/epcis/" + f.filename().string(), read_all(f), 1);
+      ++documents;
+    }
+  }
+  if (documents == 0) std::fprintf(stderr, "weft_pharma_gen: no MES or EPCIS record in the streams' window\n");
+
   out.write("streams/stream.json",
             "{\"client_id\": \"weft-pharma-network\", \"batch_max_messages\": 500, \"batch_max_ms\": 200,\n"
-            " \"routes\": [{\"topic\": \"plant/+/samples/#\", \"kind\": \"historian-samples\"}]}\n",
+            " \"routes\": [{\"topic\": \"plant/+/samples/#\", \"kind\": \"historian-samples\"},\n"
+            "            {\"topic\": \"plant/+/mes/#\", \"kind\": \"mes\"},\n"
+            "            {\"topic\": \"plant/+/epcis/#\", \"kind\": \"epcis\"}]}\n",
             1);
 
   // The drift configuration: temperatures as hourly means (12 samples each), the NIR assay and
