@@ -13,6 +13,7 @@
 #include "engine/store/store.h"
 #include "engine/twin/backtest.h"
 #include "engine/twin/calibrate_from_graph.h"
+#include "engine/twin/shadow.h"
 
 namespace weft::cli {
 namespace {
@@ -113,6 +114,70 @@ int cmdBacktest(const TwinFlags& f) {
   return 0;
 }
 
+int cmdShadow(const TwinFlags& f) {
+  auto st = store::Store::open(f.store_dir, store::OpenMode::kReadOnly);
+  if (!st) return usage("shadow", st.status().message());
+  db::StoreDataset data(st.value()->snapshot());
+  twin::ShadowOptions so;
+  so.from = f.from;
+  so.to = f.to;
+  if (so.to.empty()) {  // a week
+    double t = 0;
+    if (!twin::parseTimestamp(f.from, &t)) return usage("shadow", "--from: not a date: " + f.from);
+    so.to = twin::formatDate(t + 6 * sim::kDay);
+  }
+  so.shiftHours = f.shift_hours;
+  so.shiftStartHour = f.shift_start;
+  so.calibration.batchTrains = f.batch_trains;
+  so.progress = progress("shadow", f.quiet);
+  auto res = twin::runShadow(data, so);
+  if (!res) {
+    std::fprintf(stderr, "weft twin shadow: %s\n", res.status().message().c_str());
+    return res.status().code() == StatusCode::kInvalidArgument ? 1 : 2;
+  }
+  const bool tsv = f.format == "tsv";
+  std::printf(
+      "# shadow: the twin calibrated on the records before %s beside the %d production phases "
+      "the records show from %s to %s, in %zu shifts of %s h (the day's first at %s h UTC)\n",
+      f.from.c_str(), res->phases, f.from.c_str(), so.to.c_str(), res->shifts.size(),
+      simNum(f.shift_hours).c_str(), simNum(f.shift_start).c_str());
+  auto wanted = [&f](const std::string& kpi) {
+    if (f.kpi_filters.empty()) return true;
+    for (const auto& k : f.kpi_filters)
+      if (kpi.find(k) != std::string::npos) return true;
+    return false;
+  };
+  std::vector<std::vector<std::string>> per = {
+      {"shift", "kpi", "twin", "recorded", "error_pct", "running_mape_pct"}};
+  std::vector<std::vector<std::optional<double>>> running;
+  for (const auto& s : res->series) running.push_back(twin::runningMape(s));
+  for (size_t i = 0; i < res->shifts.size(); ++i)
+    for (size_t k = 0; k < res->series.size(); ++k) {
+      const auto& s = res->series[k];
+      if (!wanted(s.kpi)) continue;
+      const double a = s.actual[i], m = s.simulated[i];
+      if (a == 0 && m == 0) continue;  // the unit idle in both
+      per.push_back({res->shifts[i], s.kpi, simNum(m), simNum(a),
+                     a != 0 ? simNum(100 * (m - a) / std::fabs(a)) : "-",
+                     running[k][i] ? simNum(*running[k][i]) : "-"});
+    }
+  printRows(per, tsv);
+  std::printf("\n");
+  std::vector<std::vector<std::string>> rows = {
+      {"kpi", "shifts", "shifts_recorded", "mape_pct", "bias_pct", "wape_pct"}};
+  for (const auto& e : res->errors)
+    if (wanted(e.kpi))
+      rows.push_back({e.kpi, std::to_string(e.periods), std::to_string(e.periods - e.zeroActuals),
+                      opt(e.mape), opt(e.bias), opt(e.wape)});
+  printRows(rows, tsv);
+  std::printf("\n");
+  for (const auto& n : res->notes) std::printf("# %s\n", n.c_str());
+  std::printf(
+      "# a phase's good units and OEE are spread evenly over its run: the twin's run is PQ x the "
+      "fitted mean cycle time / the availability, the records' its planned busy time\n");
+  return 0;
+}
+
 int cmdWhatIf(const TwinFlags& f) {
   auto st = store::Store::open(f.store_dir, store::OpenMode::kReadOnly);
   if (!st) return usage("whatif", st.status().message());
@@ -205,6 +270,22 @@ void addTwinCommands(CLI::App& twin, TwinFlags& f) {
   f.backtest->add_flag("--print-calibration", f.print_calibration,
                        "Print the calibrated parameters and notes first");
 
+  f.shadow = twin.add_subcommand(
+      "shadow",
+      "Shadow mode: the twin calibrated on the records before --from predicts each production "
+      "phase the records show after it (run time, good units, OEE) and reports per shift its "
+      "throughput and OEE beside the records' with the running calibration error (MAPE)");
+  common(f.shadow);
+  f.shadow->add_option("--from", f.from, "First shadowed day (YYYY-MM-DD); records before it calibrate")
+      ->required();
+  f.shadow->add_option("--to", f.to, "Last shadowed day (default: six days after --from)");
+  f.shadow->add_option("--shift-hours", f.shift_hours, "Shift length in hours (default 8)")
+      ->check(CLI::Range(0.25, 744.0));
+  f.shadow->add_option("--shift-start", f.shift_start,
+                       "Hour of the day's first shift start, UTC (default 6)")
+      ->check(CLI::Range(0.0, 23.99));
+  f.shadow->add_option("--kpi", f.kpi_filters, "KPIs whose name contains this (repeatable)");
+
   f.whatif = twin.add_subcommand(
       "whatif",
       "Paired runs (common random numbers) of the calibrated model and a changed copy: a demand "
@@ -235,6 +316,7 @@ int runTwin(const TwinFlags& f) {
   if (f.calibrate && f.calibrate->parsed()) return cmdCalibrate(f);
   if (f.backtest && f.backtest->parsed()) return cmdBacktest(f);
   if (f.whatif && f.whatif->parsed()) return cmdWhatIf(f);
+  if (f.shadow && f.shadow->parsed()) return cmdShadow(f);
   return -1;
 }
 

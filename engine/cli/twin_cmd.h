@@ -9,6 +9,9 @@
 //       calibrate before the split, simulate the held-out months, MAPE / bias / WAPE per KPI
 //   weft twin whatif --store DIR --start DATE --end DATE [changes]
 //       paired runs (common random numbers) of the calibrated model and a changed copy
+//   weft twin shadow --store DIR --from DATE [--to DATE] [--shift-hours 8] [--shift-start 6]
+//       shadow mode: per shift, the twin's good units and OEE for the phases the plant ran
+//       beside the records', and the running calibration error (MAPE)
 // Exit codes: 0 ok, 1 the model or the comparison failed (named on standard error), 2 bad
 // usage or an unreadable store.
 #pragma once
@@ -28,6 +31,9 @@ struct TwinFlags {
   std::string split, end;
   bool scenario_from_records = false;
   bool print_calibration = false;
+  // shadow
+  std::string from, to;
+  double shift_hours = 8, shift_start = 6;
   // whatif
   std::string window_from;
   std::string demand_product, demand_from;
@@ -45,9 +51,10 @@ struct TwinFlags {
   CLI::App* calibrate = nullptr;
   CLI::App* backtest = nullptr;
   CLI::App* whatif = nullptr;
+  CLI::App* shadow = nullptr;
 };
 
-// Adds `calibrate`, `backtest` and `whatif` under `twin` (the `weft twin` command group).
+// Adds `calibrate`, `backtest`, `whatif` and `shadow` under `twin` (the `weft twin` command group).
 void addTwinCommands(CLI::App& twin, TwinFlags& f);
 // Runs the subcommand that was parsed and returns its exit code, or -1 if none of these was.
 int runTwin(const TwinFlags& f);

@@ -127,11 +127,7 @@ Result<BacktestResult> runBacktest(const sparql::Dataset& data, const BacktestOp
   auto say = [&](const std::string& s) {
     if (o.progress) o.progress(s);
   };
-  CalibrationOptions co = o.calibration;
-  co.before = o.split;
-  co.start = o.split;
-  say("calibrating on the records before " + o.split);
-  auto cal = calibrateModel(data, co);
+  auto cal = calibrateAt(data, o.calibration, o.split, o.progress);
   if (!cal) return cal.status();
   BacktestResult res;
   res.calibration = std::move(cal.value());
@@ -343,11 +339,7 @@ Result<WhatIfResult> runWhatIf(const sparql::Dataset& data, const WhatIfOptions&
   if (!o.windowFrom.empty() &&
       (!parseTimestamp(o.windowFrom, &from) || from < start || from >= end))
     return Status::invalidArgument("--window-from: not a date in [start, end): " + o.windowFrom);
-  if (o.progress) o.progress("calibrating on the records before " + o.start);
-  CalibrationOptions co = o.calibration;
-  co.before = o.start;
-  co.start = o.start;
-  auto cal = calibrateModel(data, co);
+  auto cal = calibrateAt(data, o.calibration, o.start, o.progress);
   if (!cal) return cal.status();
   WhatIfResult res;
   res.calibration = std::move(cal.value());

@@ -238,6 +238,15 @@ std::string CalibrationReport::parameterTable() const {
   return out;
 }
 
+Result<CalibrationReport> calibrateAt(const sparql::Dataset& data, CalibrationOptions options,
+                                      const std::string& date,
+                                      const std::function<void(const std::string&)>& progress) {
+  if (progress) progress("calibrating on the records before " + date);
+  options.before = date;
+  options.start = date;
+  return calibrateModel(data, options);
+}
+
 Result<CalibrationReport> calibrateModel(const sparql::Dataset& data, const CalibrationOptions& o) {
   const double inf = std::numeric_limits<double>::infinity();
   double before = inf;

@@ -19,6 +19,7 @@
 // every fact still assumed or missing stays in the notes, by name.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -89,6 +90,11 @@ struct CalibrationReport {
 // Fails when a query fails or a date option is not a date.
 Result<CalibrationReport> calibrateModel(const sparql::Dataset& data,
                                          const CalibrationOptions& options = {});
+// calibrateModel on the records before `date`, with simulated time 0 at `date` (where a
+// backtest, a what-if run or shadow mode starts); says so through `progress` first.
+Result<CalibrationReport> calibrateAt(const sparql::Dataset& data, CalibrationOptions options,
+                                      const std::string& date,
+                                      const std::function<void(const std::string&)>& progress);
 
 // The calibration queries, by name (docs/twin.md).
 const std::vector<NamedQuery>& calibrationQueries();

@@ -9,6 +9,7 @@
 #   * backtest from 2025-09-01: MAPE per KPI; the P2 demand spike of Q4 (not in the records
 #     before the split) shows as under-prediction, and goes away when the held-out months'
 #     demand is taken from the records;
+#   * shadow mode: each FF-1 phase after the split predicted by the twin, per 8-hour shift;
 #   * the planted effects: P2 demand x1.4 from 2025-10-01 raises the twin's Q4 P2 shipments by
 #     about the recorded 41 % (planted.md: Q3 129865, Q4 182983); the Cellvanta interruption
 #     2025-07-14..2025-08-25 sends orders to the backup (none without it), and without a
@@ -80,6 +81,24 @@ cmp -s "$tmp/bt.tsv" "$tmp/bt1.tsv" && ok "same seed, same backtest with 1 and 2
 bt -q --scenario-from-records >"$tmp/bs.tsv" 2>/dev/null || bad "backtest --scenario-from-records failed"
 check "with the held-out demand from the records P2 MAPE falls ($(col "$tmp/bt.tsv" "$p2" 3) -> $(col "$tmp/bs.tsv" "$p2" 3) %)" \
   'a < 8 && a < b' "$(col "$tmp/bs.tsv" "$p2" 3)" "$(col "$tmp/bt.tsv" "$p2" 3)"
+
+# ---- shadow mode: every FF-1 phase after the split predicted by the twin, per 8-hour shift
+"$weft" twin shadow --store "$tmp/store" --from 2025-09-01 --to 2025-12-31 --format tsv -q >"$tmp/sh.tsv" 2>"$tmp/sh.err" ||
+  bad "twin shadow failed: $(tail -3 "$tmp/sh.err")"
+phases=$(head -1 "$tmp/sh.tsv" | grep -o 'beside the [0-9]* production phases' | awk '{print $3}')
+check "shadow mode predicted $phases FF-1 phases after the split" 'a >= 20' "$phases"
+shifts=$(awk -F'\t' '$1 == "good units: FF-1" {print $2}' "$tmp/sh.tsv")
+check "in $shifts shifts of 8 h (122 days: a cut 00:00-06:00 shift, then 3 a day)" 'a == 367' "$shifts"
+last=$(awk -F'\t' '$2 == "good units: FF-1" {r = $6} END {print r}' "$tmp/sh.tsv")
+mape=$(awk -F'\t' '$1 == "good units: FF-1" {print $4}' "$tmp/sh.tsv")
+[ -n "$last" ] && [ "$last" = "$mape" ] && ok "the running MAPE of the last shift ($last %) is the whole period's" ||
+  bad "running MAPE $last against the period's $mape"
+check "per-shift throughput MAPE $mape %, OEE $(awk -F'\t' '$1 == "OEE (query 11): FF-1" {print $4}' "$tmp/sh.tsv") %" \
+  'a < 25 && b < 10' "$mape" "$(awk -F'\t' '$1 == "OEE (query 11): FF-1" {print $4}' "$tmp/sh.tsv")"
+"$weft" twin shadow --store "$tmp/store" --from 2027-01-01 -q >/dev/null 2>"$tmp/sh2.err"
+rc=$?
+[ "$rc" = 1 ] && grep -q 'nothing to shadow' "$tmp/sh2.err" && ok "no phase after --from: an error that says so" ||
+  bad "shadow without phases: exit $rc, $(head -2 "$tmp/sh2.err")"
 
 # ---- planted demand spike: P2 x1.4 from 2025-10-01, Q4 compared (paired runs)
 inv='inventory:Aurelimab 100mg/10mL vial@0399990000108'
