@@ -2,6 +2,8 @@
 #include "engine/cli/twin_cmd.h"
 
 #include <cmath>
+#include <ctime>
+#include <cstdint>
 #include <cstdio>
 #include <functional>
 #include <optional>
@@ -14,6 +16,8 @@
 #include "engine/twin/backtest.h"
 #include "engine/twin/calibrate_from_graph.h"
 #include "engine/twin/shadow.h"
+#include "engine/watch/drift.h"
+#include "engine/watch/failure_graph.h"
 
 namespace weft::cli {
 namespace {
@@ -114,8 +118,73 @@ int cmdBacktest(const TwinFlags& f) {
   return 0;
 }
 
+// The residual series (records minus twin) through the drift charts: Shewhart with the four
+// Western Electric rules, EWMA and CUSUM, the first `baseline` points the phase-I baseline.
+// With `write`, the alarms replace the graph kResidualGraph.
+constexpr const char* kResidualGraph = "https://w3id.org/weft/graph/watch/residuals";
+
+int chartResiduals(const TwinFlags& f, const twin::ShadowResult& res, store::Store& store) {
+  std::vector<watch::SeriesOutcome> outcomes;
+  std::vector<std::vector<std::string>> rows = {
+      {"residual series", "points", "baseline mean", "sigma", "shewhart", "ewma", "cusum", "first alarm"}};
+  for (const auto& r : res.residuals) {
+    watch::SeriesSpec spec;
+    spec.name = r.name;
+    spec.source.kind = watch::SourceSpec::Kind::kValues;
+    spec.baseline.count = f.baseline;
+    spec.charts.resize(3);
+    spec.charts[1].type = watch::ChartSpec::Type::kEwma;
+    spec.charts[2].type = watch::ChartSpec::Type::kCusum;
+    watch::Series s;
+    s.name = r.name;
+    s.time = r.timeMs;
+    s.value = r.value;
+    s.id = r.id;
+    if (s.size() <= f.baseline) {
+      rows.push_back({r.name, std::to_string(s.size()), "-", "-", "-", "-", "-",
+                      "too few points for a baseline of " + std::to_string(f.baseline)});
+      continue;
+    }
+    auto o = watch::analyse(spec, std::move(s));
+    if (!o) {
+      std::fprintf(stderr, "weft twin shadow: %s: %s\n", r.name.c_str(), o.status().message().c_str());
+      return 1;
+    }
+    std::vector<std::string> row = {r.name, std::to_string(o->series.size()), simNum(o->baseline.mean),
+                                    simNum(o->baseline.sigma)};
+    std::string first = "-";
+    int64_t first_ms = INT64_MAX;
+    for (const auto& c : o->charts) {
+      row.push_back(std::to_string(c.alarms.size()));
+      for (const auto& a : c.alarms)
+        if (o->series.time[a.detectionIndex] < first_ms) {
+          first_ms = o->series.time[a.detectionIndex];
+          first = o->series.id[a.detectionIndex] + " (" + c.chart + ", " + a.rule + ")";
+        }
+    }
+    row.push_back(first);
+    rows.push_back(std::move(row));
+    outcomes.push_back(std::move(o.value()));
+  }
+  std::printf("\n");
+  printRows(rows, f.format == "tsv");
+  if (!f.write) return 0;
+  auto quads = watch::alarmQuads(outcomes, watch::formatTimeMs(static_cast<int64_t>(std::time(nullptr)) * 1000),
+                                 kResidualGraph);
+  auto w = watch::replaceGraph(store, kResidualGraph, quads);
+  if (!w) {
+    std::fprintf(stderr, "weft twin shadow: %s\n", w.status().toString().c_str());
+    return 1;
+  }
+  std::printf("\nresidual alarms written to <%s> (%llu quads; %llu of the previous run replaced)\n",
+              kResidualGraph, static_cast<unsigned long long>(w->added),
+              static_cast<unsigned long long>(w->removed));
+  return 0;
+}
+
 int cmdShadow(const TwinFlags& f) {
-  auto st = store::Store::open(f.store_dir, store::OpenMode::kReadOnly);
+  if (f.write && !f.residuals) return usage("shadow", "--write keeps the residual charts' alarms: give --residuals");
+  auto st = store::Store::open(f.store_dir, f.write ? store::OpenMode::kMustExist : store::OpenMode::kReadOnly);
   if (!st) return usage("shadow", st.status().message());
   db::StoreDataset data(st.value()->snapshot());
   twin::ShadowOptions so;
@@ -175,6 +244,7 @@ int cmdShadow(const TwinFlags& f) {
   std::printf(
       "# a phase's good units and OEE are spread evenly over its run: the twin's run is PQ x the "
       "fitted mean cycle time / the availability, the records' its planned busy time\n");
+  if (f.residuals) return chartResiduals(f, res.value(), *st.value());
   return 0;
 }
 
@@ -285,6 +355,15 @@ void addTwinCommands(CLI::App& twin, TwinFlags& f) {
                        "Hour of the day's first shift start, UTC (default 6)")
       ->check(CLI::Range(0.0, 23.99));
   f.shadow->add_option("--kpi", f.kpi_filters, "KPIs whose name contains this (repeatable)");
+  f.shadow->add_flag("--residuals", f.residuals,
+                     "Chart records minus twin (cycle time and yield per phase, good units per "
+                     "shift) with Shewhart / Western Electric, EWMA and CUSUM");
+  f.shadow->add_option("--baseline", f.baseline,
+                       "Points of each residual series that form the phase-I baseline (default 10)")
+      ->check(CLI::Range(size_t{2}, size_t{100000}));
+  f.shadow->add_flag("--write", f.write,
+                     "Write the residual charts' alarms (dt:DriftAlarm) into the graph "
+                     "<https://w3id.org/weft/graph/watch/residuals>, replacing the last run's");
 
   f.whatif = twin.add_subcommand(
       "whatif",

@@ -11,7 +11,8 @@
 //       paired runs (common random numbers) of the calibrated model and a changed copy
 //   weft twin shadow --store DIR --from DATE [--to DATE] [--shift-hours 8] [--shift-start 6]
 //       shadow mode: per shift, the twin's good units and OEE for the phases the plant ran
-//       beside the records', and the running calibration error (MAPE)
+//       beside the records', and the running calibration error (MAPE); --residuals charts
+//       records minus twin (cycle time, yield, good units per shift), --write keeps the alarms
 // Exit codes: 0 ok, 1 the model or the comparison failed (named on standard error), 2 bad
 // usage or an unreadable store.
 #pragma once
@@ -34,6 +35,8 @@ struct TwinFlags {
   // shadow
   std::string from, to;
   double shift_hours = 8, shift_start = 6;
+  bool residuals = false, write = false;
+  size_t baseline = 10;
   // whatif
   std::string window_from;
   std::string demand_product, demand_from;

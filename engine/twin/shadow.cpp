@@ -113,8 +113,15 @@ Result<ShadowResult> runShadow(const sparql::Dataset& data, const ShadowOptions&
       std::vector<double> twinGood(ns, 0), recGood(ns, 0), twinIdeal(ns, 0), recIdeal(ns, 0),
           twinPbt(ns, 0), recPbt(ns, 0);
       int phases = 0, skipped = 0;
-      for (const auto& c : counters) {
-        if (c.unit != unit || c.time < from || c.time >= end) continue;
+      ShadowResult::Residuals rCycle{"residual cycle time (s): " + unit, {}, {}, {}};
+      ShadowResult::Residuals rYield{"residual yield: " + unit, {}, {}, {}};
+      std::vector<const RecordFacts::Counter*> mine;
+      for (const auto& c : counters)
+        if (c.unit == unit && c.time >= from && c.time < end) mine.push_back(&c);
+      std::stable_sort(mine.begin(), mine.end(),
+                       [](const auto* a, const auto* b) { return a->time < b->time; });
+      for (const RecordFacts::Counter* cp : mine) {
+        const RecordFacts::Counter& c = *cp;
         const sim::Dist* ct = forProduct(mc.cycleTime, c.product);
         if (!ct || !(c.pq > 0)) {
           ++skipped;
@@ -133,6 +140,16 @@ Result<ShadowResult> runShadow(const sparql::Dataset& data, const ShadowOptions&
         spreadOverShifts(*shifts, c.time, recRun, c.pri * c.gq, &recIdeal);
         spreadOverShifts(*shifts, c.time, twinRun, twinRun, &twinPbt);
         spreadOverShifts(*shifts, c.time, recRun, recRun, &recPbt);
+        const int64_t ms = static_cast<int64_t>(std::llround(c.time * 1000));
+        const std::string id = unit + "@" + formatTime(c.time);
+        if (c.aptMin > 0) {
+          rCycle.timeMs.push_back(ms);
+          rCycle.value.push_back(c.aptMin * 60 / c.pq - ct->mean());
+          rCycle.id.push_back(id);
+        }
+        rYield.timeMs.push_back(ms);
+        rYield.value.push_back(c.gq / c.pq - (1 - scrap));
+        rYield.id.push_back(id);
         ++phases;
       }
       if (phases == 0) continue;
@@ -143,8 +160,17 @@ Result<ShadowResult> runShadow(const sparql::Dataset& data, const ShadowOptions&
         oee.actual.push_back(recPbt[i] > 0 ? recIdeal[i] / recPbt[i] : 0.0);
         oee.simulated.push_back(twinPbt[i] > 0 ? twinIdeal[i] / twinPbt[i] : 0.0);
       }
+      ShadowResult::Residuals rGood{"residual good units per shift: " + unit, {}, {}, {}};
+      for (size_t i = 0; i < ns; ++i) {
+        if (good.actual[i] == 0 && good.simulated[i] == 0) continue;
+        rGood.timeMs.push_back(static_cast<int64_t>(std::llround((*shifts)[i].from * 1000)));
+        rGood.value.push_back(good.actual[i] - good.simulated[i]);
+        rGood.id.push_back((*shifts)[i].label);
+      }
       res.series.push_back(std::move(good));
       res.series.push_back(std::move(oee));
+      for (auto* r : {&rCycle, &rYield, &rGood})
+        if (!r->value.empty()) res.residuals.push_back(std::move(*r));
       char avail[32];
       std::snprintf(avail, sizeof avail, "%.3g", availability);
       res.notes.push_back(unit + ": " + std::to_string(phases) + " phases shadowed, availability " +

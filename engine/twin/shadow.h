@@ -45,6 +45,17 @@ struct ShadowResult {
   std::vector<sim::calib::KpiSeries> series;
   std::vector<sim::calib::KpiError> errors;  // over all shifts (MAPE, bias, WAPE)
   int phases = 0;                            // phases shadowed
+  // What the records show minus what the twin expected, in time order, for drift charts
+  // (watch::analyse): per unit, per phase "residual cycle time (s): U" (APT / PQ against the
+  // fitted mean) and "residual yield: U" (GQ / PQ against 1 - scrap), and per shift with output
+  // in either "residual good units per shift: U".
+  struct Residuals {
+    std::string name;
+    std::vector<int64_t> timeMs;  // the phase's start, or the shift's
+    std::vector<double> value;
+    std::vector<std::string> id;  // "FF-1@2025-09-03T07:04" or the shift's label
+  };
+  std::vector<Residuals> residuals;
   std::vector<std::string> notes;            // per unit: availability and what was skipped
 };
 

@@ -960,9 +960,9 @@ std::vector<ChartScore> scoreRun(const DriftConfig& cfg, const std::vector<Serie
 }
 
 std::vector<rdf::Quad> alarmQuads(const std::vector<SeriesOutcome>& outcomes,
-                                  const std::string& generatedAt) {
+                                  const std::string& generatedAt, std::string_view graph) {
   std::vector<rdf::Quad> q;
-  const rdf::Term g = rdf::Term::iri(kDriftGraph);
+  const rdf::Term g = rdf::Term::iri(graph);
   auto dt = [](std::string_view local) { return std::string(kDt) + std::string(local); };
   auto add = [&](const std::string& s, const std::string& p, rdf::Term o) {
     rdf::Quad quad;
@@ -981,7 +981,7 @@ std::vector<rdf::Quad> alarmQuads(const std::vector<SeriesOutcome>& outcomes,
   auto integer = [&](const std::string& s, const std::string& p, uint64_t v) {
     add(s, p, lit(std::to_string(v), xsd("integer")));
   };
-  const std::string run(kDriftGraph);
+  const std::string run(graph);
   size_t total = 0;
   for (const auto& o : outcomes)
     for (const auto& c : o.charts) total += c.alarms.size();

@@ -144,10 +144,11 @@ struct ChartScore {
 };
 std::vector<ChartScore> scoreRun(const DriftConfig& cfg, const std::vector<SeriesOutcome>& outcomes);
 
-// The alarms as quads in kDriftGraph (deterministic order and IRIs): one dt:DriftRun node and
-// one dt:DriftAlarm per alarm. `generatedAt` is an xsd:dateTime.
+// The alarms as quads in `graph` (deterministic order and IRIs): one dt:DriftRun node (the
+// graph's IRI) and one dt:DriftAlarm per alarm. `generatedAt` is an xsd:dateTime.
 std::vector<rdf::Quad> alarmQuads(const std::vector<SeriesOutcome>& outcomes,
-                                  const std::string& generatedAt);
+                                  const std::string& generatedAt,
+                                  std::string_view graph = kDriftGraph);
 
 struct WriteStats {
   uint64_t removed = 0, added = 0;

@@ -100,6 +100,22 @@ rc=$?
 [ "$rc" = 1 ] && grep -q 'nothing to shadow' "$tmp/sh2.err" && ok "no phase after --from: an error that says so" ||
   bad "shadow without phases: exit $rc, $(head -2 "$tmp/sh2.err")"
 
+# Residuals (records minus twin) through the drift charts; the alarms into their graph.
+"$weft" twin shadow --store "$tmp/store" --from 2025-09-01 --to 2025-12-31 --format tsv -q --residuals --write \
+  >"$tmp/res.tsv" 2>"$tmp/res.err" || bad "twin shadow --residuals --write failed: $(tail -3 "$tmp/res.err")"
+n=$(awk -F'\t' '$1 ~ /^residual (cycle time|yield|good units per shift)/ {k++} END {print k + 0}' "$tmp/res.tsv")
+[ "$n" = 3 ] && ok "3 residual series charted (cycle time, yield, good units per shift)" || bad "residual series: $n"
+alarms=$(awk -F'\t' '$1 ~ /^residual / {a += $5 + $6 + $7} END {print a + 0}' "$tmp/res.tsv")
+inGraph=$("$weft" query --store "$tmp/store" -f tsv 'PREFIX dt: <https://w3id.org/weft/dt#>
+  SELECT (COUNT(?a) AS ?n) { GRAPH <https://w3id.org/weft/graph/watch/residuals> { ?a a dt:DriftAlarm ; dt:seriesName ?s ;
+    dt:statistic ?x ; dt:controlLimit ?l } }' | tail -1)
+[ "$inGraph" = "$alarms" ] && ok "the residual charts' $alarms alarms are in the graph with their evidence (SPARQL)" ||
+  bad "residual alarms in the graph: $inGraph, the charts reported $alarms"
+"$weft" twin shadow --store "$tmp/store" --from 2025-09-01 --write -q >/dev/null 2>"$tmp/res2.err"
+rc=$?
+[ "$rc" = 2 ] && grep -q 'give --residuals' "$tmp/res2.err" && ok "--write without --residuals is refused" ||
+  bad "--write alone: exit $rc"
+
 # ---- planted demand spike: P2 x1.4 from 2025-10-01, Q4 compared (paired runs)
 inv='inventory:Aurelimab 100mg/10mL vial@0399990000108'
 "$weft" twin whatif --store "$tmp/store" --start 2025-09-01 --end 2026-01-01 --window-from 2025-10-01 \
