@@ -59,7 +59,8 @@ int cmdStream(const StreamFlags& f) {
   // batch (incrementally, docs/reasoning.md), as after weft ingest.
   // Drift charts and failure predictions refreshed as data arrives (docs/watch.md).
   LiveWatch live;
-  if (std::string e = live.load(f.watch_drift, f.watch_failures, f.watch_every_s); !e.empty())
+  if (std::string e = live.load(f.watch_drift, f.watch_failures, f.watch_shadow, f.watch_every_s);
+      !e.empty())
     return usage("stream", e);
   if (!f.no_reason || live.active()) {
     o.after_commit = [&s, &live, &f] {
@@ -134,6 +135,8 @@ void addStreamCommands(CLI::App& app, StreamFlags& f) {
                 "Run `weft watch drift` with this configuration as data arrives (docs/watch.md)");
   c->add_option("--watch-failures", f.watch_failures,
                 "Run `weft watch failures` with this configuration as data arrives");
+  c->add_option("--watch-shadow", f.watch_shadow,
+                "Run `weft twin shadow` with this configuration as data arrives (docs/twin.md)");
   c->add_option("--watch-every", f.watch_every_s,
                 "Seconds between those runs (after a commit; once more when the stream stops)");
   c->footer(

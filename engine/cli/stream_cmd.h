@@ -19,7 +19,7 @@ struct StreamFlags {
   double idle_exit_s = 0;
   double progress_s = 1;
   bool quiet = false, no_reason = false;
-  std::string watch_drift, watch_failures;  // configurations run as data arrives
+  std::string watch_drift, watch_failures, watch_shadow;  // configurations run as data arrives
   double watch_every_s = 60;
   // replay
   std::string dir, speed = "max", topic_prefix;

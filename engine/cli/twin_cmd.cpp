@@ -118,70 +118,6 @@ int cmdBacktest(const TwinFlags& f) {
   return 0;
 }
 
-// The residual series (records minus twin) through the drift charts: Shewhart with the four
-// Western Electric rules, EWMA and CUSUM, the first `baseline` points the phase-I baseline.
-// With `write`, the alarms replace the graph kResidualGraph.
-constexpr const char* kResidualGraph = "https://w3id.org/weft/graph/watch/residuals";
-
-int chartResiduals(const TwinFlags& f, const twin::ShadowResult& res, store::Store& store) {
-  std::vector<watch::SeriesOutcome> outcomes;
-  std::vector<std::vector<std::string>> rows = {
-      {"residual series", "points", "baseline mean", "sigma", "shewhart", "ewma", "cusum", "first alarm"}};
-  for (const auto& r : res.residuals) {
-    watch::SeriesSpec spec;
-    spec.name = r.name;
-    spec.source.kind = watch::SourceSpec::Kind::kValues;
-    spec.baseline.count = f.baseline;
-    spec.charts.resize(3);
-    spec.charts[1].type = watch::ChartSpec::Type::kEwma;
-    spec.charts[2].type = watch::ChartSpec::Type::kCusum;
-    watch::Series s;
-    s.name = r.name;
-    s.time = r.timeMs;
-    s.value = r.value;
-    s.id = r.id;
-    if (s.size() <= f.baseline) {
-      rows.push_back({r.name, std::to_string(s.size()), "-", "-", "-", "-", "-",
-                      "too few points for a baseline of " + std::to_string(f.baseline)});
-      continue;
-    }
-    auto o = watch::analyse(spec, std::move(s));
-    if (!o) {
-      std::fprintf(stderr, "weft twin shadow: %s: %s\n", r.name.c_str(), o.status().message().c_str());
-      return 1;
-    }
-    std::vector<std::string> row = {r.name, std::to_string(o->series.size()), simNum(o->baseline.mean),
-                                    simNum(o->baseline.sigma)};
-    std::string first = "-";
-    int64_t first_ms = INT64_MAX;
-    for (const auto& c : o->charts) {
-      row.push_back(std::to_string(c.alarms.size()));
-      for (const auto& a : c.alarms)
-        if (o->series.time[a.detectionIndex] < first_ms) {
-          first_ms = o->series.time[a.detectionIndex];
-          first = o->series.id[a.detectionIndex] + " (" + c.chart + ", " + a.rule + ")";
-        }
-    }
-    row.push_back(first);
-    rows.push_back(std::move(row));
-    outcomes.push_back(std::move(o.value()));
-  }
-  std::printf("\n");
-  printRows(rows, f.format == "tsv");
-  if (!f.write) return 0;
-  auto quads = watch::alarmQuads(outcomes, watch::formatTimeMs(static_cast<int64_t>(std::time(nullptr)) * 1000),
-                                 kResidualGraph);
-  auto w = watch::replaceGraph(store, kResidualGraph, quads);
-  if (!w) {
-    std::fprintf(stderr, "weft twin shadow: %s\n", w.status().toString().c_str());
-    return 1;
-  }
-  std::printf("\nresidual alarms written to <%s> (%llu quads; %llu of the previous run replaced)\n",
-              kResidualGraph, static_cast<unsigned long long>(w->added),
-              static_cast<unsigned long long>(w->removed));
-  return 0;
-}
-
 int cmdShadow(const TwinFlags& f) {
   if (f.write && !f.residuals) return usage("shadow", "--write keeps the residual charts' alarms: give --residuals");
   auto st = store::Store::open(f.store_dir, f.write ? store::OpenMode::kMustExist : store::OpenMode::kReadOnly);
@@ -244,7 +180,18 @@ int cmdShadow(const TwinFlags& f) {
   std::printf(
       "# a phase's good units and OEE are spread evenly over its run: the twin's run is PQ x the "
       "fitted mean cycle time / the availability, the records' its planned busy time\n");
-  if (f.residuals) return chartResiduals(f, res.value(), *st.value());
+  if (!f.residuals) return 0;
+  auto charts = chartShadowResiduals(res.value(), f.baseline, f.write ? st.value().get() : nullptr);
+  if (!charts) {
+    std::fprintf(stderr, "weft twin shadow: %s\n", charts.status().message().c_str());
+    return 1;
+  }
+  std::printf("\n");
+  printRows(charts->rows, tsv);
+  if (f.write)
+    std::printf("\nresidual alarms written to <%s> (%llu quads; %llu of the previous run replaced)\n",
+                kResidualGraph, static_cast<unsigned long long>(charts->added),
+                static_cast<unsigned long long>(charts->removed));
   return 0;
 }
 
@@ -300,6 +247,59 @@ int cmdWhatIf(const TwinFlags& f) {
 }
 
 }  // namespace
+
+Result<ResidualCharts> chartShadowResiduals(const twin::ShadowResult& res, size_t baseline,
+                                            store::Store* write_to) {
+  ResidualCharts out;
+  out.rows = {{"residual series", "points", "baseline mean", "sigma", "shewhart", "ewma", "cusum",
+               "first alarm"}};
+  std::vector<watch::SeriesOutcome> outcomes;
+  for (const auto& r : res.residuals) {
+    watch::SeriesSpec spec;
+    spec.name = r.name;
+    spec.source.kind = watch::SourceSpec::Kind::kValues;
+    spec.baseline.count = baseline;
+    spec.charts.resize(3);  // Shewhart with the four rules, EWMA 0.2 / 2.962, CUSUM 0.5 / 5
+    spec.charts[1].type = watch::ChartSpec::Type::kEwma;
+    spec.charts[2].type = watch::ChartSpec::Type::kCusum;
+    watch::Series s;
+    s.name = r.name;
+    s.time = r.timeMs;
+    s.value = r.value;
+    s.id = r.id;
+    if (s.size() <= baseline) {
+      out.rows.push_back({r.name, std::to_string(s.size()), "-", "-", "-", "-", "-",
+                          "too few points for a baseline of " + std::to_string(baseline)});
+      continue;
+    }
+    auto o = watch::analyse(spec, std::move(s));
+    if (!o) return Status::invalidArgument(r.name + ": " + o.status().message());
+    std::vector<std::string> row = {r.name, std::to_string(o->series.size()),
+                                    simNum(o->baseline.mean), simNum(o->baseline.sigma)};
+    std::string first = "-";
+    int64_t first_ms = INT64_MAX;
+    for (const auto& c : o->charts) {
+      row.push_back(std::to_string(c.alarms.size()));
+      out.alarms += c.alarms.size();
+      for (const auto& a : c.alarms)
+        if (o->series.time[a.detectionIndex] < first_ms) {
+          first_ms = o->series.time[a.detectionIndex];
+          first = o->series.id[a.detectionIndex] + " (" + c.chart + ", " + a.rule + ")";
+        }
+    }
+    row.push_back(first);
+    out.rows.push_back(std::move(row));
+    outcomes.push_back(std::move(o.value()));
+  }
+  if (!write_to) return out;
+  const int64_t now_ms = static_cast<int64_t>(std::time(nullptr)) * 1000;
+  auto w = watch::replaceGraph(*write_to, kResidualGraph,
+                               watch::alarmQuads(outcomes, watch::formatTimeMs(now_ms), kResidualGraph));
+  if (!w) return w.status();
+  out.added = w->added;
+  out.removed = w->removed;
+  return out;
+}
 
 void addTwinCommands(CLI::App& twin, TwinFlags& f) {
   auto common = [&f](CLI::App* s) {

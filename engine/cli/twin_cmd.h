@@ -18,6 +18,10 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+
+#include "engine/core/status.h"
+#include "engine/store/store.h"
+#include "engine/twin/shadow.h"
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -56,6 +60,19 @@ struct TwinFlags {
   CLI::App* whatif = nullptr;
   CLI::App* shadow = nullptr;
 };
+
+// Shadow mode's residual series through the drift charts (Shewhart with the four Western
+// Electric rules, EWMA, CUSUM; the first `baseline` points the phase-I baseline): a table
+// (header first) and the alarm count; with `write_to`, the alarms replace the graph
+// kResidualGraph. Used by `weft twin shadow --residuals` and `weft stream --watch-shadow`.
+inline constexpr const char* kResidualGraph = "https://w3id.org/weft/graph/watch/residuals";
+struct ResidualCharts {
+  std::vector<std::vector<std::string>> rows;
+  size_t alarms = 0;
+  uint64_t added = 0, removed = 0;  // quads, when written
+};
+Result<ResidualCharts> chartShadowResiduals(const twin::ShadowResult& res, size_t baseline,
+                                            store::Store* write_to);
 
 // Adds `calibrate`, `backtest`, `whatif` and `shadow` under `twin` (the `weft twin` command group).
 void addTwinCommands(CLI::App& twin, TwinFlags& f);

@@ -3,12 +3,16 @@
 #include "engine/cli/watch_cmd.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
 #include <sstream>
 
+#include "engine/cli/twin_cmd.h"
+#include "engine/db/database.h"
 #include "engine/store/store.h"
+#include "engine/twin/shadow.h"
 #include "engine/watch/drift.h"
 #include "engine/watch/failure_graph.h"
 
@@ -223,7 +227,7 @@ double steadySeconds() {
 }  // namespace
 
 std::string LiveWatch::load(const std::string& drift_config, const std::string& failures_config,
-                            double every_s) {
+                            const std::string& shadow_config, double every_s) {
   every_s_ = every_s;
   if (!drift_config.empty()) {
     auto cfg = loadConfig(drift_config, watch::parseDriftConfig);
@@ -234,6 +238,11 @@ std::string LiveWatch::load(const std::string& drift_config, const std::string& 
     auto cfg = loadConfig(failures_config, watch::parseFailureConfig);
     if (!cfg) return cfg.status().message();
     failures_ = std::make_shared<watch::FailureConfig>(std::move(cfg.value()));
+  }
+  if (!shadow_config.empty()) {
+    auto cfg = loadConfig(shadow_config, twin::parseShadowConfig);
+    if (!cfg) return cfg.status().message();
+    shadow_ = std::make_shared<twin::ShadowConfig>(std::move(cfg.value()));
   }
   return "";
 }
@@ -295,6 +304,37 @@ void LiveWatch::run(store::Store& store, const std::string& store_dir, bool quie
       std::fprintf(stderr, "weft stream: watch failures: %zu machines, %zu warnings in <%s>\n",
                    run->predictions.size(), warnings, std::string(watch::kFailureGraph).c_str());
   }
+  if (shadow_) runShadow(store, quiet);
+}
+
+// Shadow mode over what the store holds now: one line with the phases and the MAPE per KPI;
+// with residuals, their alarms replace the residual graph.
+void LiveWatch::runShadow(store::Store& store, bool quiet) {
+  const twin::ShadowConfig& cfg = *shadow_;
+  Result<twin::ShadowResult> res = Status::ok();
+  {
+    db::StoreDataset data(store.snapshot());
+    res = twin::runShadow(data, cfg.options);
+  }
+  if (!res) {  // early in a stream there may be nothing to shadow yet
+    if (!quiet) std::fprintf(stderr, "weft stream: watch shadow: not yet: %s\n", res.status().message().c_str());
+    return;
+  }
+  std::string line = std::to_string(res->phases) + " phases in " + std::to_string(res->shifts.size()) + " shifts";
+  for (const auto& e : res->errors) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.3g %%", e.mape ? *e.mape : NAN);
+    line += "; MAPE " + e.kpi + " " + (e.mape ? buf : "n/a");
+  }
+  if (cfg.residuals) {
+    auto charts = chartShadowResiduals(res.value(), cfg.baseline, &store);
+    if (!charts) {
+      std::fprintf(stderr, "weft stream: watch shadow: %s\n", charts.status().toString().c_str());
+      return;
+    }
+    line += "; " + std::to_string(charts->alarms) + " residual alarms in <" + kResidualGraph + ">";
+  }
+  if (!quiet) std::fprintf(stderr, "weft stream: watch shadow: %s\n", line.c_str());
 }
 
 void addWatchCommands(CLI::App& app, WatchFlags& f) {

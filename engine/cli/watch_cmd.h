@@ -17,6 +17,9 @@
 
 #include "engine/store/store.h"
 
+namespace weft::twin {
+struct ShadowConfig;
+}  // namespace weft::twin
 namespace weft::watch {
 struct DriftConfig;    // engine/watch/drift.h
 struct FailureConfig;  // engine/watch/failure_graph.h
@@ -34,15 +37,17 @@ struct WatchFlags {
 
 void addWatchCommands(CLI::App& app, WatchFlags& f);
 
-// `weft stream --watch-drift FILE --watch-failures FILE --watch-every S`: the same runs as
-// `weft watch drift|failures` (graphs replaced, nothing printed but one line per run), at
-// most every `every_s` seconds after a commit, and once more at the end of the stream.
+// `weft stream --watch-drift FILE --watch-failures FILE --watch-shadow FILE --watch-every S`:
+// the same runs as `weft watch drift|failures` and `weft twin shadow` (graphs replaced,
+// nothing printed but one line per run), at most every `every_s` seconds after a commit, and
+// once more at the end of the stream.
 class LiveWatch {
  public:
   // Reads and checks the configurations (either may be empty: not watched). Empty error
   // message on success, else what is wrong with which file.
-  std::string load(const std::string& drift_config, const std::string& failures_config, double every_s);
-  bool active() const { return drift_ || failures_; }
+  std::string load(const std::string& drift_config, const std::string& failures_config,
+                   const std::string& shadow_config, double every_s);
+  bool active() const { return drift_ || failures_ || shadow_; }
   // After a commit: runs when `every_s` has passed since the last run.
   void afterCommit(store::Store& store, const std::string& store_dir, bool quiet);
   // At the end of the stream: runs if anything was committed since the last run.
@@ -50,8 +55,10 @@ class LiveWatch {
 
  private:
   void run(store::Store& store, const std::string& store_dir, bool quiet);
+  void runShadow(store::Store& store, bool quiet);
   std::shared_ptr<const watch::DriftConfig> drift_;
   std::shared_ptr<const watch::FailureConfig> failures_;
+  std::shared_ptr<const twin::ShadowConfig> shadow_;
   double every_s_ = 60;
   double last_run_ = -1;  // steady-clock seconds of the last run
   bool pending_ = false;  // commits since the last run

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "engine/twin/shadow.h"
 
+#include <rapidjson/document.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -188,6 +190,42 @@ Result<ShadowResult> runShadow(const sparql::Dataset& data, const ShadowOptions&
   if (!errs) return errs.status();
   res.errors = std::move(errs.value());
   return res;
+}
+
+Result<ShadowConfig> parseShadowConfig(std::string_view json, const std::string& where) {
+  rapidjson::Document d;
+  d.Parse(json.data(), json.size());
+  auto bad = [&](const std::string& m) { return Status::invalidArgument(where + ": " + m); };
+  if (d.HasParseError() || !d.IsObject()) return bad("not a JSON object");
+  ShadowConfig c;
+  for (auto it = d.MemberBegin(); it != d.MemberEnd(); ++it) {
+    const std::string key = it->name.GetString();
+    const rapidjson::Value& v = it->value;
+    double t = 0;
+    if (key == "from" || key == "to") {
+      if (!v.IsString() || !parseTimestamp(v.GetString(), &t))
+        return bad("\"" + key + "\" must be a date (YYYY-MM-DD)");
+      (key == "from" ? c.options.from : c.options.to) = v.GetString();
+    } else if (key == "shift_hours" || key == "shift_start") {
+      if (!v.IsNumber()) return bad("\"" + key + "\" must be a number");
+      (key == "shift_hours" ? c.options.shiftHours : c.options.shiftStartHour) = v.GetDouble();
+    } else if (key == "residuals") {
+      if (!v.IsBool()) return bad("\"residuals\" must be true or false");
+      c.residuals = v.GetBool();
+    } else if (key == "baseline") {
+      if (!v.IsUint() || v.GetUint() < 2) return bad("\"baseline\" must be a whole number >= 2");
+      c.baseline = v.GetUint();
+    } else {
+      return bad("unknown key \"" + key + "\" (from, to, shift_hours, shift_start, residuals, baseline)");
+    }
+  }
+  if (c.options.from.empty() || c.options.to.empty()) return bad("\"from\" and \"to\" are required");
+  double from = 0, to = 0;
+  parseTimestamp(c.options.from, &from);
+  parseTimestamp(c.options.to, &to);
+  auto shifts = shiftWindows(from, to + sim::kDay, c.options.shiftHours, c.options.shiftStartHour);
+  if (!shifts) return bad(shifts.status().message());
+  return c;
 }
 
 }  // namespace weft::twin

@@ -19,6 +19,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/core/status.h"
@@ -77,5 +78,17 @@ std::vector<std::optional<double>> runningMape(const sim::calib::KpiSeries& s);
 
 // Errors: bad dates or shift options, no unit with phases after `from`.
 Result<ShadowResult> runShadow(const sparql::Dataset& data, const ShadowOptions& options);
+
+// Shadow mode as `weft stream --watch-shadow FILE` runs it (JSON):
+//   {"from": "2025-09-01", "to": "2025-09-21", "shift_hours": 8, "shift_start": 6,
+//    "residuals": true, "baseline": 10}
+// from and to required; the rest optional (these defaults, residuals false). Unknown keys,
+// bad dates and out-of-range numbers are errors naming `where`.
+struct ShadowConfig {
+  ShadowOptions options;
+  bool residuals = false;
+  size_t baseline = 10;
+};
+Result<ShadowConfig> parseShadowConfig(std::string_view json, const std::string& where);
 
 }  // namespace weft::twin

@@ -224,10 +224,22 @@ else
   epcis_events=$(python3 -c 'import json, sys
 print(sum(len(json.load(open(f))["epcisBody"]["eventList"]) for f in sys.argv[1:]))' ex/streams/replay/meridian/epcis/*)
   messages=$((expected + mes_docs + epcis_docs))
+  # What the twin is calibrated on (shadow mode, docs/twin.md): Aurelian's ERP, QMS, MES
+  # master data and the performance records made before the streams' three weeks; those of
+  # the three weeks arrive through the stream.
+  mkdir -p pre/aurelian/mes/performance
+  cp -r ex/aurelian/erp ex/aurelian/qms pre/aurelian/ && cp ex/aurelian/mes/*.xml pre/aurelian/mes/
+  for doc in ex/aurelian/mes/performance/*.xml; do
+    made=$(grep -o -m1 '<CreationDateTime>[0-9-]*' "$doc" | cut -c19-)
+    [[ "$made" < "2025-09-01" ]] && cp "$doc" pre/aurelian/mes/performance/
+  done
+  "$weft" ingest -q --no-reason --store exstore pre/aurelian 2>ingest6.log || bad "ingesting the records before the streams: $(tail -3 ingest6.log)"
+  echo '{"from": "2025-09-01", "to": "2025-09-21", "residuals": true, "baseline": 3}' >shadow.json
   # weft is killed (SIGKILL) once 4,000 samples are in, then started again
   # with the same client id: the broker kept its session and queued the rest.
   example_stream=(stream --store exstore --broker "$broker" --config ex/streams/stream.json
-    --client-id weft-e2e-example --no-reason --progress 0.1 --watch-drift ex/streams/drift.json --watch-every 1)
+    --client-id weft-e2e-example --no-reason --progress 0.1 --watch-drift ex/streams/drift.json
+    --watch-shadow shadow.json --watch-every 1)
   "$weft" "${example_stream[@]}" 2>stream6a.log &
   wpid=$!
   pids+=($wpid)
@@ -265,11 +277,14 @@ print(sum(len(json.load(open(f))["epcisBody"]["eventList"]) for f in sys.argv[1:
     ok "the $messages messages ($expected samples, $mes_docs MES records, $epcis_docs EPCIS captures) are stored in the ledger (SPARQL), none dead-lettered" ||
     bad "example ledger: $n stored, $d dead letters, expected $messages and 0"
   n=$("$weft" query --store exstore -f tsv 'PREFIX iof: <https://spec.industrialontologies.org/ontology/construct/>
-    SELECT (COUNT(DISTINCT ?b) AS ?n) { GRAPH ?g { ?b a iof:BatchRun } }' | tail -1)
+    PREFIX dt: <https://w3id.org/weft/dt#>
+    SELECT (COUNT(DISTINCT ?b) AS ?n) { GRAPH <https://w3id.org/weft/graph/stream> { ?m dt:document ?d }
+      GRAPH ?d { ?b a iof:BatchRun } }' | tail -1)
   [ "$n" = "$mes_docs" ] && ok "the $mes_docs batches of the streamed MES records are in the graph (b2mml connector)" ||
     bad "streamed batches: $n, expected $mes_docs"
   n=$("$weft" query --store exstore -f tsv 'PREFIX dt: <https://w3id.org/weft/dt#>
-    SELECT (COUNT(DISTINCT ?e) AS ?n) { GRAPH ?g { ?e a ?t } FILTER(?t IN (dt:ObjectEvent, dt:AggregationEvent,
+    SELECT (COUNT(DISTINCT ?e) AS ?n) { GRAPH <https://w3id.org/weft/graph/stream> { ?m dt:document ?d }
+      GRAPH ?d { ?e a ?t } FILTER(?t IN (dt:ObjectEvent, dt:AggregationEvent,
       dt:TransactionEvent, dt:TransformationEvent, dt:AssociationEvent)) }' | tail -1)
   [ "$n" = "$epcis_events" ] && ok "the $epcis_events events of the streamed EPCIS captures are in the graph (epcis connector)" ||
     bad "streamed EPCIS events: $n, expected $epcis_events"
@@ -278,6 +293,15 @@ print(sum(len(json.load(open(f))["epcisBody"]["eventList"]) for f in sys.argv[1:
   [ "$runs" -ge 2 ] && grep "watch drift:" stream6.log | tail -1 | grep -q "6 series" &&
     ok "weft stream ran the drift charts $runs times as the samples arrived, the last over all 6 series" ||
     bad "drift runs during the stream: $runs ($(grep 'watch drift' stream6.log | tail -2))"
+  # Shadow mode beside the stream: the FF-1 phases of the streamed MES records, predicted by
+  # the twin calibrated on the records before them.
+  line=$(grep "watch shadow:" stream6.log | tail -1)
+  phases=$(echo "$line" | grep -o '[0-9]* phases' | awk '{print $1}')
+  [ "${phases:-0}" -gt 0 ] && echo "$line" | grep -q "MAPE good units: FF-1" &&
+    ok "shadow mode ran beside the stream: ${line#*watch shadow: }" || bad "shadow mode during the stream: $line"
+  n=$("$weft" query --store exstore -f tsv 'PREFIX dt: <https://w3id.org/weft/dt#>
+    ASK { GRAPH <https://w3id.org/weft/graph/watch/residuals> { ?r a dt:DriftRun } }' | tail -1)
+  [ "$n" = true ] && ok "its residual charts ran (a dt:DriftRun in the residual graph)" || bad "no residual run in the graph: $n"
   live=$(grep "watch drift: 6 series" stream6.log | tail -1 | grep -o '[0-9]* alarms' | awk '{print $1}')
   n=$("$weft" query --store exstore -f tsv 'PREFIX dt: <https://w3id.org/weft/dt#>
     SELECT (COUNT(?a) AS ?n) { GRAPH <https://w3id.org/weft/graph/watch/drift> { ?a a dt:DriftAlarm } }' | tail -1)

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Fuzz targets for the twin's and the watch's input files: a scenario (fuzz_scenario: the
 // first byte picks JSON or Turtle, the rest is the file; an accepted scenario is applied to a
-// small model, which must then either be left unchanged on error or still compile) and a
-// drift-detection configuration (fuzz_drift_config). Neither needs a store.
+// small model, which must then either be left unchanged on error or still compile) and the
+// live twin's configurations (fuzz_drift_config: each input as a drift-detection and as a
+// shadow-mode configuration; an accepted shadow configuration has valid shifts). Neither
+// needs a store.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -11,7 +13,9 @@
 #include <vector>
 
 #include "engine/sim/plant.h"
+#include "engine/twin/model_from_graph.h"
 #include "engine/twin/scenario.h"
+#include "engine/twin/shadow.h"
 #include "engine/watch/drift.h"
 #include "tests/fuzz/targets.h"
 
@@ -137,6 +141,15 @@ int fuzzOneDriftConfig(const uint8_t* data, size_t size) {
   auto cfg = watch::parseDriftConfig(json, "fuzz");
   if (!cfg.isOk() && cfg.status().message().empty())
     fail("fuzz_drift_config", "an error without a message");
+  auto shadow = twin::parseShadowConfig(json, "fuzz");
+  if (!shadow.isOk() && shadow.status().message().find("fuzz") == std::string::npos)
+    fail("fuzz_drift_config", "a shadow configuration error that does not name its file");
+  if (shadow.isOk()) {
+    double from = 0, to = 0;
+    if (!twin::parseTimestamp(shadow->options.from, &from) || !twin::parseTimestamp(shadow->options.to, &to) ||
+        !twin::shiftWindows(from, to + sim::kDay, shadow->options.shiftHours, shadow->options.shiftStartHour).isOk())
+      fail("fuzz_drift_config", "an accepted shadow configuration with invalid dates or shifts");
+  }
   return 0;
 }
 

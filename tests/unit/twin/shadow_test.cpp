@@ -74,5 +74,25 @@ TEST(Shadow, RunningMapeSkipsShiftsWithoutRecordedOutput) {
   EXPECT_DOUBLE_EQ(*e->mape, *r.back());  // the last running value is the whole MAPE
 }
 
+TEST(Shadow, ConfigurationForTheStream) {
+  auto c = parseShadowConfig(
+      R"({"from": "2025-09-01", "to": "2025-09-21", "shift_hours": 12, "residuals": true, "baseline": 5})", "s.json");
+  ASSERT_TRUE(c.isOk()) << c.status().toString();
+  EXPECT_EQ(c->options.from, "2025-09-01");
+  EXPECT_EQ(c->options.to, "2025-09-21");
+  EXPECT_DOUBLE_EQ(c->options.shiftHours, 12);
+  EXPECT_DOUBLE_EQ(c->options.shiftStartHour, 6);
+  EXPECT_TRUE(c->residuals);
+  EXPECT_EQ(c->baseline, 5u);
+  for (const char* bad : {R"({"from": "2025-09-01"})", R"({"from": "2025-13-01", "to": "2025-09-21"})",
+                          R"({"from": "2025-09-01", "to": "2025-09-21", "shifts": 8})",
+                          R"({"from": "2025-09-01", "to": "2025-09-21", "shift_hours": 0})",
+                          R"({"from": "2025-09-01", "to": "2025-09-21", "baseline": 1})", "[]", "{"}) {
+    auto r = parseShadowConfig(bad, "s.json");
+    EXPECT_FALSE(r.isOk()) << bad;
+    if (!r.isOk()) EXPECT_NE(r.status().message().find("s.json"), std::string::npos) << r.status().message();
+  }
+}
+
 }  // namespace
 }  // namespace weft::twin
