@@ -5,12 +5,16 @@
 #include <openssl/rand.h>
 #include <signal.h>
 
+#include <atomic>
 #include <cstdio>
 #include <fstream>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 #include "engine/cli/ingest_cmd.h"
 #include "engine/cli/reason_cmd.h"
+#include "engine/cli/stream_cmd.h"
 #include "engine/server/internal/http_util.h"
 #include "engine/server/server.h"
 #include "engine/store/store.h"
@@ -63,6 +67,11 @@ CLI::App* addServeCommand(CLI::App& app, ServeFlags& f) {
   c->add_flag("--no-merge", f.no_merge, "Show owl:sameAs aliases with their own records, not as one node");
   c->add_flag("--no-reason", f.no_reason, "Do not bring the inferred graph up to date after writes");
   c->add_flag("-q,--quiet", f.quiet, "No request log");
+  c->add_option("--stream", f.stream_config,
+                "Also run `weft stream` with this configuration inside the server: MQTT topics committed "
+                "into the store it serves, each commit visible to the next query (docs/streaming.md)");
+  c->add_option("--broker", f.broker, "MQTT broker of --stream (default mqtt://127.0.0.1:1883)");
+  c->add_option("--client-id", f.stream_client_id, "MQTT client id of --stream (overrides the configuration's)");
   return c;
 }
 
@@ -94,9 +103,32 @@ int cmdServe(const ServeFlags& f) {
     return 1;
   }
   store::Store& st = *opened.value();
+  // One closure update at a time, whether a request or the stream asked for it (each reads
+  // and writes the incremental state in DIR/reason/).
+  std::mutex closure_mu;
+  if (!f.no_reason)
+    opts.after_write = [&st, &closure_mu, q = f.quiet] {
+      std::lock_guard<std::mutex> lock(closure_mu);
+      keepClosure(st, q);
+    };
+  std::optional<stream::RunOptions> stream_opts;
+  if (!f.stream_config.empty()) {
+    auto o = loadStreamOptions(f.stream_config, f.broker, f.stream_client_id);
+    if (!o) {
+      std::fprintf(stderr, "weft serve: --stream: %s\n", o.status().message().c_str());
+      return kExitUsage;
+    }
+    stream_opts = std::move(o.value());
+    stream_opts->quiet = f.quiet;
+    stream_opts->progress_s = 10;
+    if (!f.no_reason)
+      stream_opts->after_commit = [&st, &closure_mu] {
+        std::lock_guard<std::mutex> lock(closure_mu);
+        keepClosure(st, /*quiet=*/true);
+      };
+  }
   opts.examples = server::internal::builtInExamples();
   opts.upload_dir = f.store_dir + "/uploads";
-  if (!f.no_reason) opts.after_write = [&st, q = f.quiet] { keepClosure(st, q); };
   const bool reason_after = !f.no_reason;
   opts.ingest = [&st, reason_after](const std::vector<std::string>& files,
                                     const std::string& graph_base) -> Result<std::string> {
@@ -143,7 +175,24 @@ int cmdServe(const ServeFlags& f) {
   }
   std::fprintf(stderr, "weft serve: http://%s:%d/ (store %s, %s); Ctrl+C stops\n", f.bind.c_str(), srv.port(),
                f.store_dir.c_str(), f.config.empty() ? "no policy: read-only, no keys" : f.config.c_str());
+  // The stream commits into the store the server reads, one writer at a time with the
+  // server's own writes (Store::begin); a query sees every batch committed before it starts.
+  std::atomic<bool> stream_stop{false};
+  std::thread streamer;
+  if (stream_opts) {
+    streamer = std::thread([&] {
+      stream::RunTotals t;
+      Status s = stream::runStream(&st, *stream_opts, stream_stop, &t);
+      if (!s) std::fprintf(stderr, "weft serve: the stream stopped: %s (the server goes on)\n", s.toString().c_str());
+      else if (!f.quiet)
+        std::fprintf(stderr, "weft serve: stream: %llu stored, %llu dead letters, %llu duplicates in %llu batches\n",
+                     static_cast<unsigned long long>(t.stored), static_cast<unsigned long long>(t.dead_lettered),
+                     static_cast<unsigned long long>(t.duplicates), static_cast<unsigned long long>(t.batches));
+    });
+  }
   Status r = srv.run();
+  stream_stop.store(true);
+  if (streamer.joinable()) streamer.join();
   // A stop from elsewhere than the signal thread: wake it so it can be joined.
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();

@@ -19,6 +19,8 @@ struct ServeFlags {
   bool no_reason = false;
   bool quiet = false;
   double service_timeout = 30;
+  // --stream: the MQTT pipeline of `weft stream` inside the server
+  std::string stream_config, broker = "mqtt://127.0.0.1:1883", stream_client_id;
   // weft key
   std::string hash_key;
 };

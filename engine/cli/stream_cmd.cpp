@@ -30,21 +30,33 @@ int usage(const char* cmd, const std::string& m) {
   return kExitUsage;
 }
 
+}  // namespace
+
+Result<stream::RunOptions> loadStreamOptions(const std::string& config_path, const std::string& broker_url,
+                                             const std::string& client_id) {
+  std::ifstream in(config_path, std::ios::binary);
+  if (!in) return Status::invalidArgument("cannot read '" + config_path + "'");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto cfg = stream::parseConfig(ss.str(), config_path);
+  if (!cfg) return cfg.status();
+  auto broker = stream::parseBrokerUrl(broker_url);
+  if (!broker) return broker.status();
+  stream::RunOptions o;
+  o.config = std::move(cfg.value());
+  if (!client_id.empty()) o.config.client_id = client_id;
+  o.broker = broker.value();
+  return o;
+}
+
+namespace {
+
 int cmdStream(const StreamFlags& f) {
   if (f.store_dir.empty()) return usage("stream", "give --store DIR");
   if (f.config.empty()) return usage("stream", "give --config FILE (the topics and what they carry)");
-  std::ifstream in(f.config, std::ios::binary);
-  if (!in) return usage("stream", "cannot read '" + f.config + "'");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  auto cfg = stream::parseConfig(ss.str(), f.config);
-  if (!cfg) return usage("stream", cfg.status().message());
-  auto broker = stream::parseBrokerUrl(f.broker);
-  if (!broker) return usage("stream", broker.status().message());
-  stream::RunOptions o;
-  o.config = std::move(cfg.value());
-  if (!f.client_id.empty()) o.config.client_id = f.client_id;
-  o.broker = broker.value();
+  auto loaded = loadStreamOptions(f.config, f.broker, f.client_id);
+  if (!loaded) return usage("stream", loaded.status().message());
+  stream::RunOptions o = std::move(loaded.value());
   o.quiet = f.quiet;
   o.idle_exit_s = f.idle_exit_s;
   o.progress_s = f.progress_s;

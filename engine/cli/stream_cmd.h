@@ -9,6 +9,9 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
+#include "engine/core/status.h"
+#include "engine/stream/pipeline.h"
+
 namespace weft::cli {
 
 struct StreamFlags {
@@ -26,6 +29,11 @@ struct StreamFlags {
 };
 
 void addStreamCommands(CLI::App& app, StreamFlags& f);
+// The stream's options from a configuration file and a broker URL (`client_id` overrides the
+// file's when not empty); the error names the file or the URL. Shared with `weft serve
+// --stream`.
+Result<stream::RunOptions> loadStreamOptions(const std::string& config_path, const std::string& broker_url,
+                                             const std::string& client_id);
 // The exit code if one of these commands was given, else -1.
 int runStream(const StreamFlags& f);
 

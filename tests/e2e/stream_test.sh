@@ -6,7 +6,7 @@
 #      visible to SPARQL; samples are in the historian's time-series table;
 #   2. weft killed with SIGKILL in the middle of a stream and started again
 #      loses nothing and doubles nothing (exact counts);
-#   3. SIGTERM stops it cleanly.
+#   3. SIGTERM stops it cleanly; 3b. the same pipeline inside weft serve (--stream).
 # Usage: stream_test.sh WEFT REPO_ROOT. Without mosquitto it prints
 # "skip: REASON" and exits 77 (ctest reports it as skipped).
 set -uo pipefail
@@ -206,6 +206,41 @@ kill -TERM $wpid
 wait $wpid
 rc=$?
 [ $rc = 0 ] && grep -q "(stopped)" stream4.log && ok "SIGTERM stops weft stream cleanly" || bad "SIGTERM: exit $rc, $(tail -2 stream4.log)"
+
+# 3b. The same pipeline inside weft serve (--stream): a third round is replayed while the
+# server runs; every message is in the ledger for the next SPARQL request over HTTP, with no
+# second process opening the store; SIGTERM stops both.
+read -r total3 stored3 dead3 samples3 <<<"$(make_round c 1772612300000)"
+"$weft" serve --store store --port 0 --port-file serve.port --stream stream.json --broker "$broker" 2>serve.log &
+spid=$!
+pids+=($spid)
+for _ in $(seq 100); do [ -s serve.port ] && break; sleep 0.1; done
+sport=$(cat serve.port 2>/dev/null)
+"$weft" replay --broker "$broker" --dir replay-c --topic-prefix t 2>replay3.log || bad "replay 3 failed: $(cat replay3.log)"
+http_count() {
+  curl -s -H 'Accept: text/tab-separated-values' --data-urlencode \
+    "query=PREFIX dt: <https://w3id.org/weft/dt#> SELECT (COUNT(?m) AS ?n) { GRAPH ?g { ?m a dt:$1 } }" \
+    "http://127.0.0.1:$sport/sparql" | tail -n +2 | sed 's/"//g; s/\^\^.*//'
+}
+want=$((stored1 + stored2 + stored3))
+got=""
+for _ in $(seq 300); do
+  got=$(http_count StreamMessage)
+  [ "$got" = "$want" ] && break
+  sleep 0.1
+done
+[ "$got" = "$want" ] && [ "$(http_count DeadLetter)" = $((dead1 + dead2 + dead3)) ] &&
+  ok "weft serve --stream: the third round's $total3 messages are in the ledger for the next HTTP query ($got stored)" ||
+  bad "weft serve --stream: $got stored over HTTP, expected $want ($(tail -3 serve.log))"
+kill -TERM $spid
+wait $spid
+rc=$?
+[ $rc = 0 ] && grep -q "stream: $stored3 stored, $dead3 dead letters" serve.log &&
+  ok "SIGTERM stops the server and its stream cleanly ($(grep 'stream:' serve.log | tail -1 | sed 's/^weft serve: //'))" ||
+  bad "serve with stream: exit $rc, $(tail -3 serve.log)"
+n=$(rows)
+[ "$n" = $((samples1 + samples2 + samples3)) ] && ok "time-series rows exact after the served stream: $n" ||
+  bad "table rows: $n, expected $((samples1 + samples2 + samples3))"
 
 # 4. The pharma-network example's streams (issue 9 item 6): three weeks of
 # historian samples with three planted drifts, replayed into a fresh store
