@@ -34,6 +34,11 @@ echo
 echo "== twin: backtest, calibrated on records before 2025-09-01, held out to 2025-12-31 (weft twin backtest)"
 ./build/release/weft twin backtest --store "$demo/store" --split 2025-09-01 --end 2025-12-31 --replications 20 --seed 1 -q
 echo
+echo "== live twin: shadow mode, each recorded phase predicted per 8-hour shift from 2025-09-01, and the"
+echo "   residuals (records minus twin) charted for drift (weft twin shadow --residuals; docs/twin.md)"
+./build/release/weft twin shadow --store "$demo/store" --from 2025-09-01 --to 2025-12-31 --residuals -q |
+  sed -n '/^kpi /,$p' | grep -v '^#' | cat -s
+echo
 echo "== twin: scenario 'P2 Q4 demand spike' against the baseline, July to December 2025 (weft simulate;"
 echo "   line, plant and 100 mg vial KPIs shown; every KPI is in the report; assumptions: --print-model)"
 ./build/release/weft simulate --store "$demo/store" --start 2025-07-01 --horizon 184d --warmup 1d \

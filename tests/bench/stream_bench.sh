@@ -22,7 +22,10 @@
 # WEFT_BENCH_NO_STREAM_ONTOLOGY=1 leaves ontologies/dt-stream.ttl out of the
 # store (the ledger's nodes then get no inferred types); WEFT_BENCH_NO_PROBE=1
 # runs without the prober (whose polls cost CPU), WEFT_BENCH_PROBE_MS (default
-# 250) is the least time between the starts of two polls.
+# 250) is the least time between the starts of two polls; WEFT_BENCH_SERVE=1 runs
+# the pipeline inside `weft serve --stream` instead of `weft stream`, the prober
+# asking the server's /sparql (no second process opens the store), and stops the
+# server once the ledger has not grown for 8 s.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -98,16 +101,34 @@ for rate in "${rates[@]}"; do
 CONF
   reason_flag=()
   [ "${WEFT_BENCH_NO_REASON:-0}" = 1 ] && reason_flag=(--no-reason)
-  "$weft" stream --store "$store" --broker "mqtt://127.0.0.1:$port" --config "$dir/stream.json" \
-    --idle-exit 8 --progress 1 "${reason_flag[@]}" 2>"$dir/stream.log" &
-  spid=$!
+  target=$store
+  if [ "${WEFT_BENCH_SERVE:-0}" = 1 ]; then
+    "$weft" serve --store "$store" --port 0 --port-file "$dir/port" --stream "$dir/stream.json" \
+      --broker "mqtt://127.0.0.1:$port" "${reason_flag[@]}" 2>"$dir/stream.log" &
+    spid=$!
+    for _ in $(seq 100); do [ -s "$dir/port" ] && break; sleep 0.1; done
+    target=http://127.0.0.1:$(cat "$dir/port")
+    # weft serve has no idle exit: stop it once the ledger has not grown for 8 s.
+    ledger_count() {
+      curl -s -H 'Accept: text/tab-separated-values' --data-urlencode \
+        'query=PREFIX dt: <https://w3id.org/weft/dt#> SELECT (COUNT(?m) AS ?n) { GRAPH <https://w3id.org/weft/graph/stream> { ?m a dt:StreamMessage } }' \
+        "$target/sparql" | tail -1 | sed 's/"//g; s/\^\^.*//'
+    }
+    ( sleep "$seconds"; last=-1; still=0
+      while [ $still -lt 8 ]; do sleep 1; n=$(ledger_count); if [ "$n" = "$last" ]; then still=$((still + 1)); else still=0; last=$n; fi; done
+      kill -TERM "$spid" ) &
+  else
+    "$weft" stream --store "$store" --broker "mqtt://127.0.0.1:$port" --config "$dir/stream.json" \
+      --idle-exit 8 --progress 1 "${reason_flag[@]}" 2>"$dir/stream.log" &
+    spid=$!
+  fi
   pids+=($spid)
   for _ in $(seq 100); do grep -q connected "$dir/stream.log" && break; sleep 0.1; done
   : >"$dir/markers.tsv"
   ppid=
   if [ "${WEFT_BENCH_NO_PROBE:-0}" != 1 ]; then
     WEFT_PROBE_WAIT=$(( ${WEFT_BENCH_DRAIN:-30} + 5 )) WEFT_PROBE_INTERVAL_MS=${WEFT_BENCH_PROBE_MS:-250} \
-      python3 "$here/stream_probe.py" "$weft" "$store" "$dir/markers.tsv" "$dir/probe.tsv" "$dir/load.done" \
+      python3 "$here/stream_probe.py" "$weft" "$target" "$dir/markers.tsv" "$dir/probe.tsv" "$dir/load.done" \
       >"$dir/probe.log" 2>&1 &
     ppid=$!
     pids+=($ppid)

@@ -5,6 +5,10 @@ sample become queryable?
 
 Usage: stream_probe.py WEFT STORE MARKERS OUT DONE_FLAG
 
+STORE may be a server's address (http://127.0.0.1:PORT, `weft serve --stream`):
+the prober then POSTs each query to /sparql instead of running `weft query`,
+and a poll sees every commit made before the request arrived.
+
 MARKERS grows while the publisher runs (weft_stream_load: publish time in
 epoch microseconds, topic, payload per line). The prober computes each
 marker's idempotency key as weft does (SHA-256 of "payload", NUL, topic, NUL,
@@ -29,6 +33,8 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.parse
+import urllib.request
 
 weft, store, markers_path, out_path, done_flag = sys.argv[1:6]
 STREAM = "https://w3id.org/weft/graph/stream"
@@ -84,20 +90,29 @@ while True:
     if pause > 0:
         time.sleep(pause)
     t0 = last_start = time.time()
-    try:
-        r = subprocess.run([weft, "query", "--store", store, "-f", "tsv", query], capture_output=True, text=True)
-    except OSError as e:  # the binary being replaced by a build: try again
-        print("probe: cannot run weft:", e, file=sys.stderr)
-        time.sleep(0.1)
-        continue
+    if store.startswith("http://"):
+        try:
+            req = urllib.request.Request(store + "/sparql", data=urllib.parse.urlencode({"query": query}).encode(),
+                                         headers={"Accept": "text/tab-separated-values"})
+            stdout, rc, stderr = urllib.request.urlopen(req, timeout=60).read().decode(), 0, ""
+        except Exception as e:  # the server busy or gone: count it and try again
+            stdout, rc, stderr = "", 1, str(e)
+    else:
+        try:
+            r = subprocess.run([weft, "query", "--store", store, "-f", "tsv", query], capture_output=True, text=True)
+        except OSError as e:  # the binary being replaced by a build: try again
+            print("probe: cannot run weft:", e, file=sys.stderr)
+            time.sleep(0.1)
+            continue
+        stdout, rc, stderr = r.stdout, r.returncode, r.stderr
     t1 = time.time()
     polls.append(t1 - t0)
-    if r.returncode != 0:
+    if rc != 0:
         failures += 1
-        print("probe: query failed:", r.stderr.strip()[:300], file=sys.stderr)
+        print("probe: query failed:", stderr.strip()[:300], file=sys.stderr)
         time.sleep(0.1)
         continue
-    for line in r.stdout.splitlines()[1:]:
+    for line in stdout.splitlines()[1:]:
         m, what = line.split("\t")
         key = m.strip("<>").rsplit(":", 1)[1]
         v = markers.get(key)
