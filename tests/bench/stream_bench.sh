@@ -128,6 +128,7 @@ CONF
   ppid=
   if [ "${WEFT_BENCH_NO_PROBE:-0}" != 1 ]; then
     WEFT_PROBE_WAIT=$(( ${WEFT_BENCH_DRAIN:-30} + 5 )) WEFT_PROBE_INTERVAL_MS=${WEFT_BENCH_PROBE_MS:-250} \
+      WEFT_PROBE_NO_REASON=${WEFT_BENCH_NO_REASON:-0} \
       python3 "$here/stream_probe.py" "$weft" "$target" "$dir/markers.tsv" "$dir/probe.tsv" "$dir/load.done" \
       >"$dir/probe.log" 2>&1 &
     ppid=$!

@@ -53,6 +53,11 @@ wait_s = float(os.environ.get("WEFT_PROBE_WAIT", "60"))
 # from weft stream on a 2-core machine.
 interval_s = float(os.environ.get("WEFT_PROBE_INTERVAL_MS", "250")) / 1000
 last_start = 0.0
+# Without the closure (weft --no-reason) nothing is ever inferred: wait for the ledger only.
+reasoned_too = os.environ.get("WEFT_PROBE_NO_REASON", "0") != "1"
+# At most this many markers per poll, the oldest first: a query naming every
+# pending marker grows past a server's request limits when weft falls behind.
+batch_max = 100
 
 
 def read_markers():
@@ -72,7 +77,7 @@ def read_markers():
 
 while True:
     read_markers()
-    pending = [k for k, v in markers.items() if v[1] is None or v[2] is None]
+    pending = [k for k, v in markers.items() if v[1] is None or (reasoned_too and v[2] is None)]
     if done_at is None and os.path.exists(done_flag):
         done_at = time.time()
     if done_at is not None and (not pending or time.time() - done_at > wait_s):
@@ -80,7 +85,8 @@ while True:
     if not pending:
         time.sleep(0.02)
         continue
-    values = " ".join(f"<urn:weft:stream:message:{k}>" for k in pending)
+    pending.sort(key=lambda k: markers[k][0])
+    values = " ".join(f"<urn:weft:stream:message:{k}>" for k in pending[:batch_max])
     query = (
         "PREFIX dt: <https://w3id.org/weft/dt#> SELECT ?m ?what WHERE { VALUES ?m { " + values + " } "
         f"{{ GRAPH <{STREAM}> {{ ?m dt:committedAt ?c }} BIND(\"c\" AS ?what) }} UNION "
