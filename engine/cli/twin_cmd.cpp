@@ -22,6 +22,14 @@
 namespace weft::cli {
 namespace {
 
+// --kpi: a KPI is printed when no filter is given or its name contains one of them.
+bool kpiWanted(const TwinFlags& f, const std::string& kpi) {
+  if (f.kpi_filters.empty()) return true;
+  for (const auto& k : f.kpi_filters)
+    if (kpi.find(k) != std::string::npos) return true;
+  return false;
+}
+
 int usage(const char* cmd, const std::string& msg) {
   std::fprintf(stderr, "weft twin %s: %s\n", cmd, msg.c_str());
   return 2;
@@ -146,12 +154,6 @@ int cmdShadow(const TwinFlags& f) {
       "the records show from %s to %s, in %zu shifts of %s h (the day's first at %s h UTC)\n",
       f.from.c_str(), res->phases, f.from.c_str(), so.to.c_str(), res->shifts.size(),
       simNum(f.shift_hours).c_str(), simNum(f.shift_start).c_str());
-  auto wanted = [&f](const std::string& kpi) {
-    if (f.kpi_filters.empty()) return true;
-    for (const auto& k : f.kpi_filters)
-      if (kpi.find(k) != std::string::npos) return true;
-    return false;
-  };
   std::vector<std::vector<std::string>> per = {
       {"shift", "kpi", "twin", "recorded", "error_pct", "running_mape_pct"}};
   std::vector<std::vector<std::optional<double>>> running;
@@ -159,7 +161,7 @@ int cmdShadow(const TwinFlags& f) {
   for (size_t i = 0; i < res->shifts.size(); ++i)
     for (size_t k = 0; k < res->series.size(); ++k) {
       const auto& s = res->series[k];
-      if (!wanted(s.kpi)) continue;
+      if (!kpiWanted(f, s.kpi)) continue;
       const double a = s.actual[i], m = s.simulated[i];
       if (a == 0 && m == 0) continue;  // the unit idle in both
       per.push_back({res->shifts[i], s.kpi, simNum(m), simNum(a),
@@ -171,7 +173,7 @@ int cmdShadow(const TwinFlags& f) {
   std::vector<std::vector<std::string>> rows = {
       {"kpi", "shifts", "shifts_recorded", "mape_pct", "bias_pct", "wape_pct"}};
   for (const auto& e : res->errors)
-    if (wanted(e.kpi))
+    if (kpiWanted(f, e.kpi))
       rows.push_back({e.kpi, std::to_string(e.periods), std::to_string(e.periods - e.zeroActuals),
                       opt(e.mape), opt(e.bias), opt(e.wape)});
   printRows(rows, tsv);
@@ -233,10 +235,7 @@ int cmdWhatIf(const TwinFlags& f) {
       {"kpi", "baseline", "scenario", "difference", "ci95_half_width", "relative_pct"}};
   const sim::Comparison& c = res->comparison;
   for (size_t i = 0; i < c.names.size(); ++i) {
-    bool keep = f.kpi_filters.empty();
-    for (const auto& k : f.kpi_filters)
-      if (c.names[i].find(k) != std::string::npos) keep = true;
-    if (!keep) continue;
+    if (!kpiWanted(f, c.names[i])) continue;
     const double b = c.baseline[i].mean, s = c.scenario[i].mean;
     rows.push_back({c.names[i], simNum(b), simNum(s), simNum(c.difference[i].mean),
                     simNum(c.difference[i].halfWidth),

@@ -102,6 +102,18 @@ print(stored + dead, stored, dead, samples)
 PY
 }
 
+# kill_after_stored LOG PID N POLLS: SIGKILL PID once its progress in LOG says N or more
+# messages are stored (at most POLLS polls, 0.05 s apart); prints the count it saw, nothing if
+# it never got there.
+kill_after_stored() {
+  local seen
+  for _ in $(seq "$4"); do
+    seen=$(grep -o 'stored [0-9]*' "$1" | tail -1 | awk '{print $2}')
+    if [ "${seen:-0}" -ge "$3" ]; then kill -9 "$2"; echo "$seen"; return; fi
+    sleep 0.05
+  done
+}
+
 q() { "$weft" query --store store --union -f tsv "PREFIX dt: <https://w3id.org/weft/dt#> $1" | tail -n +2 | sed 's/"//g; s/\^\^.*//'; }
 ledger() {
   echo "$(q 'SELECT (COUNT(?m) AS ?n) { ?m a dt:StreamMessage }') $(q 'SELECT (COUNT(?m) AS ?n) { ?m a dt:DeadLetter }')"
@@ -163,12 +175,7 @@ committed_a=$((s + d - total1))
 "$weft" stream --store store --broker "$broker" --config stream.json --progress 0.1 2>stream2.log &
 wpid=$!
 pids+=($wpid)
-killed_at=""
-for _ in $(seq 600); do
-  done_now=$(grep -o 'stored [0-9]*' stream2.log | tail -1 | awk '{print $2}')
-  if [ "${done_now:-0}" -ge 300 ]; then killed_at=$done_now; kill -9 $wpid; break; fi
-  sleep 0.05
-done
+killed_at=$(kill_after_stored stream2.log $wpid 300 600)
 wait $wpid 2>/dev/null
 wait $rpid || bad "replay 2 failed: $(cat replay2.log)"
 read -r s d <<<"$(ledger)"
@@ -282,12 +289,7 @@ print(sum(len(json.load(open(f))["epcisBody"]["eventList"]) for f in sys.argv[1:
   "$weft" replay --broker "$broker" --dir ex/streams/replay --topic-prefix plant 2>replay6.log &
   rpid=$!
   pids+=($rpid)
-  killed_at=""
-  for _ in $(seq 1200); do
-    done_now=$(grep -o 'stored [0-9]*' stream6a.log | tail -1 | awk '{print $2}')
-    if [ "${done_now:-0}" -ge 4000 ]; then killed_at=$done_now; kill -9 $wpid; break; fi
-    sleep 0.05
-  done
+  killed_at=$(kill_after_stored stream6a.log $wpid 4000 1200)
   wait $wpid 2>/dev/null
   n=$(sqlite3 exstore/timeseries.sqlite "SELECT count(*) FROM samples")
   [ -n "$killed_at" ] && [ "$n" -lt "$expected" ] &&

@@ -281,6 +281,9 @@ class Planner {
   OpPtr planGroup(std::vector<Atom> atoms, std::vector<const Expr*> filters, const Id* graph,
                   const VarSet& bound);
   double estimateTriple(const TriplePattern& t, const Id* graph, const VarSet& bound);
+  // estimateTriple for a triple atom, capped by its value-range estimate while
+  // neither end is bound (a RangeScan then reads it).
+  double estimateTripleAtom(const Atom& a, const Id* graph, const VarSet& bound);
   OpPtr planAtom(const Atom& a, const Id* graph, const VarSet& bound, double* est);
   // The dataset's pair list for a lookup join on `a` keyed on its subject
   // (or object), or nullptr when the atom does not qualify: a triple
@@ -479,6 +482,14 @@ OpPtr Planner::planAtom(const Atom& a, const Id* graph, const VarSet& bound, dou
   return op;
 }
 
+double Planner::estimateTripleAtom(const Atom& a, const Id* graph, const VarSet& bound) {
+  const TriplePattern& t = *a.triple;
+  double e = estimateTriple(t, graph, bound);
+  bool ends_bound = (t.s.isVar() && bound[t.s.var]) || (t.o.isVar() && bound[t.o.var]);
+  if (a.ranged && !ends_bound) e = std::min(e, a.range_estimate);
+  return e;
+}
+
 bool Planner::pairShaped(const Atom& a, const Id* graph) const {
   if (o_.naive || o_.substitute || !a.triple || a.ranged) return false;
   if (graph != default_graph || ctx_.has_from) return false;
@@ -510,10 +521,7 @@ size_t Planner::bestStart(const std::vector<Atom>& atoms, const Id* graph,
     for (int i = 0; i < 3; ++i)
       if (pos[i]->isVar() && bound[pos[i]->var]) mask |= 1 << i;
     double& e = memo[k][static_cast<size_t>(mask)];
-    if (e >= 0) return e;
-    e = estimateTriple(t, graph, bound);
-    bool ends_bound = (mask & 5) != 0;
-    if (atoms[k].ranged && !ends_bound) e = std::min(e, atoms[k].range_estimate);
+    if (e < 0) e = estimateTripleAtom(atoms[k], graph, bound);
     return e;
   };
   size_t usual = atoms.size(), best = atoms.size();
@@ -731,12 +739,7 @@ OpPtr Planner::planGroup(std::vector<Atom> atoms, std::vector<const Expr*> filte
         for (size_t v = 0; v < bound.size() && !connected; ++v)
           if (bound[v] && atoms[k].vars[v]) connected = true;
         double e = 1e9;  // sub-patterns go after the scans that can feed them
-        if (atoms[k].triple) {
-          e = estimateTriple(*atoms[k].triple, graph, bound);
-          bool ends_bound = (atoms[k].triple->s.isVar() && bound[atoms[k].triple->s.var]) ||
-                            (atoms[k].triple->o.isVar() && bound[atoms[k].triple->o.var]);
-          if (atoms[k].ranged && !ends_bound) e = std::min(e, atoms[k].range_estimate);
-        }
+        if (atoms[k].triple) e = estimateTripleAtom(atoms[k], graph, bound);
         if (atoms[k].pattern && atoms[k].pattern->kind == PatternKind::kPath) {
           bool s_b = atoms[k].pattern->path_subject.isVar()
                          ? bound[atoms[k].pattern->path_subject.var] != 0
