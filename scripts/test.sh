@@ -49,7 +49,7 @@ if [ "${WEFT_SKIP_ASAN:-0}" != 1 ]; then
   cmake --build --preset debug-asan -j"$jobs" --target unit_core unit_rdf unit_store unit_sparql unit_db \
     unit_jsonpath unit_sources unit_fnml unit_map unit_connectors unit_reason unit_shacl \
     unit_sim unit_twin unit_stream unit_watch
-  ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build/debug-asan --output-on-failure -j"$jobs" -L unit 2>&1 | tee "$log"
+  ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS="suppressions=$PWD/tests/fuzz/lsan.supp:print_suppressions=0" ctest --test-dir build/debug-asan --output-on-failure -j"$jobs" -L unit 2>&1 | tee "$log"
   count
 else
   echo "skip: ASan stage (WEFT_SKIP_ASAN=1)"

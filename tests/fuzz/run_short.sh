@@ -23,6 +23,8 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 
 "$here/make_corpus.sh" "$build_dir" >/dev/null
+# Leaks inside third-party libraries, each with its reason, are in lsan.supp.
+export LSAN_OPTIONS="suppressions=$here/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 
 failed=()
 for t in "${targets[@]}"; do
