@@ -116,15 +116,10 @@ int cmdReason(const ReasonFlags& f) {
   return 0;
 }
 
-bool keepClosure(store::Store& store, bool quiet) {
-  reason::Options o;
-  auto have = reason::storedOptions(store, &o);
-  if (!have) {
-    std::fprintf(stderr, "weft: reasoning: %s\n", have.status().toString().c_str());
-    return false;
-  }
-  if (!have.value()) return true;
-  auto r = reason::materialize(store, o);
+namespace {
+
+// One line on stderr for a closure update (or its error).
+bool printClosureUpdate(const Result<reason::Report>& r, bool quiet) {
   if (!r) {
     std::fprintf(stderr,
                  "weft: reasoning: error: %s\nweft: the write stands; the inferred graph is as before "
@@ -140,6 +135,58 @@ bool keepClosure(store::Store& store, bool quiet) {
                                              : (", " + std::to_string(r->inconsistencies.size()) +
                                                 " inconsistencies").c_str());
   return true;
+}
+
+}  // namespace
+
+bool keepClosure(store::Store& store, bool quiet) {
+  reason::Options o;
+  auto have = reason::storedOptions(store, &o);
+  if (!have) {
+    std::fprintf(stderr, "weft: reasoning: %s\n", have.status().toString().c_str());
+    return false;
+  }
+  if (!have.value()) return true;
+  return printClosureUpdate(reason::materialize(store, o), quiet);
+}
+
+struct ClosureKeeper::Impl {
+  reason::Resident resident;
+  bool opened = false, usable = false;
+  explicit Impl(store::Store& s) : resident(s) {}
+  bool open() {
+    if (opened) return usable;
+    opened = true;
+    auto have = resident.open();
+    if (!have) {
+      std::fprintf(stderr, "weft: reasoning: %s\n", have.status().toString().c_str());
+      opened = false;  // asked again next time
+      return false;
+    }
+    usable = have.value();
+    return usable;
+  }
+};
+
+ClosureKeeper::ClosureKeeper(store::Store& store) : d_(std::make_unique<Impl>(store)) {}
+ClosureKeeper::~ClosureKeeper() = default;
+
+bool ClosureKeeper::afterCommit(const store::CommitDelta& delta, bool quiet) {
+  if (!d_->open()) return d_->opened;
+  return printClosureUpdate(d_->resident.afterCommit(delta), quiet);
+}
+
+bool ClosureKeeper::afterWrite(bool quiet) {
+  if (!d_->open()) return d_->opened;
+  return printClosureUpdate(d_->resident.afterWrite(), quiet);
+}
+
+void ClosureKeeper::finish() {
+  if (!d_->usable) return;
+  if (Status s = d_->resident.flush(); !s)
+    std::fprintf(stderr,
+                 "weft: reasoning: the incremental state was not saved (%s); the next run reasons from scratch\n",
+                 s.toString().c_str());
 }
 
 CLI::App* addExplainCommand(CLI::App& app, ReasonFlags& f) {

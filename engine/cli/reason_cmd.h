@@ -5,6 +5,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,23 @@ CLI::App* addReasonCommand(CLI::App& app, ReasonFlags& f);
 // stderr). Returns false (after printing the error) if that failed; the
 // write itself stands either way.
 bool keepClosure(store::Store& store, bool quiet);
+// The same for a process that commits again and again (weft stream, weft
+// serve): the closure stays in memory between commits (reason::Resident).
+// One per store; not thread-safe.
+class ClosureKeeper {
+ public:
+  explicit ClosureKeeper(store::Store& store);
+  ~ClosureKeeper();
+  // After a commit whose changes are known / after any other write.
+  bool afterCommit(const store::CommitDelta& delta, bool quiet);
+  bool afterWrite(bool quiet);
+  // Before the process ends: the incremental state for the next one.
+  void finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> d_;
+};
 int cmdReason(const ReasonFlags& f);
 CLI::App* addExplainCommand(CLI::App& app, ReasonFlags& f);
 int cmdExplain(const ReasonFlags& f);

@@ -105,11 +105,14 @@ int cmdServe(const ServeFlags& f) {
   store::Store& st = *opened.value();
   // One closure update at a time, whether a request or the stream asked for it (each reads
   // and writes the incremental state in DIR/reason/).
+  // The closure stays in memory between the stream's batches (ClosureKeeper); a
+  // request's write brings it up to date through the incremental state.
   std::mutex closure_mu;
+  ClosureKeeper closure(st);
   if (!f.no_reason)
-    opts.after_write = [&st, &closure_mu, q = f.quiet] {
+    opts.after_write = [&closure, &closure_mu, q = f.quiet] {
       std::lock_guard<std::mutex> lock(closure_mu);
-      keepClosure(st, q);
+      closure.afterWrite(q);
     };
   std::optional<stream::RunOptions> stream_opts;
   if (!f.stream_config.empty()) {
@@ -122,23 +125,27 @@ int cmdServe(const ServeFlags& f) {
     stream_opts->quiet = f.quiet;
     stream_opts->progress_s = 10;
     if (!f.no_reason)
-      stream_opts->after_commit = [&st, &closure_mu] {
+      stream_opts->after_commit = [&closure, &closure_mu](const store::CommitDelta& d) {
         std::lock_guard<std::mutex> lock(closure_mu);
-        keepClosure(st, /*quiet=*/true);
+        closure.afterCommit(d, /*quiet=*/true);
       };
   }
   opts.examples = server::internal::builtInExamples();
   opts.upload_dir = f.store_dir + "/uploads";
   const bool reason_after = !f.no_reason;
-  opts.ingest = [&st, reason_after](const std::vector<std::string>& files,
-                                    const std::string& graph_base) -> Result<std::string> {
+  opts.ingest = [&st, reason_after, &closure, &closure_mu, q = f.quiet](
+                    const std::vector<std::string>& files, const std::string& graph_base) -> Result<std::string> {
     IngestFlags in;
     in.paths = files;
     in.graph_base = graph_base;
     in.quiet = true;
-    in.no_reason = !reason_after;
+    in.no_reason = true;  // the closure below, through the keeper the stream uses
     IngestSummary sum;
     int rc = ingestInto(&st, in, &sum);
+    if (reason_after && sum.ok > 0) {
+      std::lock_guard<std::mutex> lock(closure_mu);
+      closure.afterWrite(q);
+    }
     if (rc != 0 && sum.ok == 0 && sum.skipped == 0) {
       std::string why = sum.refusals.empty() ? "the document was refused" : sum.refusals.front();
       return Status::invalidArgument(why);
@@ -193,6 +200,7 @@ int cmdServe(const ServeFlags& f) {
   Status r = srv.run();
   stream_stop.store(true);
   if (streamer.joinable()) streamer.join();
+  if (!f.no_reason) closure.finish();
   // A stop from elsewhere than the signal thread: wake it so it can be joined.
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();

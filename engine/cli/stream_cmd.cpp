@@ -74,9 +74,10 @@ int cmdStream(const StreamFlags& f) {
   if (std::string e = live.load(f.watch_drift, f.watch_failures, f.watch_shadow, f.watch_every_s);
       !e.empty())
     return usage("stream", e);
+  ClosureKeeper closure(*s);
   if (!f.no_reason || live.active()) {
-    o.after_commit = [&s, &live, &f] {
-      if (!f.no_reason) keepClosure(*s, /*quiet=*/true);
+    o.after_commit = [&s, &live, &f, &closure](const store::CommitDelta& d) {
+      if (!f.no_reason) closure.afterCommit(d, /*quiet=*/true);
       live.afterCommit(*s, f.store_dir, f.quiet);
     };
   }
@@ -88,6 +89,7 @@ int cmdStream(const StreamFlags& f) {
   sigaction(SIGTERM, &sa, nullptr);
   stream::RunTotals t;
   Status st = stream::runStream(s.get(), o, g_stop, &t);
+  if (!f.no_reason) closure.finish();
   live.finish(*s, f.store_dir, f.quiet);
   if (!st) {
     std::fprintf(stderr, "weft stream: error: %s\n", st.toString().c_str());

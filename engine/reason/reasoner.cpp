@@ -26,6 +26,9 @@
 #include "engine/sparql/parser.h"
 
 namespace weft::reason {
+
+Status saveOptions(const std::string& dir, const Options& o);
+
 namespace {
 
 using internal::Engine;
@@ -49,7 +52,22 @@ using Ext3 = std::array<uint64_t, 3>;
 // domain rules, or vocabulary the data never mentions) get local ids.
 class Terms : public internal::TermInfo {
  public:
-  explicit Terms(const store::Snapshot& snap) : snap_(snap) {}
+  explicit Terms(const store::Snapshot& snap) : snap_(&snap) {}
+
+  // A resident run moves on to the store's next version: later terms are
+  // looked up there, and terms this run made (local ids) that a commit has
+  // since stored answer to their store ids too.
+  void rebind(const store::Snapshot& snap) {
+    snap_ = &snap;
+    for (size_t i = 0; i < local_.size(); ++i) {
+      uint32_t d = map_.get(kLocal | i);
+      if (d == internal::FlatMap::kMissing) continue;
+      uint64_t id = snap.lookup(local_[i].view());
+      if (id == 0 || map_.get(id) != internal::FlatMap::kMissing) continue;
+      map_.at(id) = d;
+      ext_[d] = id;  // written by id from now on, like any stored term
+    }
+  }
 
   T dense(uint64_t ext) {
     uint32_t& d = map_.at(ext);
@@ -69,7 +87,7 @@ class Terms : public internal::TermInfo {
     std::string key = rdf::toNTriples(t);
     auto it = local_index_.find(key);
     if (it != local_index_.end()) return kLocal | it->second;
-    uint64_t id = snap_.lookup(t);
+    uint64_t id = snap_->lookup(t);
     if (id != 0) return id;
     if (!create) return 0;
     uint64_t idx = local_.size();
@@ -97,7 +115,7 @@ class Terms : public internal::TermInfo {
       *out = local_[i];
       return true;
     }
-    return snap_.decode(ext, out);
+    return snap_->decode(ext, out);
   }
   bool decode(T d, rdf::Term* out) const { return decodeExt(ext_[d], out); }
 
@@ -115,7 +133,7 @@ class Terms : public internal::TermInfo {
   }
 
  private:
-  const store::Snapshot& snap_;
+  const store::Snapshot* snap_;
   internal::FlatMap map_;
   std::vector<uint64_t> ext_;
   std::vector<int8_t> kind_;
@@ -197,10 +215,12 @@ internal::Vocab makeVocab(Terms& tm) {
     v.datatypes.push_back(tm.iri(rdf::kXsd, d));
   std::string nni = std::string(rdf::kXsd) + "nonNegativeInteger";
   std::string integer = std::string(rdf::kXsd) + "integer";
-  v.zero = tm.find(rdf::TermView::literal("0", nni));
-  v.one = tm.find(rdf::TermView::literal("1", nni));
-  v.zero_i = tm.find(rdf::TermView::literal("0", integer));
-  v.one_i = tm.find(rdf::TermView::literal("1", integer));
+  // Interned (as local terms if the store has none yet), not looked up: a
+  // resident run meets the literal when a later commit brings it.
+  v.zero = tm.intern(rdf::TermView::literal("0", nni));
+  v.one = tm.intern(rdf::TermView::literal("1", nni));
+  v.zero_i = tm.intern(rdf::TermView::literal("0", integer));
+  v.one_i = tm.intern(rdf::TermView::literal("1", integer));
   return v;
 }
 
@@ -331,6 +351,10 @@ Result<std::vector<ParsedRule>> parseRules(const std::vector<DomainRule>& rules)
 
 constexpr char kMagic[8] = {'W', 'E', 'F', 'T', 'R', 'S', 'N', '3'};
 
+// A' is named by the sum of its triples' hashes (order-free, so a resident
+// run can add a batch's triples to it).
+uint64_t tripleHash(const Ext3& t) { return mix64(t[0] * 0x9e3779b97f4a7c15ULL ^ mix64(t[1] + mix64(t[2]))); }
+
 // Two files written at the end of a run: `asserted` (A', sorted) and `rules`
 // (the domain rules' outputs). Both carry the options' hash and the run's
 // nonce; a pair that does not match is no state.
@@ -428,6 +452,12 @@ bool readState(const std::string& dir, uint64_t config, State* st) {
 
 // ---------------------------------------------------------------------------
 
+// Where a datatype check starts (Run::checkDatatypes).
+struct Since {
+  uint32_t first = 0;
+  size_t typings = 0, merges = 0;
+};
+
 struct Run {
   store::Store& store;
   const Options& opts;
@@ -441,6 +471,7 @@ struct Run {
   std::vector<std::pair<uint64_t, uint64_t>> old_links;  // sameAs links in the inferred graph
 
   Run(store::Store& s, const Options& o) : store(s), opts(o), snap(s.snapshot()), tm(*snap) {}
+  store::CommitDelta own;  // what the run's own commit changed
 
   // A' goes to DIR/reason/asserted.tmp as soon as the engine has it, and
   // leaves memory; materialize() renames the file once the run commits.
@@ -502,7 +533,7 @@ struct Run {
           if (t < last) sorted = false;
           last = t;
           ++asserted_count;
-          content_hash += mix64(t[0] * 0x9e3779b97f4a7c15ULL ^ mix64(t[1] + mix64(t[2])));
+          content_hash += tripleHash(t);
           if (sink) {
             sink(t);
           } else {
@@ -683,7 +714,10 @@ struct Run {
   // space; with prp-rng / cls-avf: a literal value concluded to be of a
   // datatype that does not contain it (the range of its property). Terms:
   // the literal and the datatype, as the rule binds them.
-  void checkDatatypes(Engine& e, std::vector<internal::Inconsistency>* out) {
+  // With `since`: only what the triples from since.first on, and the
+  // engine's literal typings and merges after those counts, can violate
+  // (Resident: the closure only grew and the schema did not change).
+  void checkDatatypes(Engine& e, std::vector<internal::Inconsistency>* out, Since since = {}) {
     if (!owl()) return;
     std::unordered_set<T> dts(v.datatypes.begin(), v.datatypes.end());
     e.scan(internal::kNone, v.type, v.datatype, [&](uint32_t id) {
@@ -705,7 +739,7 @@ struct Run {
       return true;
     });
     std::vector<uint8_t> seen(tm.size(), 0);
-    for (uint32_t id = 0; id < e.size(); ++id) {
+    for (uint32_t id = since.first; id < e.size(); ++id) {
       if (!e.live(id)) continue;
       const Tri t = e.triple(id);
       bool own = t.o < seen.size() && !seen[t.o];
@@ -721,7 +755,8 @@ struct Run {
       if (rit != ranges.end())
         for (T r : rit->second) check(t.o, r);
     }
-    for (auto [l, d] : e.literalTypings()) check(l, d);
+    const auto& typings = e.literalTypings();
+    for (size_t i = since.typings; i < typings.size(); ++i) check(typings[i].first, typings[i].second);
     // cls-avf over the whole closure too (an incremental run's
     // literalTypings() hold only its own conclusions).
     for (const internal::Rule& r : e.rules()) {
@@ -729,18 +764,33 @@ struct Run {
       T cls = static_cast<T>(r.body[0].t[2]), p = static_cast<T>(r.body[1].t[1]);
       T d = static_cast<T>(r.head[0].t[2]);
       if (!dts.count(d)) continue;
-      e.scan(internal::kNone, p, internal::kNone, [&](uint32_t id) {
+      auto checkValues = [&](T x) {
+        e.scan(x, p, internal::kNone, [&](uint32_t id) {
+          const Tri t = e.triple(id);
+          if (tm.isLiteral(t.o) && e.find({t.s, v.type, cls}) != internal::kNone) check(t.o, d);
+          return true;
+        });
+      };
+      if (since.first == 0) {
+        checkValues(internal::kNone);
+        continue;
+      }
+      // Only a new value or a new member of the class can violate.
+      for (uint32_t id = since.first; id < e.size(); ++id) {
+        if (!e.live(id)) continue;
         const Tri t = e.triple(id);
-        if (tm.isLiteral(t.o) && e.find({t.s, v.type, cls}) != internal::kNone) check(t.o, d);
-        return true;
-      });
+        if (t.p == p && tm.isLiteral(t.o) && e.find({t.s, v.type, cls}) != internal::kNone) check(t.o, d);
+        if (t.p == v.type && t.o == cls) checkValues(t.s);
+      }
     }
     for (auto [l, d] : bad) out->push_back({"dt-not-type", {l, d}, internal::kNone});
     // owl:sameAs between a literal and another value (prp-fp, cls-maxc2 on a
     // data property with two values): with dt-diff and eq-diff1, false unless
     // the two are the same value.
     std::set<std::pair<T, T>> pairs;
-    for (auto [a, b] : e.literalMerges()) {
+    const auto& lmerges = e.literalMerges();
+    for (size_t i = since.merges; i < lmerges.size(); ++i) {
+      auto [a, b] = lmerges[i];
       if (a > b) std::swap(a, b);
       if (!pairs.insert({a, b}).second) continue;
       rdf::Term ta, tb;
@@ -754,11 +804,151 @@ struct Run {
     }
   }
 
+  // Inconsistency reports as the Report gives them and the IRIs of their
+  // nodes (deterministic: the same violation keeps its node across runs).
+  void reports(Engine& e, const std::vector<internal::Inconsistency>& incons, Report* rep,
+               std::vector<std::string>* nodes) {
+    std::unordered_set<std::string> seen;
+    for (const internal::Inconsistency& inc : incons) {
+      Inconsistency out;
+      out.rule = inc.rule;
+      // Terms: those of the violated axioms (subjects and objects, not the
+      // OWL vocabulary they are typed with), then the rule's bindings, each
+      // once: cax-dw gives [c1, c2, x] as the spec names them.
+      std::vector<T> terms;
+      auto push = [&](T t) {
+        if (t != internal::kNone && std::find(terms.begin(), terms.end(), t) == terms.end())
+          terms.push_back(t);
+      };
+      std::string axioms;
+      if (inc.rule_index != internal::kNone) {
+        const internal::Rule& rule = e.rules()[inc.rule_index];
+        auto named = [&](T t) { return !tm.isLiteral(t) && tm.text(t).rfind("_:", 0) != 0; };
+        for (uint32_t ax : rule.axioms) {
+          const Tri& t = e.triple(ax);
+          if (named(t.s)) push(t.s);
+          if (t.p != v.type && named(t.o)) push(t.o);
+          axioms += " (axiom " + tm.text(t.s) + " " + tm.text(t.p) + " " + tm.text(t.o) + ")";
+        }
+        // The classes and properties the rule was compiled with (list members).
+        for (const internal::Atom& a : rule.body) {
+          if (a.t[1] >= 0 && static_cast<T>(a.t[1]) != v.type) push(static_cast<T>(a.t[1]));
+          if (a.t[1] >= 0 && static_cast<T>(a.t[1]) == v.type && a.t[2] >= 0) push(static_cast<T>(a.t[2]));
+        }
+      }
+      for (T t : inc.terms) push(t);
+      std::string msg = inc.rule + ":";
+      std::string k = inc.rule;
+      for (T t : terms) {
+        rdf::Term term;
+        tm.decode(t, &term);
+        k += " " + rdf::toNTriples(term.view());
+        out.terms.push_back(term);
+      }
+      for (T t : inc.terms) msg += " " + tm.text(t);
+      msg += axioms;
+      out.message = msg;
+      char hex[17];
+      std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hashBytes(k)));
+      std::string node = std::string(kInconsistencyBase) + hex;
+      // The same violation found twice (a term listed twice in an
+      // owl:AllDifferent) is one report.
+      if (!seen.insert(node).second) continue;
+      nodes->push_back(std::move(node));
+      rep->inconsistencies.push_back(std::move(out));
+    }
+  }
+
+  // The reports' triples in the inferred graph.
+  Status writeReports(store::Transaction& txn, Report* rep, const std::vector<std::string>& nodes) {
+    std::string gi(kInferredGraph);
+    rdf::TermView gv = rdf::TermView::iri(gi);
+    for (size_t n = 0; n < nodes.size(); ++n) {
+      const Inconsistency& inc = rep->inconsistencies[n];
+      rdf::Term node = rdf::Term::iri(nodes[n]);
+      auto iri = [](std::string_view a, std::string_view b) {
+        return rdf::Term::iri(std::string(a) + std::string(b));
+      };
+      auto q = [&](const rdf::Term& p, const rdf::Term& o) { return txn.add({node.view(), p.view(), o.view(), gv}); };
+      WEFT_TRY(q(iri(rdf::kRdf, "type"), iri(kDt, "Inconsistency")));
+      WEFT_TRY(q(iri(kDt, "rule"), rdf::Term::literal(inc.rule)));
+      WEFT_TRY(q(iri(kRdfs, "comment"), rdf::Term::literal(inc.message)));
+      for (const rdf::Term& t : inc.terms) WEFT_TRY(q(iri(kDt, "involves"), t));
+      rep->inferred += 3 + inc.terms.size();
+    }
+    return Status::ok();
+  }
+
+  // The state files for the closure as of snapshot `at` (the inferred graph's
+  // nonce is header.nonce): A' read again from `at`, then both files renamed
+  // into place and the options saved. Internal error if A' is not the one the
+  // nonce names (nothing is written then).
+  Status saveState(const store::Snapshot& at, uint64_t flags) {
+    const std::string dir = stateDir(store);
+    StateHeader h = header;
+    h.flags = flags;
+    TripleFile f;
+    WEFT_TRY(f.open(dir + "/asserted.tmp", h));
+    uint64_t hash = 0;
+    Ext3 prev{0, 0, 0};
+    auto c = at.scan({});
+    store::QuadIds buf[1024];
+    size_t n;
+    while ((n = c.nextBatch(buf, 1024)) > 0)
+      for (size_t i = 0; i < n; ++i) {
+        if (g_inf != 0 && buf[i].g == g_inf) continue;
+        Ext3 t{buf[i].s, buf[i].p, buf[i].o};
+        if (t == prev) continue;
+        prev = t;
+        hash += tripleHash(t);
+        f.add(t);
+      }
+    WEFT_TRY(f.close(h));
+    if (hash != content_hash) {
+      std::error_code ec;
+      fs::remove(dir + "/asserted.tmp", ec);
+      return Status::internal("the resident closure's asserted triples are not the store's");
+    }
+    WEFT_TRY(writeTriples(dir + "/rules.tmp", h, {}));
+    std::error_code ec;
+    fs::rename(dir + "/asserted.tmp", dir + "/asserted", ec);
+    if (!ec) fs::rename(dir + "/rules.tmp", dir + "/rules", ec);
+    if (ec) return Status::ioError("cannot save the incremental state in " + dir + ": " + ec.message());
+    return saveOptions(dir, opts);
+  }
+
+  // After a commit: the store ids the run keeps, looked up again.
+  void refreshIds() {
+    auto id = [&](std::string_view base, std::string_view local) {
+      return snap->lookup(rdf::TermView::iri(std::string(base) + std::string(local)));
+    };
+    g_inf = snap->lookup(rdf::TermView::iri(std::string(kInferredGraph)));
+    same_id = id(kOwl, "sameAs");
+    repr_id = id(kDt, "representative");
+    run_pred = snap->lookup(rdf::TermView::iri(std::string(kReasonerRun)));
+  }
+
+  // One triple into the inferred graph: by ids when the store has its terms
+  // and the graph, else by the terms themselves.
+  Status addInferred(store::Transaction& txn, const Tri& t) {
+    Ext3 x{tm.ext(t.s), tm.ext(t.p), tm.ext(t.o)};
+    if (g_inf != 0 && !((x[0] | x[1] | x[2]) & kLocal)) {
+      txn.addIds({x[0], x[1], x[2], g_inf});
+      return Status::ok();
+    }
+    rdf::Term ts, tp, to;
+    tm.decodeExt(x[0], &ts);
+    tm.decodeExt(x[1], &tp);
+    tm.decodeExt(x[2], &to);
+    std::string gi(kInferredGraph);
+    return txn.add({ts.view(), tp.view(), to.view(), rdf::TermView::iri(gi)});
+  }
+
   // Writes the inferred graph's new content; fills the report.
   // The engine is released before the commit, so the store's commit (its
   // new sorted runs) reuses the engine's memory instead of adding to it.
   Status write(std::unique_ptr<Engine>& ep, const std::vector<internal::Inconsistency>& incons,
-               Report* rep, std::vector<Ext3>* from_rules) {
+               Report* rep, std::vector<Ext3>* from_rules, bool keep) {
     Engine& e = *ep;
     // The wanted content as dense triples sorted by their store ids (local
     // ids, with the top bit, sort last), to merge with the graph's GSPO scan.
@@ -808,71 +998,16 @@ struct Run {
     for (auto& [r, n] : class_size) rep->same_as_members += n + 1;
     rep->inferred = want.size() + 1;  // + the dt:reasonerRun triple
 
-    // Inconsistency reports: deterministic IRIs, rewritten each run.
     std::vector<std::string> inc_nodes;
-    for (const internal::Inconsistency& inc : incons) {
-      Inconsistency out;
-      out.rule = inc.rule;
-      // Terms: those of the violated axioms (subjects and objects, not the
-      // OWL vocabulary they are typed with), then the rule's bindings, each
-      // once: cax-dw gives [c1, c2, x] as the spec names them.
-      std::vector<T> terms;
-      auto push = [&](T t) {
-        if (t != internal::kNone && std::find(terms.begin(), terms.end(), t) == terms.end())
-          terms.push_back(t);
-      };
-      std::string axioms;
-      if (inc.rule_index != internal::kNone) {
-        const internal::Rule& rule = e.rules()[inc.rule_index];
-        auto named = [&](T t) { return !tm.isLiteral(t) && tm.text(t).rfind("_:", 0) != 0; };
-        for (uint32_t ax : rule.axioms) {
-          const Tri& t = e.triple(ax);
-          if (named(t.s)) push(t.s);
-          if (t.p != v.type && named(t.o)) push(t.o);
-          axioms += " (axiom " + tm.text(t.s) + " " + tm.text(t.p) + " " + tm.text(t.o) + ")";
-        }
-        // The classes and properties the rule was compiled with (list members).
-        for (const internal::Atom& a : rule.body) {
-          if (a.t[1] >= 0 && static_cast<T>(a.t[1]) != v.type) push(static_cast<T>(a.t[1]));
-          if (a.t[1] >= 0 && static_cast<T>(a.t[1]) == v.type && a.t[2] >= 0) push(static_cast<T>(a.t[2]));
-        }
-      }
-      for (T t : inc.terms) push(t);
-      std::string msg = inc.rule + ":";
-      std::string k = inc.rule;
-      for (T t : terms) {
-        rdf::Term term;
-        tm.decode(t, &term);
-        k += " " + rdf::toNTriples(term.view());
-        out.terms.push_back(term);
-      }
-      for (T t : inc.terms) msg += " " + tm.text(t);
-      msg += axioms;
-      out.message = msg;
-      char hex[17];
-      std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hashBytes(k)));
-      inc_nodes.push_back(std::string(kInconsistencyBase) + hex);
-      rep->inconsistencies.push_back(std::move(out));
-    }
-    ep.reset();
+    reports(e, incons, rep, &inc_nodes);
+    if (!keep) ep.reset();
 
     auto txn = store.begin();
     if (!txn) return txn.status();
     (*txn)->reserveAdds(want.size() + 1);
     std::string gi(kInferredGraph);
     rdf::TermView gv = rdf::TermView::iri(gi);
-    rdf::Term ts, tp, to;
-    auto add = [&](const Tri& t) -> Status {
-      Ext3 x = key(t);
-      if (g_inf != 0 && !((x[0] | x[1] | x[2]) & kLocal)) {
-        (*txn)->addIds({x[0], x[1], x[2], g_inf});
-        return Status::ok();
-      }
-      tm.decodeExt(x[0], &ts);
-      tm.decodeExt(x[1], &tp);
-      tm.decodeExt(x[2], &to);
-      return (*txn)->add({ts.view(), tp.view(), to.view(), gv});
-    };
+    auto add = [&](const Tri& t) { return addInferred(**txn, t); };
     // Merge the wanted triples with what the graph holds (links and reports
     // included: they are in `want` or rewritten below).
     size_t i = 0;
@@ -899,25 +1034,12 @@ struct Run {
     }
     while (i < want.size()) WEFT_TRY(add(want[i++]));
     want = {};
-    for (size_t n = 0; n < inc_nodes.size(); ++n) {
-      const Inconsistency& inc = rep->inconsistencies[n];
-      rdf::Term node = rdf::Term::iri(inc_nodes[n]);
-      auto iri = [](std::string_view a, std::string_view b) {
-        return rdf::Term::iri(std::string(a) + std::string(b));
-      };
-      auto q = [&](const rdf::Term& p, const rdf::Term& o) {
-        return (*txn)->add({node.view(), p.view(), o.view(), gv});
-      };
-      WEFT_TRY(q(iri(rdf::kRdf, "type"), iri(kDt, "Inconsistency")));
-      WEFT_TRY(q(iri(kDt, "rule"), rdf::Term::literal(inc.rule)));
-      WEFT_TRY(q(iri(kRdfs, "comment"), rdf::Term::literal(inc.message)));
-      for (const rdf::Term& t : inc.terms) WEFT_TRY(q(iri(kDt, "involves"), t));
-      rep->inferred += 3 + inc.terms.size();
-    }
+    WEFT_TRY(writeReports(**txn, rep, inc_nodes));
     char hex[17];
     std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(header.nonce));
     std::string pred(kReasonerRun);
     WEFT_TRY((*txn)->add({gv, rdf::TermView::iri(pred), rdf::TermView::literal(hex), gv}));
+    (*txn)->recordChanges(&own);
     WEFT_TRY((*txn)->commit());
     // Counted without the dt:reasonerRun bookkeeping triple.
     bool nonce_changed = graph_nonce != hex;
@@ -951,11 +1073,21 @@ Status saveOptions(const std::string& dir, const Options& o) {
 // Peak resident set size of this process so far, in KiB.
 uint64_t peakRssKb() { return procStatusBytes("VmHWM:") / 1024; }
 
-Result<Report> materialize(store::Store& store, const Options& opts) {
+namespace {
+
+// What a run leaves for Resident: the run (terms, vocabulary, bookkeeping)
+// and the engine holding the closure it committed.
+struct Kept {
+  std::unique_ptr<Run> run;
+  std::unique_ptr<Engine> engine;
+};
+
+Result<Report> materializeImpl(store::Store& store, const Options& opts, Kept* keep) {
   auto t0 = std::chrono::steady_clock::now();
   Report rep;
   rep.rss_start_kb = peakRssKb();
-  Run run(store, opts);
+  auto run_owner = std::make_unique<Run>(store, opts);
+  Run& run = *run_owner;
   auto parsed = parseRules(opts.rules);
   if (!parsed) return parsed.status();
   run.rules = std::move(parsed.value());
@@ -1039,7 +1171,7 @@ Result<Report> materialize(store::Store& store, const Options& opts) {
   auto t2 = std::chrono::steady_clock::now();
   run.progress("writing the inferred graph");
   std::vector<Ext3> from_rules;
-  WEFT_TRY(run.write(e, incons, &rep, &from_rules));
+  WEFT_TRY(run.write(e, incons, &rep, &from_rules, keep != nullptr));
   if (store.durable()) {
     // The rules' outputs as store ids now that their terms are in the store.
     auto snap = store.snapshot();
@@ -1070,8 +1202,307 @@ Result<Report> materialize(store::Store& store, const Options& opts) {
   rep.write_seconds = since(t2);
   rep.rss_end_kb = peakRssKb();
   rep.seconds = since(t0);
+  run.derived_merges_before = run.derived_merges_before || derived_merges;
+  // Kept only if the closure covers exactly the store as of the run's own
+  // commit (no other writer committed between the run's snapshot and it).
+  if (keep && e && run.own.txn == run.snap->txn() + 1) {
+    keep->run = std::move(run_owner);
+    keep->engine = std::move(e);
+  }
   return rep;
 }
+
+}  // namespace
+
+Result<Report> materialize(store::Store& store, const Options& opts) { return materializeImpl(store, opts, nullptr); }
+
+// ---------------------------------------------------------------------------
+// Resident: the closure kept between commits.
+
+struct Resident::Impl {
+  store::Store& store;
+  Options opts;
+  bool reasoned = false;
+  Kept k;                  // run and engine, current as of `txn` (engine null: reload first)
+  uint64_t txn = 0;        // the store's transaction the closure covers (its own commit)
+  bool dirty = false;      // the inferred graph's nonce is ahead of DIR/reason/
+  uint64_t closure = 0, inferred = 0;
+  std::vector<Inconsistency> incs;   // the inconsistencies reported in the inferred graph
+  std::vector<std::string> inc_nodes;  // their nodes' IRIs (same order)
+
+  explicit Impl(store::Store& s) : store(s) {}
+
+  uint64_t flags() const {
+    return (k.run->derived_merges_before || k.engine->derivedMerges()) ? kDerivedMerges : 0;
+  }
+
+  // The state for the closure in memory, if it is the store's as of `txn`.
+  Status flushState() {
+    if (!dirty || !k.engine) return Status::ok();
+    if (k.run->snap->txn() != txn) return Status::ok();  // cannot name that version: next run is full
+    WEFT_TRY(k.run->saveState(*k.run->snap, flags()));
+    dirty = false;
+    return Status::ok();
+  }
+
+  // materialize(), keeping its engine; the state is written first if the
+  // graph is ahead of it (else the run would start from scratch).
+  Result<Report> reload() {
+    if (Status s = flushState(); !s) {
+      // A state that cannot be written leaves a full run to materialize().
+      (void)s;
+    }
+    k = Kept();
+    const bool keep = opts.rules.empty() && store.durable();
+    Kept fresh;
+    auto r = materializeImpl(store, opts, keep ? &fresh : nullptr);
+    dirty = false;
+    if (!r) return r;
+    if (fresh.engine) {
+      k = std::move(fresh);
+      txn = k.run->own.txn;
+      moveOn();
+      closure = r->closure;
+      inferred = r->inferred;
+      incs = r->inconsistencies;
+      inc_nodes.clear();
+      for (const Inconsistency& inc : incs) inc_nodes.push_back(nodeIri(inc));
+    }
+    return r;
+  }
+
+  // After the closure's own commit: the run looks at the store as of it.
+  void moveOn() {
+    auto snap = store.snapshot();
+    if (snap->txn() != txn) {  // another writer came in between: not current any more
+      k = Kept();
+      return;
+    }
+    Run& r = *k.run;
+    r.snap = snap;
+    r.tm.rebind(*snap);
+    r.refreshIds();
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(r.header.nonce));
+    r.graph_nonce = hex;
+    r.inconsistency_nodes.clear();
+    for (const std::string& n : inc_nodes)
+      if (uint64_t id = snap->lookup(rdf::TermView::iri(n)); id != 0) r.inconsistency_nodes.insert(id);
+  }
+
+  static std::string nodeIri(const Inconsistency& inc) {
+    std::string k = inc.rule;
+    for (const rdf::Term& t : inc.terms) k += " " + rdf::toNTriples(t.view());
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hashBytes(k)));
+    return std::string(kInconsistencyBase) + hex;
+  }
+
+  // The fast path; *fallback when it cannot be taken (nothing changed then).
+  Result<Report> fast(const store::CommitDelta& d, bool* fallback) {
+    auto t0 = std::chrono::steady_clock::now();
+    Run& r = *k.run;
+    Engine& e = *k.engine;
+    auto snap = store.snapshot();
+    // The batch's triples outside the inferred graph, with how many of the
+    // batch's quads carry each: a triple is new to A' if the store holds no
+    // other copy of it (in a graph the batch did not add it to).
+    const uint64_t g_inf = snap->lookup(rdf::TermView::iri(std::string(kInferredGraph)));
+    std::vector<Ext3> batch;
+    batch.reserve(d.added.size());
+    for (const store::QuadIds& q : d.added)
+      if (g_inf == 0 || q.g != g_inf) batch.push_back({q.s, q.p, q.o});
+    std::sort(batch.begin(), batch.end());
+    std::vector<Ext3> fresh;
+    const uint64_t same = snap->lookup(rdf::TermView::iri(std::string(kOwl) + "sameAs"));
+    for (size_t i = 0; i < batch.size();) {
+      size_t j = i;
+      while (j < batch.size() && batch[j] == batch[i]) ++j;
+      const Ext3& t = batch[i];
+      uint64_t n = snap->count({t[0], t[1], t[2], store::kAny});
+      if (g_inf != 0) n -= snap->count({t[0], t[1], t[2], g_inf});
+      if (n == j - i) {
+        if (same != 0 && t[1] == same && r.owl()) {
+          *fallback = true;
+          return Report{};
+        }
+        fresh.push_back(t);
+      }
+      i = j;
+    }
+    // Queue them on the closure and run to the fixpoint.
+    auto prev_snap = r.snap;
+    r.snap = snap;
+    r.tm.rebind(*snap);
+    const uint64_t unions0 = e.unions();
+    const size_t n0 = e.size(), rules0 = e.rules().size();
+    const size_t typings0 = e.literalTypings().size(), lmerges0 = e.literalMerges().size();
+    std::vector<Tri> was_inferred;  // in the inferred graph before, asserted now
+    for (const Ext3& t : fresh) {
+      Tri x = r.dense(t);
+      uint32_t id = e.find(x);
+      if (id != internal::kNone && !(e.flags(id) & internal::kExact) && e.triple(id) == x) was_inferred.push_back(x);
+      e.addAsserted(x);
+    }
+    e.run(nullptr);
+    if (e.unions() != unions0) {
+      // A merge rewrites triples already written: materialize() instead, from
+      // the state as of the last commit (the engine is dropped).
+      r.snap = prev_snap;
+      k.engine.reset();
+      Status s = k.run->saveState(*prev_snap, k.run->derived_merges_before ? kDerivedMerges : 0);
+      if (s) dirty = false;
+      k = Kept();
+      *fallback = true;
+      return Report{};
+    }
+    for (const Ext3& t : fresh) r.content_hash += tripleHash(t);
+    r.header.nonce = mix64(r.header.config ^ r.content_hash);
+    Report rep;
+    rep.incremental = true;
+    rep.resident = true;
+    rep.read_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    // Inconsistencies: with the schema unchanged only what the new triples
+    // take part in (the closure only grew: earlier ones stand); else all again.
+    bool schema = e.rules().size() != rules0;
+    for (uint32_t id = static_cast<uint32_t>(n0); id < e.size() && !schema; ++id)
+      schema = e.live(id) && e.isSchema(e.triple(id));
+    std::vector<internal::Inconsistency> incons;
+    if (schema) {
+      incons = e.checkConsistency();
+      r.checkDatatypes(e, &incons);
+    } else {
+      incons = e.checkConsistencyFrom(static_cast<uint32_t>(n0));
+      r.checkDatatypes(e, &incons, {static_cast<uint32_t>(n0), typings0, lmerges0});
+    }
+    Report found;
+    std::vector<std::string> found_nodes;
+    r.reports(e, incons, &found, &found_nodes);
+    // Reports to write: all of them again if the set changed after a schema
+    // change; else only the new ones.
+    bool rewrite_reports = false;
+    std::vector<size_t> to_write;
+    if (schema) {
+      std::set<std::string> now(found_nodes.begin(), found_nodes.end());
+      rewrite_reports = now != std::set<std::string>(inc_nodes.begin(), inc_nodes.end());
+      if (rewrite_reports) {
+        incs.clear();
+        inc_nodes.clear();
+        for (size_t i = 0; i < found_nodes.size(); ++i)
+          if (std::find(inc_nodes.begin(), inc_nodes.end(), found_nodes[i]) == inc_nodes.end()) {
+            incs.push_back(found.inconsistencies[i]);
+            inc_nodes.push_back(found_nodes[i]);
+            to_write.push_back(incs.size() - 1);
+          }
+      }
+    } else {
+      std::set<std::string> have(inc_nodes.begin(), inc_nodes.end());
+      for (size_t i = 0; i < found_nodes.size(); ++i)
+        if (have.insert(found_nodes[i]).second) {
+          incs.push_back(found.inconsistencies[i]);
+          inc_nodes.push_back(found_nodes[i]);
+          to_write.push_back(incs.size() - 1);
+        }
+    }
+    rep.inconsistencies = incs;
+    auto t1 = std::chrono::steady_clock::now();
+    rep.reason_seconds = std::chrono::duration<double>(t1 - t0).count() - rep.read_seconds;
+
+    auto txn_or = store.begin();
+    if (!txn_or) return txn_or.status();
+    store::Transaction& tx = **txn_or;
+    uint64_t fresh_closure = 0;
+    for (uint32_t id = static_cast<uint32_t>(n0); id < e.size(); ++id) {
+      const uint8_t f = e.flags(id);
+      if (f & internal::kDead) continue;
+      ++fresh_closure;
+      if (!(f & internal::kExact)) WEFT_TRY(r.addInferred(tx, e.triple(id)));
+    }
+    for (const Tri& t : was_inferred)
+      if (r.g_inf != 0) tx.removeIds({r.tm.ext(t.s), r.tm.ext(t.p), r.tm.ext(t.o), r.g_inf});
+    if (rewrite_reports && r.g_inf != 0) {
+      for (uint64_t node : r.inconsistency_nodes) {
+        auto c = snap->scan({node, store::kAny, store::kAny, r.g_inf});
+        store::QuadIds q;
+        while (c.next(&q)) tx.removeIds(q);
+      }
+    }
+    if (!to_write.empty()) {
+      Report tmp;
+      std::vector<std::string> names;
+      for (size_t i : to_write) {
+        tmp.inconsistencies.push_back(incs[i]);
+        names.push_back(inc_nodes[i]);
+      }
+      WEFT_TRY(r.writeReports(tx, &tmp, names));
+    }
+    // The run's nonce: names A' as it is now.
+    std::string gi(kInferredGraph);
+    rdf::TermView gv = rdf::TermView::iri(gi);
+    if (r.g_inf != 0 && r.run_pred != 0) {
+      auto c = snap->scan({r.g_inf, r.run_pred, store::kAny, r.g_inf});
+      store::QuadIds q;
+      while (c.next(&q)) tx.removeIds(q);
+    }
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(r.header.nonce));
+    std::string pred(kReasonerRun);
+    WEFT_TRY(tx.add({gv, rdf::TermView::iri(pred), rdf::TermView::literal(hex), gv}));
+    r.own = store::CommitDelta();
+    tx.recordChanges(&r.own);
+    WEFT_TRY(tx.commit());
+    dirty = true;
+    // Counted without the dt:reasonerRun bookkeeping triple.
+    rep.added = r.own.added.size() - 1;
+    rep.removed = r.own.removed - (r.run_pred != 0 ? 1 : 0);
+    closure += fresh_closure;
+    inferred = inferred + r.own.added.size() - r.own.removed;
+    rep.closure = closure;
+    rep.inferred = inferred;
+    rep.asserted = r.asserted_count += fresh.size();
+    rep.rules = e.rules().size();
+    rep.work = e.work();
+    txn = r.own.txn;
+    if (txn != d.txn + 1) {
+      k = Kept();  // another commit came in between: its additions are not in the closure
+    } else {
+      moveOn();
+    }
+    rep.write_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+    rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return rep;
+  }
+};
+
+Resident::Resident(store::Store& store) : d_(std::make_unique<Impl>(store)) {}
+Resident::~Resident() = default;
+
+Result<bool> Resident::open() {
+  auto have = storedOptions(d_->store, &d_->opts);
+  if (!have) return have.status();
+  d_->reasoned = have.value();
+  return d_->reasoned;
+}
+
+Result<Report> Resident::afterCommit(const store::CommitDelta& delta) {
+  Impl& m = *d_;
+  if (!m.reasoned) return Report{};
+  const bool current = m.k.engine && delta.removed == 0 && delta.txn == m.txn + 1 &&
+                       m.store.snapshot()->txn() == delta.txn;
+  if (current) {
+    bool fallback = false;
+    auto r = m.fast(delta, &fallback);
+    if (!fallback) return r;
+  }
+  return m.reload();
+}
+
+Result<Report> Resident::afterWrite() {
+  if (!d_->reasoned) return Report{};
+  return d_->reload();
+}
+
+Status Resident::flush() { return d_->reasoned ? d_->flushState() : Status::ok(); }
 
 Status dropInferred(store::Store& store) {
   auto snap = store.snapshot();

@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,6 +62,7 @@ struct Inconsistency {
 
 struct Report {
   bool incremental = false;         // false: computed from scratch
+  bool resident = false;            // Resident's fast path: the closure in memory took the commit
   std::string why_full;             // why an incremental run fell back to full
   uint64_t asserted = 0;            // distinct asserted triples read
   uint64_t closure = 0;             // triples in the closure (canonical form)
@@ -85,6 +87,37 @@ struct Report {
 // same profile and rules (state in DIR/reason/); otherwise (in-memory stores
 // included), or with Options::full, from scratch.
 Result<Report> materialize(store::Store& store, const Options& opts);
+
+// The closure kept in memory between the commits of one process (weft
+// stream, weft serve --stream), so that a commit whose additions are known
+// costs the closure O(change) instead of materialize()'s O(store): the
+// engine of the last run stays loaded, the commit's new asserted triples are
+// queued on it, and only the new conclusions (and the run's nonce) are
+// written to the inferred graph. The state in DIR/reason/ is written by
+// flush(); until then the inferred graph's nonce is ahead of it, so a process
+// that dies leaves a store the next run reasons from scratch (correct, slower).
+// Anything the fast path does not cover falls back to materialize() (and
+// keeps that run's engine): removals, another writer's commit in between, a
+// new owl:sameAs or a merge the batch derives, domain rules (they are re-run
+// whole on any change), an in-memory store. Not thread-safe: one caller at a time.
+class Resident {
+ public:
+  explicit Resident(store::Store& store);
+  ~Resident();
+  // Reads the options of the store's last run; false if it was never reasoned
+  // (then every call below does nothing).
+  Result<bool> open();
+  // After a commit, with what it changed (store::Transaction::recordChanges).
+  Result<Report> afterCommit(const store::CommitDelta& delta);
+  // After any other write: a materialize() (incremental when it can be).
+  Result<Report> afterWrite();
+  // Writes the incremental state so the next process continues incrementally.
+  Status flush();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> d_;
+};
 
 // The options of the last materialize() on a durable store (kept in
 // DIR/reason/options with the domain rules' text), so later writes (weft

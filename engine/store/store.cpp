@@ -884,6 +884,13 @@ Status StoreImpl::commit(Transaction& txn) {
   nv->txn = txn_id;
   txn.added_ = eadd.size();
   txn.removed_ = erem.size();
+  if (txn.delta_) {
+    txn.delta_->txn = txn_id;
+    txn.delta_->removed = erem.size();
+    txn.delta_->added.clear();
+    txn.delta_->added.reserve(eadd.size());
+    for (const Key& k : eadd) txn.delta_->added.push_back({k[0], k[1], k[2], k[3]});
+  }
   if (durable_) {
     bool hash_due = mem_.size() > std::max<uint64_t>(g_min_compact / 2, hash_.terms / 4);
     if (compacted || hash_due) {
@@ -1331,6 +1338,7 @@ std::shared_ptr<const Snapshot::PairList> Snapshot::predicatePairs(TermId p, Ter
 
 uint64_t Snapshot::size() const { return v_->quad_count; }
 uint64_t Snapshot::termCount() const { return v_->next_term_id - kFirstTermId; }
+uint64_t Snapshot::txn() const { return v_->txn; }
 
 std::vector<TermId> Snapshot::graphs() const {
   std::vector<TermId> out;

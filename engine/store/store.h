@@ -39,6 +39,16 @@ struct QuadIds {
 class StoreImpl;
 struct IndexVersion;
 
+// What one commit changed, for a caller that keeps something derived from the
+// store up to date without reading it again (reason::Resident): the
+// effective additions (quads the store did not hold before), in SPOG order,
+// and how many quads the commit really removed.
+struct CommitDelta {
+  uint64_t txn = 0;  // the commit's transaction number (Snapshot::txn() after it)
+  std::vector<QuadIds> added;
+  uint64_t removed = 0;
+};
+
 // A consistent read view. Cheap to take; holds the data it sees alive.
 class Snapshot {
  public:
@@ -109,6 +119,7 @@ class Snapshot {
   uint64_t size() const;                 // number of quads
   std::vector<TermId> graphs() const;    // named graphs with at least one quad
   uint64_t termCount() const;            // distinct terms known
+  uint64_t txn() const;                  // the last transaction this view includes (0: none yet)
 
  private:
   std::shared_ptr<const IndexVersion> v_;
@@ -138,6 +149,8 @@ class Transaction {
   uint64_t pending() const { return ins_.size() + rem_.size(); }
   // A fresh scope for blank node labels of one document (see Loader).
   uint64_t newDocumentScope();
+  // Before commit(): have it fill `out` with what it really changed.
+  void recordChanges(CommitDelta* out) { delta_ = out; }
 
  private:
   friend class StoreImpl;
@@ -146,6 +159,7 @@ class Transaction {
   std::vector<Key> ins_, rem_;  // SPOG order
   bool open_ = true;
   uint64_t added_ = 0, removed_ = 0;
+  CommitDelta* delta_ = nullptr;
   std::string scratch_;
 };
 

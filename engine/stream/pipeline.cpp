@@ -226,7 +226,7 @@ Status runStream(store::Store* store, const RunOptions& o, const std::atomic<boo
     for (size_t i = 0; i < batch.size(); ++i)
       if (r->dispositions[i] == Disposition::kDeadLettered && !o.quiet)
         std::fprintf(stderr, "weft stream: dead letter: %s: %s\n", batch[i].topic.c_str(), r->reasons[i].c_str());
-    if (r->quads > 0 && o.after_commit) o.after_commit();
+    if (r->quads > 0 && o.after_commit) o.after_commit(r->delta);
   }
   stop = true;
   queue.wakeAll();

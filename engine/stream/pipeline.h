@@ -23,9 +23,10 @@ namespace weft::stream {
 struct RunOptions {
   Config config;
   BrokerAddress broker;
-  // After a batch that changed the store (the CLI keeps the inferred graph
-  // up to date here). Runs on the committing thread; messages keep arriving.
-  std::function<void()> after_commit;
+  // After a batch that changed the store, with what the commit changed (the
+  // CLI keeps the inferred graph up to date here: reason::Resident). Runs on
+  // the committing thread; messages keep arriving.
+  std::function<void(const store::CommitDelta&)> after_commit;
   bool quiet = false;
   double progress_s = 1;   // seconds between progress lines on stderr
   double idle_exit_s = 0;  // > 0: stop cleanly after this long without a message (tests, replays)

@@ -291,6 +291,7 @@ Result<BatchResult> Processor::process(const std::vector<Message>& batch) {
         break;
     }
   }
+  txn->recordChanges(&r.delta);
   if (st) st = txn->commit();
   if (!st) {
     txn->rollback();

@@ -39,6 +39,7 @@ struct BatchResult {
   uint64_t samples = 0;                   // rows written to the time-series table
   uint64_t documents = 0;                 // new document graphs
   uint64_t quads = 0;                     // quads added to the store
+  store::CommitDelta delta;               // what the commit changed
   std::vector<Disposition> dispositions;  // one per message, in order
   std::vector<std::string> reasons;       // dead letters: why (same order; empty otherwise)
 };

@@ -65,6 +65,7 @@ struct Engine::Impl {
   std::unordered_map<T, T> label;                 // root -> representative
   std::unordered_map<T, std::vector<T>> members;  // root -> members (root included)
   std::vector<std::pair<T, T>> literal_merges;    // sameAs conclusions between a literal and another term
+  uint64_t unions = 0;                            // classes joined so far
   bool merged_any = false, rewrite_needed = false, merged_by_domain = false, merged_by_rules = false;
   std::vector<SameEdge> same_edges;
   std::vector<std::pair<T, T>> literal_types;  // (literal, class) conclusions not materialised
@@ -160,6 +161,7 @@ struct Engine::Impl {
     big.insert(big.end(), it->second.begin(), it->second.end());
     members.erase(it);
     parent[rb] = ra;
+    ++unions;
     label.erase(rb);
     label[ra] = rank(lb) < rank(la) ? lb : la;
     merged_any = true;
@@ -420,6 +422,28 @@ struct Engine::Impl {
         for (auto& ra : lists[slot]) f(ra.first, ra.second);
     }
     for (auto& ra : any_atoms) f(ra.first, ra.second);
+  }
+
+  // eq-diff2 / eq-diff3: members of an owl:AllDifferent that were merged.
+  void eqDiff(std::vector<Inconsistency>* out) {
+    if (profile != Profile::kOwlRl) return;
+    std::vector<uint32_t> ids;
+    each(kNone, v.type, v.alldifferent, [&](uint32_t id) {
+      ids.push_back(id);
+      return false;
+    });
+    for (uint32_t id : ids) {
+      T n = tri[id].s;
+      for (auto [pred, name] : {std::pair{v.members, "eq-diff2"}, {v.distinct, "eq-diff3"}}) {
+        uint32_t lid;
+        T l = objectOf(n, pred, &lid);
+        if (l == kNone) continue;
+        std::vector<T> ms = list(l);
+        for (size_t i = 0; i < ms.size(); ++i)
+          for (size_t j = i + 1; j < ms.size(); ++j)
+            if (rep(ms[i]) == rep(ms[j])) out->push_back({name, {ms[i], ms[j]}, kNone});
+      }
+    }
   }
 
   // ---- rule generation from the schema
@@ -1094,29 +1118,44 @@ std::vector<Inconsistency> Engine::checkConsistency() {
     });
     for (uint32_t id : ids) m.matchFrom(Mode::kBottom, ri, 0, id);
   }
-  // eq-diff2 / eq-diff3: members of an owl:AllDifferent that were merged.
-  if (m.profile == Profile::kOwlRl) {
-    std::vector<uint32_t> ids;
-    m.each(kNone, m.v.type, m.v.alldifferent, [&](uint32_t id) {
-      ids.push_back(id);
-      return false;
-    });
-    for (uint32_t id : ids) {
-      T n = m.tri[id].s;
-      for (auto [pred, name] : {std::pair{m.v.members, "eq-diff2"}, {m.v.distinct, "eq-diff3"}}) {
-        uint32_t lid;
-        T l = m.objectOf(n, pred, &lid);
-        if (l == kNone) continue;
-        std::vector<T> ms = m.list(l);
-        for (size_t i = 0; i < ms.size(); ++i)
-          for (size_t j = i + 1; j < ms.size(); ++j)
-            if (m.rep(ms[i]) == m.rep(ms[j])) out.push_back({name, {ms[i], ms[j]}, kNone});
-      }
-    }
-  }
   m.bottom_out = nullptr;
+  m.eqDiff(&out);
   return out;
 }
+
+std::vector<Inconsistency> Engine::checkConsistencyFrom(uint32_t first) {
+  Impl& m = *d_;
+  std::vector<Inconsistency> out;
+  m.bottom_out = &out;
+  // bottom_seen is kept from the checks before: a violation found again
+  // through a new premise, or through the other rule of a symmetric axiom
+  // (cax-dw both ways), is not reported twice.
+  // The inconsistency rules' body atoms by dispatch key (as forDispatch).
+  std::unordered_map<uint64_t, std::vector<std::pair<uint32_t, uint32_t>>> keyed;
+  std::vector<std::pair<uint32_t, uint32_t>> any;
+  for (uint32_t ri : m.bottom)
+    for (uint32_t j = 0; j < m.rules[ri].body.size(); ++j) {
+      uint64_t k = m.atomKey(m.rules[ri].body[j]);
+      (k == ~uint64_t{0} ? any : keyed[k]).push_back({ri, j});
+    }
+  for (uint32_t id = first; id < m.tri.size(); ++id) {
+    if (m.flags[id] & kDead) continue;
+    const Tri t = m.tri[id];
+    auto fire = [&](uint64_t k) {
+      auto it = keyed.find(k);
+      if (it != keyed.end())
+        for (auto [ri, j] : it->second) m.matchFrom(Mode::kBottom, ri, j, id);
+    };
+    fire(t.p);
+    if (t.p == m.v.type) fire(pack(m.v.type, t.o) | (1ull << 63));
+    for (auto [ri, j] : any) m.matchFrom(Mode::kBottom, ri, j, id);
+  }
+  m.bottom_out = nullptr;
+  m.eqDiff(&out);
+  return out;
+}
+
+bool Engine::isSchema(const Tri& t) const { return d_->isSchema(t); }
 
 size_t Engine::size() const { return d_->tri.size(); }
 const Tri& Engine::triple(uint32_t id) const { return d_->tri[id]; }
@@ -1128,6 +1167,7 @@ uint32_t Engine::find(Tri t) const {
 }
 T Engine::rep(T t) const { return d_->rep(t); }
 bool Engine::hasMerges() const { return d_->merged_any; }
+uint64_t Engine::unions() const { return d_->unions; }
 std::vector<std::pair<T, T>> Engine::aliases() const {
   std::vector<std::pair<T, T>> out;
   for (auto& [root, ms] : d_->members) {

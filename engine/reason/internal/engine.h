@@ -137,6 +137,13 @@ class Engine {
 
   // Inconsistency rules over the whole closure.
   std::vector<Inconsistency> checkConsistency();
+  // The same for the violations with a premise among the triples from id
+  // `first` on (the rest were found before: the closure only grew). Includes
+  // eq-diff2/3, which are cheap. Exact only if no inconsistency rule was
+  // compiled since (rules().size() unchanged) and no merge happened; the
+  // violations of the checks before are not reported again (eq-diff2/3 are).
+  std::vector<Inconsistency> checkConsistencyFrom(uint32_t first);
+  bool isSchema(const Tri& t) const;  // a triple rules are compiled from
 
   // Access.
   size_t size() const;
@@ -147,6 +154,7 @@ class Engine {
   uint32_t find(Tri t) const;  // id of a live triple or kNone
   T rep(T t) const;            // union-find representative
   bool hasMerges() const;
+  uint64_t unions() const;     // how many times two classes were joined (grows with every merge)
   // Members of non-trivial classes: (member, representative) for member != rep.
   std::vector<std::pair<T, T>> aliases() const;
   const std::vector<Rule>& rules() const;
