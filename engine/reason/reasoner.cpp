@@ -333,6 +333,61 @@ struct ParsedRule {
   sparql::Query query;
 };
 
+// What a domain rule's answer can depend on: the triples its patterns match.
+// A rule whose patterns match none of a batch's new closure triples answers
+// as before (Resident skips the rules then). Conservative: a variable
+// predicate, a negated property set, a zero-length path (it matches every
+// node, so a new node anywhere changes it) or SERVICE make it depend on all.
+struct RuleFootprint {
+  bool any = false;
+  bool type_any = false;                 // ?x rdf:type ?c
+  std::unordered_set<std::string> preds;    // predicate IRIs (rdf:type only via classes / type_any)
+  std::unordered_set<std::string> classes;  // ?x rdf:type C
+};
+
+void footprintPath(const sparql::Path& p, RuleFootprint* f) {
+  switch (p.kind) {
+    case sparql::PathKind::kLink:
+      if (p.iri.value == std::string(rdf::kRdf) + "type") f->type_any = true;
+      else f->preds.insert(p.iri.value);
+      return;
+    case sparql::PathKind::kNegated:
+    case sparql::PathKind::kZeroOrMore:
+    case sparql::PathKind::kZeroOrOne:
+      f->any = true;
+      return;
+    default:
+      for (const sparql::Path& q : p.sub) footprintPath(q, f);
+  }
+}
+
+void footprintExpr(const sparql::Expr& e, RuleFootprint* f);
+
+void footprintPattern(const sparql::Pattern& p, RuleFootprint* f) {
+  if (p.kind == sparql::PatternKind::kService) f->any = true;
+  for (const sparql::TriplePattern& t : p.triples) {
+    if (t.p.isVar()) {
+      f->any = true;
+    } else if (t.p.term.value == std::string(rdf::kRdf) + "type") {
+      if (t.o.isVar()) f->type_any = true;
+      else f->classes.insert(t.o.term.value);
+    } else {
+      f->preds.insert(t.p.term.value);
+    }
+  }
+  if (p.kind == sparql::PatternKind::kPath) footprintPath(p.path, f);
+  for (const auto& c : p.children) footprintPattern(*c, f);
+  for (const sparql::Expr& e : p.exprs) footprintExpr(e, f);
+  for (const sparql::Expr& e : p.group_exprs) footprintExpr(e, f);
+  for (const sparql::Expr& e : p.aggregates) footprintExpr(e, f);
+  for (const sparql::OrderKey& k : p.order) footprintExpr(k.expr, f);
+}
+
+void footprintExpr(const sparql::Expr& e, RuleFootprint* f) {
+  if (e.pattern) footprintPattern(*e.pattern, f);
+  for (const sparql::Expr& a : e.args) footprintExpr(a, f);
+}
+
 Result<std::vector<ParsedRule>> parseRules(const std::vector<DomainRule>& rules) {
   std::vector<ParsedRule> out;
   for (const DomainRule& r : rules) {
@@ -883,7 +938,7 @@ struct Run {
   // nonce is header.nonce): A' read again from `at`, then both files renamed
   // into place and the options saved. Internal error if A' is not the one the
   // nonce names (nothing is written then).
-  Status saveState(const store::Snapshot& at, uint64_t flags) {
+  Status saveState(const store::Snapshot& at, uint64_t flags, const std::vector<Ext3>& from_rules) {
     const std::string dir = stateDir(store);
     StateHeader h = header;
     h.flags = flags;
@@ -909,7 +964,7 @@ struct Run {
       fs::remove(dir + "/asserted.tmp", ec);
       return Status::internal("the resident closure's asserted triples are not the store's");
     }
-    WEFT_TRY(writeTriples(dir + "/rules.tmp", h, {}));
+    WEFT_TRY(writeTriples(dir + "/rules.tmp", h, from_rules));
     std::error_code ec;
     fs::rename(dir + "/asserted.tmp", dir + "/asserted", ec);
     if (!ec) fs::rename(dir + "/rules.tmp", dir + "/rules", ec);
@@ -1229,6 +1284,9 @@ struct Resident::Impl {
   uint64_t closure = 0, inferred = 0;
   std::vector<Inconsistency> incs;   // the inconsistencies reported in the inferred graph
   std::vector<std::string> inc_nodes;  // their nodes' IRIs (same order)
+  // The domain rules' footprints in engine ids (any rule with `any` set: all).
+  bool rules_any = false, rules_type_any = false;
+  std::unordered_set<T> rule_preds, rule_classes;
 
   explicit Impl(store::Store& s) : store(s) {}
 
@@ -1236,11 +1294,53 @@ struct Resident::Impl {
     return (k.run->derived_merges_before || k.engine->derivedMerges()) ? kDerivedMerges : 0;
   }
 
+  // The domain rules' outputs among the closure's first `n` triples, as
+  // store ids (those whose terms the store does not hold are left out, as
+  // materialize() does).
+  std::vector<Ext3> fromRules(size_t n) const {
+    std::vector<Ext3> out;
+    const Engine& e = *k.engine;
+    for (uint32_t id = 0; id < n; ++id) {
+      if ((e.flags(id) & (internal::kFromRule | internal::kDead)) != internal::kFromRule) continue;
+      const Tri& t = e.triple(id);
+      Ext3 x{k.run->tm.ext(t.s), k.run->tm.ext(t.p), k.run->tm.ext(t.o)};
+      if (!((x[0] | x[1] | x[2]) & kLocal)) out.push_back(x);
+    }
+    return out;
+  }
+
+  void footprints() {
+    rules_any = rules_type_any = false;
+    rule_preds.clear();
+    rule_classes.clear();
+    for (const ParsedRule& pr : k.run->rules) {
+      RuleFootprint f;
+      footprintPattern(*pr.query.pattern, &f);
+      rules_any |= f.any;
+      rules_type_any |= f.type_any;
+      for (const std::string& iri : f.preds) rule_preds.insert(k.run->tm.intern(rdf::TermView::iri(iri)));
+      for (const std::string& iri : f.classes) rule_classes.insert(k.run->tm.intern(rdf::TermView::iri(iri)));
+    }
+  }
+
+  // Can a domain rule see one of the closure's triples from `first` on?
+  bool rulesSee(const Engine& e, size_t first) const {
+    if (k.run->rules.empty()) return false;
+    if (rules_any) return true;
+    const T type = k.run->v.type;
+    for (uint32_t id = static_cast<uint32_t>(first); id < e.size(); ++id) {
+      if (!e.live(id)) continue;
+      const Tri& t = e.triple(id);
+      if (t.p == type ? (rules_type_any || rule_classes.count(t.o)) : rule_preds.count(t.p) != 0) return true;
+    }
+    return false;
+  }
+
   // The state for the closure in memory, if it is the store's as of `txn`.
   Status flushState() {
     if (!dirty || !k.engine) return Status::ok();
     if (k.run->snap->txn() != txn) return Status::ok();  // cannot name that version: next run is full
-    WEFT_TRY(k.run->saveState(*k.run->snap, flags()));
+    WEFT_TRY(k.run->saveState(*k.run->snap, flags(), fromRules(k.engine->size())));
     dirty = false;
     return Status::ok();
   }
@@ -1253,7 +1353,7 @@ struct Resident::Impl {
       (void)s;
     }
     k = Kept();
-    const bool keep = opts.rules.empty() && store.durable();
+    const bool keep = store.durable();
     Kept fresh;
     auto r = materializeImpl(store, opts, keep ? &fresh : nullptr);
     dirty = false;
@@ -1262,6 +1362,7 @@ struct Resident::Impl {
       k = std::move(fresh);
       txn = k.run->own.txn;
       moveOn();
+      if (k.run) footprints();
       closure = r->closure;
       inferred = r->inferred;
       incs = r->inconsistencies;
@@ -1345,13 +1446,16 @@ struct Resident::Impl {
       e.addAsserted(x);
     }
     e.run(nullptr);
-    if (e.unions() != unions0) {
-      // A merge rewrites triples already written: materialize() instead, from
-      // the state as of the last commit (the engine is dropped).
+    if (e.unions() != unions0 || rulesSee(e, n0)) {
+      // A merge rewrites triples already written; a domain rule that sees a
+      // new triple may change its answer (they are re-run whole): either way
+      // materialize() instead, from the state as of the last commit (saved
+      // here if the graph is ahead of it; the engine is dropped).
       r.snap = prev_snap;
-      k.engine.reset();
-      Status s = k.run->saveState(*prev_snap, k.run->derived_merges_before ? kDerivedMerges : 0);
-      if (s) dirty = false;
+      if (dirty) {
+        Status s = k.run->saveState(*prev_snap, k.run->derived_merges_before ? kDerivedMerges : 0, fromRules(n0));
+        if (s) dirty = false;
+      }
       k = Kept();
       *fallback = true;
       return Report{};

@@ -21,6 +21,8 @@
 # first message, so at 10,000/s it holds ~1,000; the cap binds only when weft
 # is behind, where a batch takes what is waiting and commits group); WEFT_BENCH_NO_REASON=1 runs
 # weft stream with --no-reason (storage without the closure);
+# WEFT_BENCH_RULES=1 reasons the store with the domain rules of
+# ontologies/rules (kept with each batch as well);
 # WEFT_BENCH_NO_STREAM_ONTOLOGY=1 leaves ontologies/dt-stream.ttl out of the
 # store (the ledger's nodes then get no inferred types); WEFT_BENCH_NO_PROBE=1
 # runs without the prober (whose polls cost CPU), WEFT_BENCH_PROBE_MS (default
@@ -96,7 +98,9 @@ for rate in "${rates[@]}"; do
     onto=(); for f in "$root"/ontologies/*.ttl; do [ "$(basename "$f")" = dt-stream.ttl ] || onto+=("$f"); done
   fi
   "$weft" load -q --store "$store" --graph https://w3id.org/weft/graph/ontology "${onto[@]}" >/dev/null
-  "$weft" reason -q --store "$store" >/dev/null 2>&1
+  rules_flag=()
+  [ "${WEFT_BENCH_RULES:-0}" = 1 ] && rules_flag=(--rules "$root/ontologies/rules")
+  "$weft" reason -q --store "$store" "${rules_flag[@]}" >/dev/null 2>&1
   cat >"$dir/stream.json" <<CONF
 {"client_id": "weft-bench-$rate", "batch_max_messages": $batch, "batch_max_ms": $batch_ms,
  "queue_max_messages": 20000, "routes": [{"topic": "bench/#", "kind": "historian-samples"}]}
