@@ -576,7 +576,9 @@ struct Run {
         const store::QuadIds& q = buf[i];
         if (g_inf != 0 && q.g == g_inf) {
           if (inconsistency_nodes.count(q.s)) continue;
-          if (q.p == same) old_links.push_back({q.s, q.o});
+          // Under RDFS owl:sameAs is a property like any other: its triples
+          // in the inferred graph are conclusions, not merges.
+          if (q.p == same && owl()) old_links.push_back({q.s, q.o});
           if (run_pred != 0 && q.p == run_pred) {
             rdf::Term t;
             if (snap->decode(q.o, &t)) graph_nonce = t.value;
@@ -617,7 +619,7 @@ struct Run {
   template <typename F>
   void forInferred(F&& f) const {
     if (g_inf == 0) return;
-    const uint64_t same = same_id, repr = repr_id;
+    const uint64_t same = owl() ? same_id : 0, repr = repr_id;
     auto c = snap->scan({0, 0, 0, g_inf});
     store::QuadIds buf[1024];
     size_t n;

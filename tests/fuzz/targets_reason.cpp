@@ -677,9 +677,10 @@ const std::string& scratchDir() {
 // One transaction: removals, then additions (raw blank node labels, so the
 // same label is the same node in every step and in the fresh store).
 void change(store::Store& st, const std::vector<rdf::Quad>& add,
-            const std::vector<rdf::Quad>& remove) {
+            const std::vector<rdf::Quad>& remove, store::CommitDelta* delta = nullptr) {
   auto txn = st.begin();
   if (!txn) fail(kReason, "begin: " + txn.status().toString());
+  if (delta) txn.value()->recordChanges(delta);
   for (const rdf::Quad& q : remove)
     if (Status s = txn.value()->remove(q.view()); !s) fail(kReason, "remove: " + s.toString());
   for (const rdf::Quad& q : add)
@@ -780,6 +781,53 @@ void checkIncremental(std::string_view text, const reason::Options& opts) {
     step("after removing one triple", {}, {sink.quads[text.size() % sink.quads.size()]});
 }
 
+// The same parts through reason::Resident (the closure kept in memory by
+// weft stream): after each commit the inferred graph must be a full run's,
+// whether the fast path took the commit or it fell back; after flush() a new
+// materialize() must continue incrementally.
+void checkResident(std::string_view text, const reason::Options& opts) {
+  CollectSink sink;
+  LimitSink limit(sink, kMaxReasonTriples);
+  if (!rdf::readString(text, turtleOptions(), limit))
+    fail(kReason, "the document did not parse a second time");
+  std::vector<rdf::Quad> part[3];
+  for (size_t i = 0; i < sink.quads.size(); ++i) part[i % 3].push_back(sink.quads[i]);
+  std::string dir = scratchDir() + "/resident";
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  auto opened = store::Store::open(dir, store::OpenMode::kCreateIfMissing);
+  if (!opened) fail(kReason, "cannot open a store in " + dir + ": " + opened.status().toString());
+  store::Store& st = *opened.value();
+  change(st, part[0], {});
+  if (auto r = reason::materialize(st, opts); !r)
+    fail(kReason, profileName(opts) + ", resident: first run failed: " + r.status().toString());
+  reason::Resident res(st);
+  auto have = res.open();
+  if (!have || !have.value()) fail(kReason, profileName(opts) + ", resident: open did not find the options");
+  auto step = [&](const std::string& name, const std::vector<rdf::Quad>& add,
+                  const std::vector<rdf::Quad>& remove) {
+    store::CommitDelta d;
+    change(st, add, remove, &d);
+    auto r = res.afterCommit(d);
+    if (!r) fail(kReason, profileName(opts) + ", resident, " + name + ": " + r.status().toString());
+    if (verbose())
+      std::fprintf(stderr, "fuzz_reason: resident, %s: %s\n", name.c_str(),
+                   r.value().resident ? "fast path" : r.value().incremental ? "incremental" : "full");
+    compareWithFull("resident, " + name, st, opts, r.value());
+  };
+  step("loading the closure", {}, {});
+  step("adding a third", part[1], {});
+  step("adding the last third", part[2], {});
+  step("removing a third", {}, part[0]);
+  step("adding it back", part[0], {});
+  if (Status s = res.flush(); !s) fail(kReason, profileName(opts) + ", resident: flush: " + s.toString());
+  auto r = reason::materialize(st, opts);
+  if (!r || !r.value().incremental)
+    fail(kReason, profileName(opts) + ", resident: after flush() the next run is not incremental: " +
+                      (r ? r.value().why_full : r.status().toString()));
+  compareWithFull("resident, after flush", st, opts, r.value());
+}
+
 }  // namespace
 
 int fuzzOneReason(const uint8_t* data, size_t size) {
@@ -798,6 +846,7 @@ int fuzzOneReason(const uint8_t* data, size_t size) {
   compareWithFresh(text, *st, rules, after_rules);
   const reason::Options* inc[3] = {&owl, &rdfs, &rules};
   checkIncremental(text, *inc[size % 3]);
+  checkResident(text, *inc[(size + 1) % 3]);
   return 0;
 }
 
