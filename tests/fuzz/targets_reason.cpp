@@ -738,22 +738,34 @@ void compareWithFull(const std::string& step, const store::Store& st, const reas
     fail(kReason, profileName(opts) + ", " + step + ": other inconsistencies than a full run's");
 }
 
-// The document's triples in three parts by position: 0 and 1 first, then 2
-// added and 0 removed in one transaction, then 0 added back, then one triple
-// removed; after each step the inferred graph is compared with a full run's.
-void checkIncremental(std::string_view text, const reason::Options& opts) {
+// The document's quads read again, dealt into three parts by position.
+void threeParts(std::string_view text, std::vector<rdf::Quad> (&part)[3], std::vector<rdf::Quad>* all) {
   CollectSink sink;
   LimitSink limit(sink, kMaxReasonTriples);
   if (!rdf::readString(text, turtleOptions(), limit))
     fail(kReason, "the document did not parse a second time");
-  std::vector<rdf::Quad> part[3];
   for (size_t i = 0; i < sink.quads.size(); ++i) part[i % 3].push_back(sink.quads[i]);
-  std::string dir = scratchDir() + "/store";
+  if (all) *all = std::move(sink.quads);
+}
+
+// A fresh durable store in the scratch folder.
+std::unique_ptr<store::Store> freshDurable(const std::string& name) {
+  std::string dir = scratchDir() + "/" + name;
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
   auto opened = store::Store::open(dir, store::OpenMode::kCreateIfMissing);
   if (!opened) fail(kReason, "cannot open a store in " + dir + ": " + opened.status().toString());
-  store::Store& st = *opened.value();
+  return std::move(opened.value());
+}
+
+// The document's triples in three parts by position: 0 and 1 first, then 2
+// added and 0 removed in one transaction, then 0 added back, then one triple
+// removed; after each step the inferred graph is compared with a full run's.
+void checkIncremental(std::string_view text, const reason::Options& opts) {
+  std::vector<rdf::Quad> part[3], all;
+  threeParts(text, part, &all);
+  std::unique_ptr<store::Store> owner = freshDurable("store");
+  store::Store& st = *owner;
   auto step = [&](const std::string& name, const std::vector<rdf::Quad>& add,
                   const std::vector<rdf::Quad>& remove) {
     change(st, add, remove);
@@ -777,8 +789,7 @@ void checkIncremental(std::string_view text, const reason::Options& opts) {
   step("after adding that third back", part[0], {});
   // One data triple alone is the deletion DRed handles (a third of the
   // document usually touches the schema, which recomputes from scratch).
-  if (!sink.quads.empty())
-    step("after removing one triple", {}, {sink.quads[text.size() % sink.quads.size()]});
+  if (!all.empty()) step("after removing one triple", {}, {all[text.size() % all.size()]});
 }
 
 // The same parts through reason::Resident (the closure kept in memory by
@@ -786,18 +797,10 @@ void checkIncremental(std::string_view text, const reason::Options& opts) {
 // whether the fast path took the commit or it fell back; after flush() a new
 // materialize() must continue incrementally.
 void checkResident(std::string_view text, const reason::Options& opts) {
-  CollectSink sink;
-  LimitSink limit(sink, kMaxReasonTriples);
-  if (!rdf::readString(text, turtleOptions(), limit))
-    fail(kReason, "the document did not parse a second time");
   std::vector<rdf::Quad> part[3];
-  for (size_t i = 0; i < sink.quads.size(); ++i) part[i % 3].push_back(sink.quads[i]);
-  std::string dir = scratchDir() + "/resident";
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
-  auto opened = store::Store::open(dir, store::OpenMode::kCreateIfMissing);
-  if (!opened) fail(kReason, "cannot open a store in " + dir + ": " + opened.status().toString());
-  store::Store& st = *opened.value();
+  threeParts(text, part, nullptr);
+  std::unique_ptr<store::Store> owner = freshDurable("resident");
+  store::Store& st = *owner;
   change(st, part[0], {});
   if (auto r = reason::materialize(st, opts); !r)
     fail(kReason, profileName(opts) + ", resident: first run failed: " + r.status().toString());
