@@ -76,20 +76,32 @@ bool fits32(const KeyVec& v) {
   return m < (uint64_t{1} << 32);
 }
 
-// Set operations on sorted vectors; an empty operand costs no copy.
-KeyVec setUnion(KeyVec a, KeyVec b) {
-  if (a.empty()) return b;
-  if (b.empty()) return a;
+// (a - minus) + plus in one pass, for sorted unique vectors: the stretches
+// of `a` between the changed keys are copied as blocks (found by binary
+// search), so a delta of a million keys changed by a few thousand costs a
+// memcpy, not a compare per key (each commit makes a new delta per
+// permutation: snapshots keep the old one).
+KeyVec mergeDelta(const KeyVec& a, const KeyVec& minus, const KeyVec& plus) {
   KeyVec out;
-  out.reserve(a.size() + b.size());
-  std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
-  return out;
-}
-KeyVec setMinus(KeyVec a, const KeyVec& b) {
-  if (b.empty() || a.empty()) return a;
-  KeyVec out;
-  out.reserve(a.size());
-  std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+  out.reserve(a.size() + plus.size());
+  size_t i = 0, m = 0, q = 0;
+  while (m < minus.size() || q < plus.size()) {
+    // The next changed key; a key in both is removed, then added back.
+    const bool take_minus = q == plus.size() || (m < minus.size() && !(plus[q] < minus[m]));
+    const Key& k = take_minus ? minus[m] : plus[q];
+    const size_t j = static_cast<size_t>(std::lower_bound(a.begin() + static_cast<std::ptrdiff_t>(i), a.end(), k) - a.begin());
+    out.insert(out.end(), a.begin() + static_cast<std::ptrdiff_t>(i), a.begin() + static_cast<std::ptrdiff_t>(j));
+    i = j;
+    if (take_minus) {
+      if (i < a.size() && a[i] == k) ++i;
+      ++m;
+    } else {
+      if (i < a.size() && a[i] == k) ++i;  // already there: kept once
+      out.push_back(k);
+      ++q;
+    }
+  }
+  out.insert(out.end(), a.begin() + static_cast<std::ptrdiff_t>(i), a.end());
   return out;
 }
 
@@ -702,13 +714,18 @@ Result<std::shared_ptr<IndexVersion>> StoreImpl::applyEffective(
       buildRun(p, old.size() + sorted.size(), [&](auto& out) { mergePacked(old, sorted, out); });
       return;
     }
-    KeyVec adds = setUnion(setMinus(*cur.adds[p], permuted(rem_unadd, p)), permuted(*add_new, p));
-    KeyVec dels = setUnion(setMinus(*cur.dels[p], permuted(add_undel, p)), permuted(*rem_run, p));
+    // The delta's new vectors; one without changes is shared with the old version.
+    auto next = [&](const std::shared_ptr<const KeyVec>& old, const KeyVec& minus, const KeyVec& plus) {
+      if (minus.empty() && plus.empty()) return old;
+      return std::make_shared<const KeyVec>(mergeDelta(*old, permuted(minus, p), permuted(plus, p)));
+    };
     if (!*compacted) {
-      nv->adds[p] = std::make_shared<const KeyVec>(std::move(adds));
-      nv->dels[p] = std::make_shared<const KeyVec>(std::move(dels));
+      nv->adds[p] = next(cur.adds[p], rem_unadd, *add_new);
+      nv->dels[p] = next(cur.dels[p], add_undel, *rem_run);
       return;
     }
+    KeyVec adds = mergeDelta(*cur.adds[p], permuted(rem_unadd, p), permuted(*add_new, p));
+    KeyVec dels = mergeDelta(*cur.dels[p], permuted(add_undel, p), permuted(*rem_run, p));
     // Merge (run - dels) + adds straight into a new run.
     buildRun(p, old.size() + adds.size(), [&](auto& out) { mergeRun(old, dels, adds, out); });
   });

@@ -331,6 +331,70 @@ TEST(Store, CompactionStreamsRunFilesHoldingTheQuads) {
   fs::remove_all(dir);
 }
 
+// The delta across many commits (each makes new delta vectors by merging the
+// changed keys into the old ones, Key blocks copied between them): random
+// adds, removes and re-adds checked against a reference set through four
+// permutations after every commit, without compaction and with a small
+// threshold (deltas folded into runs now and then).
+TEST(Store, DeltaKeepsEveryQuadAcrossCommits) {
+  for (uint64_t threshold : {uint64_t{1} << 40, uint64_t{300}}) {
+    Store::setMinCompactionForTesting(threshold);
+    auto st = Store::openMemory();
+    std::mt19937 rng(11);
+    std::set<rdf::Quad> want;
+    std::vector<rdf::Quad> removed;
+    auto quad = [&](int i) {
+      return Q("http://ex/s" + std::to_string(i % 97), "http://ex/p" + std::to_string(i % 5),
+               rdf::Term::literal("v" + std::to_string(i % 4001)), i % 3 == 0 ? "http://ex/g" + std::to_string(i % 4) : "");
+    };
+    for (int step = 0; step < 150; ++step) {
+      auto txn = st->begin();
+      ASSERT_TRUE(txn.isOk());
+      // Within a transaction removals apply before additions.
+      std::vector<rdf::Quad> adds, rems;
+      for (int k = 0, n = 5 + static_cast<int>(rng() % 60); k < n; ++k) {
+        int what = static_cast<int>(rng() % 10);
+        if (what < 6 || want.empty()) {
+          adds.push_back(quad(static_cast<int>(rng() % 100000)));
+        } else if (what < 9) {
+          rems.push_back(*std::next(want.begin(), static_cast<long>(rng() % want.size())));
+        } else if (!removed.empty()) {  // back again
+          adds.push_back(removed[rng() % removed.size()]);
+        }
+      }
+      for (const auto& q : adds) ASSERT_TRUE(txn.value()->add(q.view()).isOk());
+      for (const auto& q : rems) ASSERT_TRUE(txn.value()->remove(q.view()).isOk());
+      ASSERT_TRUE(txn.value()->commit().isOk());
+      for (const auto& q : rems) {
+        want.erase(q);
+        removed.push_back(q);
+      }
+      for (const auto& q : adds) want.insert(q);
+      auto snap = st->snapshot();
+      ASSERT_EQ(snap->size(), want.size()) << "step " << step;
+      ASSERT_TRUE(sameQuads(allQuads(*snap), want)) << "step " << step;
+      const rdf::Quad& ref = *std::next(want.begin(), static_cast<long>(rng() % want.size()));
+      for (int mask : {2, 4, 8, 9}) {  // POSG, OSPG, GSPO, GSPO with s
+        QuadIds pat;
+        if (mask & 1) pat.s = snap->lookup(ref.s.view());
+        if (mask & 2) pat.p = snap->lookup(ref.p.view());
+        if (mask & 4) pat.o = snap->lookup(ref.o.view());
+        if (mask & 8) pat.g = snap->lookup(ref.g.view());
+        std::set<rdf::Quad> sub;
+        for (const auto& q : want)
+          if ((!(mask & 1) || q.s == ref.s) && (!(mask & 2) || q.p == ref.p) && (!(mask & 4) || q.o == ref.o) &&
+              (!(mask & 8) || q.g == ref.g))
+            sub.insert(q);
+        ASSERT_TRUE(sameQuads(allQuads(*snap, pat), sub)) << "step " << step << ", pattern " << mask;
+        ASSERT_EQ(snap->count(pat), sub.size()) << "step " << step << ", pattern " << mask;
+      }
+    }
+    std::string report;
+    EXPECT_TRUE(st->check(&report).isOk()) << report;
+  }
+  Store::setMinCompactionForTesting(200000);
+}
+
 TEST(Store, AddRemoveAndAllSixteenPatterns) {
   auto st = Store::openMemory();
   std::vector<rdf::Quad> quads;
