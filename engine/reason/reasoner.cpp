@@ -406,6 +406,21 @@ Result<std::vector<ParsedRule>> parseRules(const std::vector<DomainRule>& rules)
 
 constexpr char kMagic[8] = {'W', 'E', 'F', 'T', 'R', 'S', 'N', '3'};
 
+// A run's nonce (and other 64-bit names) as 16 hex digits.
+std::string hex16(uint64_t v) {
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(v));
+  return hex;
+}
+
+// The IRI of an inconsistency report: named by its rule and terms, so the
+// same violation keeps its node across runs.
+std::string inconsistencyNode(const Inconsistency& inc) {
+  std::string k = inc.rule;
+  for (const rdf::Term& t : inc.terms) k += " " + rdf::toNTriples(t.view());
+  return std::string(kInconsistencyBase) + hex16(hashBytes(k));
+}
+
 // A' is named by the sum of its triples' hashes (order-free, so a resident
 // run can add a batch's triples to it).
 uint64_t tripleHash(const Ext3& t) { return mix64(t[0] * 0x9e3779b97f4a7c15ULL ^ mix64(t[1] + mix64(t[2]))); }
@@ -555,14 +570,10 @@ struct Run {
   // `asserted` without a sink.
   uint64_t asserted_count = 0;
   void readStore(const std::function<void(const Ext3&)>& sink = nullptr) {
-    std::string gi(kInferredGraph);
-    g_inf = snap->lookup(rdf::TermView::iri(gi));
-    same_id = snap->lookup(rdf::TermView::iri(std::string(kOwl) + "sameAs"));
-    repr_id = snap->lookup(rdf::TermView::iri(std::string(kDt) + "representative"));
+    refreshIds();
     const uint64_t same = same_id;
     uint64_t type = snap->lookup(rdf::TermView::iri(std::string(rdf::kRdf) + "type"));
     uint64_t incons = snap->lookup(rdf::TermView::iri(std::string(kDt) + "Inconsistency"));
-    run_pred = snap->lookup(rdf::TermView::iri(std::string(kReasonerRun)));
     if (g_inf != 0 && incons != 0) {
       auto c = snap->scan({0, type, incons, g_inf});
       store::QuadIds q;
@@ -895,19 +906,15 @@ struct Run {
       }
       for (T t : inc.terms) push(t);
       std::string msg = inc.rule + ":";
-      std::string k = inc.rule;
       for (T t : terms) {
         rdf::Term term;
         tm.decode(t, &term);
-        k += " " + rdf::toNTriples(term.view());
         out.terms.push_back(term);
       }
       for (T t : inc.terms) msg += " " + tm.text(t);
       msg += axioms;
       out.message = msg;
-      char hex[17];
-      std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hashBytes(k)));
-      std::string node = std::string(kInconsistencyBase) + hex;
+      std::string node = inconsistencyNode(out);
       // The same violation found twice (a term listed twice in an
       // owl:AllDifferent) is one report.
       if (!seen.insert(node).second) continue;
@@ -974,7 +981,8 @@ struct Run {
     return saveOptions(dir, opts);
   }
 
-  // After a commit: the store ids the run keeps, looked up again.
+  // The store ids the run keeps, looked up in its snapshot (at the start,
+  // and again after each commit of a resident run).
   void refreshIds() {
     auto id = [&](std::string_view base, std::string_view local) {
       return snap->lookup(rdf::TermView::iri(std::string(base) + std::string(local)));
@@ -983,6 +991,14 @@ struct Run {
     same_id = id(kOwl, "sameAs");
     repr_id = id(kDt, "representative");
     run_pred = snap->lookup(rdf::TermView::iri(std::string(kReasonerRun)));
+  }
+
+  // `<inferred graph> dt:reasonerRun "nonce"`: names the asserted data the
+  // inferred graph was computed from (see kReasonerRun).
+  Status addNonce(store::Transaction& txn) const {
+    const std::string gi(kInferredGraph), pred(kReasonerRun), hex = hex16(header.nonce);
+    rdf::TermView gv = rdf::TermView::iri(gi);
+    return txn.add({gv, rdf::TermView::iri(pred), rdf::TermView::literal(hex), gv});
   }
 
   // One triple into the inferred graph: by ids when the store has its terms
@@ -1062,8 +1078,6 @@ struct Run {
     auto txn = store.begin();
     if (!txn) return txn.status();
     (*txn)->reserveAdds(want.size() + 1);
-    std::string gi(kInferredGraph);
-    rdf::TermView gv = rdf::TermView::iri(gi);
     auto add = [&](const Tri& t) { return addInferred(**txn, t); };
     // Merge the wanted triples with what the graph holds (links and reports
     // included: they are in `want` or rewritten below).
@@ -1092,14 +1106,11 @@ struct Run {
     while (i < want.size()) WEFT_TRY(add(want[i++]));
     want = {};
     WEFT_TRY(writeReports(**txn, rep, inc_nodes));
-    char hex[17];
-    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(header.nonce));
-    std::string pred(kReasonerRun);
-    WEFT_TRY((*txn)->add({gv, rdf::TermView::iri(pred), rdf::TermView::literal(hex), gv}));
+    WEFT_TRY(addNonce(**txn));
     (*txn)->recordChanges(&own);
     WEFT_TRY((*txn)->commit());
     // Counted without the dt:reasonerRun bookkeeping triple.
-    bool nonce_changed = graph_nonce != hex;
+    bool nonce_changed = graph_nonce != hex16(header.nonce);
     rep->added = (*txn)->added() - (nonce_changed ? 1 : 0);
     rep->removed = (*txn)->removed() - (nonce_changed && !graph_nonce.empty() ? 1 : 0);
     return Status::ok();
@@ -1187,10 +1198,8 @@ Result<Report> materializeImpl(store::Store& store, const Options& opts, Kept* k
     t1 = std::chrono::steady_clock::now();
     e = fresh();
     bool done = false;
-    char hex[17];
-    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(old.header.nonce));
     Status s;
-    if (run.graph_nonce != hex)
+    if (run.graph_nonce != hex16(old.header.nonce))
       rep.why_full = "the inferred graph is not the one the incremental state describes (an interrupted run?)";
     else
       s = run.incremental(*e, old, &done, &rep.why_full);
@@ -1369,7 +1378,7 @@ struct Resident::Impl {
       inferred = r->inferred;
       incs = r->inconsistencies;
       inc_nodes.clear();
-      for (const Inconsistency& inc : incs) inc_nodes.push_back(nodeIri(inc));
+      for (const Inconsistency& inc : incs) inc_nodes.push_back(inconsistencyNode(inc));
     }
     return r;
   }
@@ -1385,20 +1394,10 @@ struct Resident::Impl {
     r.snap = snap;
     r.tm.rebind(*snap);
     r.refreshIds();
-    char hex[17];
-    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(r.header.nonce));
-    r.graph_nonce = hex;
+    r.graph_nonce = hex16(r.header.nonce);
     r.inconsistency_nodes.clear();
     for (const std::string& n : inc_nodes)
       if (uint64_t id = snap->lookup(rdf::TermView::iri(n)); id != 0) r.inconsistency_nodes.insert(id);
-  }
-
-  static std::string nodeIri(const Inconsistency& inc) {
-    std::string k = inc.rule;
-    for (const rdf::Term& t : inc.terms) k += " " + rdf::toNTriples(t.view());
-    char hex[17];
-    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hashBytes(k)));
-    return std::string(kInconsistencyBase) + hex;
   }
 
   // The fast path; *fallback when it cannot be taken (nothing changed then).
@@ -1410,7 +1409,7 @@ struct Resident::Impl {
     // The batch's triples outside the inferred graph, with how many of the
     // batch's quads carry each: a triple is new to A' if the store holds no
     // other copy of it (in a graph the batch did not add it to).
-    const uint64_t g_inf = snap->lookup(rdf::TermView::iri(std::string(kInferredGraph)));
+    const uint64_t g_inf = r.g_inf;
     std::vector<Ext3> batch;
     batch.reserve(d.added.size());
     for (const store::QuadIds& q : d.added)
@@ -1543,17 +1542,12 @@ struct Resident::Impl {
       WEFT_TRY(r.writeReports(tx, &tmp, names));
     }
     // The run's nonce: names A' as it is now.
-    std::string gi(kInferredGraph);
-    rdf::TermView gv = rdf::TermView::iri(gi);
     if (r.g_inf != 0 && r.run_pred != 0) {
       auto c = snap->scan({r.g_inf, r.run_pred, store::kAny, r.g_inf});
       store::QuadIds q;
       while (c.next(&q)) tx.removeIds(q);
     }
-    char hex[17];
-    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(r.header.nonce));
-    std::string pred(kReasonerRun);
-    WEFT_TRY(tx.add({gv, rdf::TermView::iri(pred), rdf::TermView::literal(hex), gv}));
+    WEFT_TRY(r.addNonce(tx));
     r.own = store::CommitDelta();
     tx.recordChanges(&r.own);
     WEFT_TRY(tx.commit());

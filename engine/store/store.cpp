@@ -719,15 +719,15 @@ Result<std::shared_ptr<IndexVersion>> StoreImpl::applyEffective(
       if (minus.empty() && plus.empty()) return old;
       return std::make_shared<const KeyVec>(mergeDelta(*old, permuted(minus, p), permuted(plus, p)));
     };
+    auto adds = next(cur.adds[p], rem_unadd, *add_new);
+    auto dels = next(cur.dels[p], add_undel, *rem_run);
     if (!*compacted) {
-      nv->adds[p] = next(cur.adds[p], rem_unadd, *add_new);
-      nv->dels[p] = next(cur.dels[p], add_undel, *rem_run);
+      nv->adds[p] = std::move(adds);
+      nv->dels[p] = std::move(dels);
       return;
     }
-    KeyVec adds = mergeDelta(*cur.adds[p], permuted(rem_unadd, p), permuted(*add_new, p));
-    KeyVec dels = mergeDelta(*cur.dels[p], permuted(add_undel, p), permuted(*rem_run, p));
     // Merge (run - dels) + adds straight into a new run.
-    buildRun(p, old.size() + adds.size(), [&](auto& out) { mergeRun(old, dels, adds, out); });
+    buildRun(p, old.size() + adds->size(), [&](auto& out) { mergeRun(old, *dels, *adds, out); });
   });
   for (const Status& s : st) WEFT_TRY(s);
   return nv;

@@ -373,9 +373,11 @@ struct Engine::Impl {
       r.orders.push_back(joinOrder(r, bound, static_cast<int>(j), v.type));
     }
   }
+  // Dispatch keys: a predicate's id, or (rdf:type, class) with the top bit.
+  uint64_t typeKey(T cls) const { return pack(v.type, cls) | (1ull << 63); }
   uint64_t atomKey(const Atom& a) const {
     if (isVar(a.t[1])) return ~uint64_t{0};
-    if (static_cast<T>(a.t[1]) == v.type && !isVar(a.t[2])) return pack(v.type, a.t[2]) | (1ull << 63);
+    if (static_cast<T>(a.t[1]) == v.type && !isVar(a.t[2])) return typeKey(static_cast<T>(a.t[2]));
     return a.t[1];
   }
   void index(uint32_t ri) {
@@ -417,7 +419,7 @@ struct Engine::Impl {
     if (slot != kNone)
       for (auto& ra : lists[slot]) f(ra.first, ra.second);
     if (t.p == v.type) {
-      slot = dispatch.get(pack(v.type, t.o) | (1ull << 63));
+      slot = dispatch.get(typeKey(t.o));
       if (slot != kNone)
         for (auto& ra : lists[slot]) f(ra.first, ra.second);
     }
@@ -648,7 +650,7 @@ struct Engine::Impl {
       for (auto& rh : head_lists[slot])
         if (tryRule(rh.first, rh.second)) return true;
     if (t.p == v.type) {
-      slot = head_dispatch.get(pack(v.type, t.o) | (1ull << 63));
+      slot = head_dispatch.get(typeKey(t.o));
       if (slot != kNone)
         for (auto& rh : head_lists[slot])
           if (tryRule(rh.first, rh.second)) return true;
@@ -1147,7 +1149,7 @@ std::vector<Inconsistency> Engine::checkConsistencyFrom(uint32_t first) {
         for (auto [ri, j] : it->second) m.matchFrom(Mode::kBottom, ri, j, id);
     };
     fire(t.p);
-    if (t.p == m.v.type) fire(pack(m.v.type, t.o) | (1ull << 63));
+    if (t.p == m.v.type) fire(m.typeKey(t.o));
     for (auto [ri, j] : any) m.matchFrom(Mode::kBottom, ri, j, id);
   }
   m.bottom_out = nullptr;

@@ -63,6 +63,21 @@ std::set<rdf::Quad> allQuads(const Snapshot& snap, QuadIds pat = {}) {
   return out;
 }
 
+// A pattern with the components of `ref` that `mask` names bound (1 s, 2 p,
+// 4 o, 8 g), and whether quad q matches it.
+QuadIds maskPattern(const Snapshot& snap, const rdf::Quad& ref, int mask) {
+  QuadIds pat;
+  if (mask & 1) pat.s = snap.lookup(ref.s.view());
+  if (mask & 2) pat.p = snap.lookup(ref.p.view());
+  if (mask & 4) pat.o = snap.lookup(ref.o.view());
+  if (mask & 8) pat.g = snap.lookup(ref.g.view());
+  return pat;
+}
+bool maskMatches(const rdf::Quad& q, const rdf::Quad& ref, int mask) {
+  return (!(mask & 1) || q.s == ref.s) && (!(mask & 2) || q.p == ref.p) && (!(mask & 4) || q.o == ref.o) &&
+         (!(mask & 8) || q.g == ref.g);
+}
+
 // Compares two quad sets, printing at most five quads missing and extra.
 ::testing::AssertionResult sameQuads(const std::set<rdf::Quad>& got, const std::set<rdf::Quad>& want) {
   if (got == want) return ::testing::AssertionSuccess();
@@ -375,16 +390,10 @@ TEST(Store, DeltaKeepsEveryQuadAcrossCommits) {
       ASSERT_TRUE(sameQuads(allQuads(*snap), want)) << "step " << step;
       const rdf::Quad& ref = *std::next(want.begin(), static_cast<long>(rng() % want.size()));
       for (int mask : {2, 4, 8, 9}) {  // POSG, OSPG, GSPO, GSPO with s
-        QuadIds pat;
-        if (mask & 1) pat.s = snap->lookup(ref.s.view());
-        if (mask & 2) pat.p = snap->lookup(ref.p.view());
-        if (mask & 4) pat.o = snap->lookup(ref.o.view());
-        if (mask & 8) pat.g = snap->lookup(ref.g.view());
+        QuadIds pat = maskPattern(*snap, ref, mask);
         std::set<rdf::Quad> sub;
         for (const auto& q : want)
-          if ((!(mask & 1) || q.s == ref.s) && (!(mask & 2) || q.p == ref.p) && (!(mask & 4) || q.o == ref.o) &&
-              (!(mask & 8) || q.g == ref.g))
-            sub.insert(q);
+          if (maskMatches(q, ref, mask)) sub.insert(q);
         ASSERT_TRUE(sameQuads(allQuads(*snap, pat), sub)) << "step " << step << ", pattern " << mask;
         ASSERT_EQ(snap->count(pat), sub.size()) << "step " << step << ", pattern " << mask;
       }
@@ -416,19 +425,10 @@ TEST(Store, AddRemoveAndAllSixteenPatterns) {
   std::mt19937 rng(1);
   for (int mask = 0; mask < 16; ++mask) {
     const rdf::Quad& ref = quads[rng() % quads.size()];
-    QuadIds pat;
-    if (mask & 1) pat.s = snap->lookup(ref.s.view());
-    if (mask & 2) pat.p = snap->lookup(ref.p.view());
-    if (mask & 4) pat.o = snap->lookup(ref.o.view());
-    if (mask & 8) pat.g = snap->lookup(ref.g.view());
+    QuadIds pat = maskPattern(*snap, ref, mask);
     std::set<rdf::Quad> expect;
-    for (auto& q : quads) {
-      if ((mask & 1) && !(q.s == ref.s)) continue;
-      if ((mask & 2) && !(q.p == ref.p)) continue;
-      if ((mask & 4) && !(q.o == ref.o)) continue;
-      if ((mask & 8) && !(q.g == ref.g)) continue;
-      expect.insert(q);
-    }
+    for (auto& q : quads)
+      if (maskMatches(q, ref, mask)) expect.insert(q);
     EXPECT_TRUE(sameQuads(allQuads(*snap, pat), expect)) << "mask " << mask;
   }
   // Remove, and the old snapshot still sees everything.
