@@ -54,9 +54,9 @@ Status StoreImpl::check(std::string* report) const {
     auto c = v->runs[p]->scan(Key{0, 0, 0, 0}, 0);
     const auto& dels = *v->dels[p];
     while (c.next(&k)) {
-      if (!std::binary_search(dels.begin(), dels.end(), k)) other.push_back(fromPerm(k, p));
+      if (!dels.contains(k)) other.push_back(fromPerm(k, p));
     }
-    for (const Key& a : *v->adds[p]) other.push_back(fromPerm(a, p));
+    v->adds[p]->forEach([&](const Key& a) { other.push_back(fromPerm(a, p)); });
     std::sort(other.begin(), other.end());
     if (other != ref) problem(std::string(kPermNames[p]) + " differs from spog");
   }

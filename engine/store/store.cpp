@@ -42,10 +42,9 @@ constexpr size_t kQuadsPerBatch = 65536;
 
 using KeyVec = std::vector<Key>;
 
-std::shared_ptr<const KeyVec> emptyKeys() {
-  static const auto kEmpty = std::make_shared<const KeyVec>();
-  return kEmpty;
-}
+using internal::DeltaKeys;
+
+std::shared_ptr<const DeltaKeys> emptyKeys() { return DeltaKeys::empty_set(); }
 
 void sortUnique(KeyVec& v) {
   std::sort(v.begin(), v.end());
@@ -74,35 +73,6 @@ bool fits32(const KeyVec& v) {
   uint64_t m = 0;
   for (const Key& k : v) m |= k[0] | k[1] | k[2] | k[3];
   return m < (uint64_t{1} << 32);
-}
-
-// (a - minus) + plus in one pass, for sorted unique vectors: the stretches
-// of `a` between the changed keys are copied as blocks (found by binary
-// search), so a delta of a million keys changed by a few thousand costs a
-// memcpy, not a compare per key (each commit makes a new delta per
-// permutation: snapshots keep the old one).
-KeyVec mergeDelta(const KeyVec& a, const KeyVec& minus, const KeyVec& plus) {
-  KeyVec out;
-  out.reserve(a.size() + plus.size());
-  size_t i = 0, m = 0, q = 0;
-  while (m < minus.size() || q < plus.size()) {
-    // The next changed key; a key in both is removed, then added back.
-    const bool take_minus = q == plus.size() || (m < minus.size() && !(plus[q] < minus[m]));
-    const Key& k = take_minus ? minus[m] : plus[q];
-    const size_t j = static_cast<size_t>(std::lower_bound(a.begin() + static_cast<std::ptrdiff_t>(i), a.end(), k) - a.begin());
-    out.insert(out.end(), a.begin() + static_cast<std::ptrdiff_t>(i), a.begin() + static_cast<std::ptrdiff_t>(j));
-    i = j;
-    if (take_minus) {
-      if (i < a.size() && a[i] == k) ++i;
-      ++m;
-    } else {
-      if (i < a.size() && a[i] == k) ++i;  // already there: kept once
-      out.push_back(k);
-      ++q;
-    }
-  }
-  out.insert(out.end(), a.begin() + static_cast<std::ptrdiff_t>(i), a.end());
-  return out;
 }
 
 // Runs fn(0..n-1) on two threads.
@@ -192,6 +162,7 @@ HashFile::~HashFile() {
 // StoreImpl: opening
 
 StoreImpl::~StoreImpl() {
+  abandonMerge();
   if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
@@ -592,12 +563,12 @@ void StoreImpl::rollbackTerms() {
 // Writes
 
 bool StoreImpl::exists(const IndexVersion& v, const Key& q) const {
-  if (std::binary_search(v.adds[kSPOG]->begin(), v.adds[kSPOG]->end(), q)) return true;
+  if (v.adds[kSPOG]->contains(q)) return true;
   if (v.runs[kSPOG]->size() == 0) return false;
   auto c = v.runs[kSPOG]->scan(q, 4);
   Key k;
   if (!c.next(&k)) return false;
-  return !std::binary_search(v.dels[kSPOG]->begin(), v.dels[kSPOG]->end(), q);
+  return !v.dels[kSPOG]->contains(q);
 }
 
 namespace {
@@ -606,24 +577,42 @@ uint64_t g_min_compact = 200000;
 
 void Store::setMinCompactionForTesting(uint64_t quads) { g_min_compact = quads; }
 
+void Store::waitForMergeForTesting() const {
+  std::lock_guard<std::mutex> g(impl_->writer_mu_);  // no commit starts or ends meanwhile
+  while (impl_->merge_ && !impl_->merge_->done.load(std::memory_order_acquire))
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
 uint64_t StoreImpl::compactThreshold(const IndexVersion& v) const {
   return std::max<uint64_t>(g_min_compact, v.runs[kSPOG]->size() / 8);
 }
 
 namespace {
 
+// A sorted vector read like a DeltaKeys::Iter.
+struct VecIter {
+  const Key* p;
+  const Key* e;
+  explicit VecIter(const KeyVec& v) : p(v.data()), e(v.data() + v.size()) {}
+  bool valid() const { return p != e; }
+  const Key& operator*() const { return *p; }
+  VecIter& operator++() { ++p; return *this; }
+};
+
 // Merges (run - dels) + adds into out (a QuadRun::Builder or FileWriter);
 // dels and adds are sorted in the run's order. The old run is read once.
-template <typename Out>
-void mergeRun(const QuadRun& run, const KeyVec& dels, const KeyVec& adds, Out& out) {
-  size_t ai = 0, di = 0;
-  run.forEachReleasing([&](const Key& k) {
-    while (di < dels.size() && dels[di] < k) ++di;
-    if (di < dels.size() && dels[di] == k) return;
-    while (ai < adds.size() && adds[ai] < k) out.add(adds[ai++]);
+// The old run's pages are released as they are read unless readers may
+// still use it (a background merge).
+template <typename Out, typename DelIter, typename AddIter>
+void mergeRun(const QuadRun& run, DelIter di, AddIter ai, Out& out, bool release = true) {
+  auto each = [&](const Key& k) {
+    while (di.valid() && *di < k) ++di;
+    if (di.valid() && *di == k) return;
+    for (; ai.valid() && *ai < k; ++ai) out.add(*ai);
     out.add(k);
-  });
-  while (ai < adds.size()) out.add(adds[ai++]);
+  };
+  if (release) run.forEachReleasing(each); else run.forEach(each);
+  for (; ai.valid(); ++ai) out.add(*ai);
 }
 
 // The same with the additions packed (see Packed), no deletions.
@@ -642,32 +631,35 @@ void mergePacked(const QuadRun& run, const std::vector<Packed>& adds, Out& out) 
 
 Result<std::shared_ptr<IndexVersion>> StoreImpl::applyEffective(
     const IndexVersion& cur, const KeyVec& eadd, const KeyVec& erem, const std::string& run_prefix,
-    bool* compacted) {
+    bool* compacted, bool may_defer) {
   auto nv = std::make_shared<IndexVersion>(cur);
   nv->quad_count = cur.quad_count + eadd.size() - erem.size();
   // Split the changes by where they land (see IndexVersion's invariants).
   // Without a delta there is nothing to split: eadd and erem are used as
   // they are, not copied (a large commit's change list is its largest buffer).
-  const KeyVec& dels0 = *cur.dels[kSPOG];
-  const KeyVec& adds0 = *cur.adds[kSPOG];
+  const DeltaKeys& dels0 = *cur.dels[kSPOG];
+  const DeltaKeys& adds0 = *cur.adds[kSPOG];
   KeyVec add_undel, add_new_split, rem_unadd, rem_run_split;
   const KeyVec* add_new = &eadd;
   const KeyVec* rem_run = &erem;
   if (!dels0.empty()) {
     for (const Key& q : eadd) {
-      (std::binary_search(dels0.begin(), dels0.end(), q) ? add_undel : add_new_split).push_back(q);
+      (dels0.contains(q) ? add_undel : add_new_split).push_back(q);
     }
     add_new = &add_new_split;
   }
   if (!adds0.empty()) {
     for (const Key& q : erem) {
-      (std::binary_search(adds0.begin(), adds0.end(), q) ? rem_unadd : rem_run_split).push_back(q);
+      (adds0.contains(q) ? rem_unadd : rem_run_split).push_back(q);
     }
     rem_run = &rem_run_split;
   }
   uint64_t new_delta = adds0.size() + dels0.size() + add_new->size() + rem_run->size() -
                        add_undel.size() - rem_unadd.size();
   *compacted = new_delta > compactThreshold(cur);
+  // A commit smaller than the threshold leaves the merge to the background
+  // (startMerge); a large one (a load, a reasoner's closure) merges here.
+  if (may_defer && add_new->size() + rem_run->size() < compactThreshold(cur)) *compacted = false;
   const bool packed_ok = *compacted && cur.adds[kSPOG]->empty() && cur.dels[kSPOG]->empty() &&
                          rem_unadd.empty() && add_undel.empty() && rem_run->empty() &&
                          fits32(*add_new);
@@ -704,7 +696,7 @@ Result<std::shared_ptr<IndexVersion>> StoreImpl::applyEffective(
       // merge it with the old run. The changes are in SPOG order already.
       if (p == kSPOG) {
         buildRun(p, old.size() + add_new->size(),
-                 [&](auto& out) { mergeRun(old, KeyVec(), *add_new, out); });
+                 [&](auto& out) { mergeRun(old, VecIter(KeyVec()), VecIter(*add_new), out); });
         return;
       }
       std::vector<Packed> sorted;
@@ -715,9 +707,9 @@ Result<std::shared_ptr<IndexVersion>> StoreImpl::applyEffective(
       return;
     }
     // The delta's new vectors; one without changes is shared with the old version.
-    auto next = [&](const std::shared_ptr<const KeyVec>& old, const KeyVec& minus, const KeyVec& plus) {
+    auto next = [&](const std::shared_ptr<const DeltaKeys>& old, const KeyVec& minus, const KeyVec& plus) {
       if (minus.empty() && plus.empty()) return old;
-      return std::make_shared<const KeyVec>(mergeDelta(*old, permuted(minus, p), permuted(plus, p)));
+      return DeltaKeys::merged(*old, permuted(minus, p), permuted(plus, p));
     };
     auto adds = next(cur.adds[p], rem_unadd, *add_new);
     auto dels = next(cur.dels[p], add_undel, *rem_run);
@@ -727,9 +719,98 @@ Result<std::shared_ptr<IndexVersion>> StoreImpl::applyEffective(
       return;
     }
     // Merge (run - dels) + adds straight into a new run.
-    buildRun(p, old.size() + adds->size(), [&](auto& out) { mergeRun(old, *dels, *adds, out); });
+    buildRun(p, old.size() + adds->size(), [&](auto& out) { mergeRun(old, dels->begin(), adds->begin(), out); });
   });
   for (const Status& s : st) WEFT_TRY(s);
+  return nv;
+}
+
+uint64_t StoreImpl::nextGen() const {
+  return std::max({runs_gen_, hash_gen_, merge_ ? merge_->gen : uint64_t{0}}) + 1;
+}
+
+void StoreImpl::startMerge(std::shared_ptr<const IndexVersion> base) {
+  merge_ = std::make_unique<Merge>();
+  Merge* m = merge_.get();
+  m->base = std::move(base);
+  m->gen = durable_ ? nextGen() : 0;
+  const std::string prefix = durable_ ? dir_ + "/run-" + std::to_string(m->gen) + "-" : "";
+  // One thread, the permutations one after another: the other core is the
+  // writer's (and the readers').
+  m->thread = std::thread([m, prefix] {
+    const IndexVersion& v = *m->base;
+    for (int p = 0; p < kPermCount && m->status; ++p) {
+      const QuadRun& old = *v.runs[p];
+      const uint64_t expected = old.size() + v.adds[p]->size();
+      if (prefix.empty()) {
+        QuadRun::Builder out(expected);
+        mergeRun(old, v.dels[p]->begin(), v.adds[p]->begin(), out, false);
+        m->runs[p] = out.finish();
+        continue;
+      }
+      const std::string path = prefix + kPermNames[p];
+      {
+        QuadRun::FileWriter out(path, expected);
+        mergeRun(old, v.dels[p]->begin(), v.adds[p]->begin(), out, false);
+        m->status = out.finish();
+      }
+      if (!m->status) break;
+      auto r = QuadRun::openFile(path, false);
+      if (r) m->runs[p] = r.value(); else m->status = r.status();
+    }
+    m->done.store(true, std::memory_order_release);
+  });
+}
+
+void StoreImpl::abandonMerge() {
+  if (!merge_) return;
+  merge_->thread.join();
+  if (durable_) {
+    std::error_code ec;
+    for (int p = 0; p < kPermCount; ++p)
+      fs::remove(dir_ + "/run-" + std::to_string(merge_->gen) + "-" + kPermNames[p], ec);
+  }
+  merge_.reset();
+}
+
+std::shared_ptr<const IndexVersion> StoreImpl::installMerge(std::shared_ptr<const IndexVersion> cur) {
+  Merge& m = *merge_;
+  m.thread.join();
+  const IndexVersion& base = *m.base;
+  // Runs rebuilt since the merge began (a large commit merges in place):
+  // its runs are out of date.
+  if (!m.status || cur->runs[kSPOG] != base.runs[kSPOG]) {
+    abandonMerge();
+    return cur;
+  }
+  // The runs hold base's quads: R1 = (R0 - X0) + A0. The current version is
+  // (R0 - X) + A, so relative to R1 its additions are A' = (A - A0) +
+  // (X0 - X) (new, or deleted at the merge and added back) and its
+  // deletions X' = (X - X0) + (A0 - A). The differences skip the chunks
+  // the two deltas share: the cost follows the commits since the merge began.
+  auto nv = std::make_shared<IndexVersion>(*cur);
+  auto both = [](KeyVec x, const KeyVec& y) {
+    KeyVec out(x.size() + y.size());
+    std::merge(x.begin(), x.end(), y.begin(), y.end(), out.begin());
+    return out.empty() ? emptyKeys() : DeltaKeys::merged(DeltaKeys(), {}, out);
+  };
+  for (int p = 0; p < kPermCount; ++p) {
+    nv->runs[p] = m.runs[p];
+    nv->adds[p] = both(DeltaKeys::difference(*cur->adds[p], *base.adds[p]),
+                       DeltaKeys::difference(*base.dels[p], *cur->dels[p]));
+    nv->dels[p] = both(DeltaKeys::difference(*cur->dels[p], *base.dels[p]),
+                       DeltaKeys::difference(*base.adds[p], *cur->adds[p]));
+  }
+  if (durable_) {
+    // The manifest names the new runs as holding everything up to base's
+    // transaction; an open replays the log after it. On failure the files
+    // stay unnamed (removed by the next open) and the old ones stay.
+    Status st = writeCheckpoint(*nv, true, m.gen, false, base.txn, base.quad_count);
+    (void)st;
+  }
+  merge_.reset();
+  std::lock_guard<std::mutex> g(ver_mu_);
+  current_ = nv;
   return nv;
 }
 
@@ -765,6 +846,10 @@ Status StoreImpl::commit(Transaction& txn) {
   // where the commit's worker threads cannot reuse it: hand it back first.
   if (txn.ins_.size() + txn.rem_.size() >= kQuadsPerBatch) malloc_trim(0);
   auto cur = current();
+  if (merge_ && merge_->done.load(std::memory_order_acquire)) {
+    cur = installMerge(cur);
+    timer.mark("install merged runs");
+  }
   sortUnique(txn.ins_);
   sortUnique(txn.rem_);
   timer.mark("sort changes");
@@ -776,8 +861,8 @@ Status StoreImpl::commit(Transaction& txn) {
   const QuadRun& run = *cur->runs[kSPOG];
   if (run.size() > 0 && txn.ins_.size() > run.size() / 64) {
     // Bulk: one merge walk over the SPOG run instead of point lookups.
-    const KeyVec& adds = *cur->adds[kSPOG];
-    const KeyVec& dels = *cur->dels[kSPOG];
+    const DeltaKeys& adds = *cur->adds[kSPOG];
+    const DeltaKeys& dels = *cur->dels[kSPOG];
     size_t i = 0;
     auto present_in_run = std::vector<bool>(txn.ins_.size(), false);
     run.forEachReleasing([&](const Key& k) {
@@ -788,8 +873,7 @@ Status StoreImpl::commit(Transaction& txn) {
     size_t w = 0;
     for (size_t j = 0; j < txn.ins_.size(); ++j) {
       const Key& q = txn.ins_[j];
-      bool present = std::binary_search(adds.begin(), adds.end(), q) ||
-                     (present_in_run[j] && !std::binary_search(dels.begin(), dels.end(), q));
+      bool present = adds.contains(q) || (present_in_run[j] && !dels.contains(q));
       if (!present) txn.ins_[w++] = q;
     }
     txn.ins_.resize(w);
@@ -855,7 +939,7 @@ Status StoreImpl::commit(Transaction& txn) {
   // and files left by a crash before that are removed by the next open.
   bool compacted = false;
   std::shared_ptr<IndexVersion> nv;
-  const uint64_t gen = std::max(runs_gen_, hash_gen_) + 1;
+  const uint64_t gen = nextGen();
   const std::string run_prefix = durable_ ? dir_ + "/run-" + std::to_string(gen) + "-" : "";
   Status derived;
   auto derive = [&] {
@@ -863,7 +947,7 @@ Status StoreImpl::commit(Transaction& txn) {
       nv = std::make_shared<IndexVersion>(*cur);
       return;
     }
-    auto r = applyEffective(*cur, eadd, erem, run_prefix, &compacted);
+    auto r = applyEffective(*cur, eadd, erem, run_prefix, &compacted, true);
     if (r) nv = std::move(r.value()); else derived = r.status();
   };
   if (durable_) {
@@ -918,8 +1002,11 @@ Status StoreImpl::commit(Transaction& txn) {
       timer.mark("checkpoint files");
     }
   }
-  std::lock_guard<std::mutex> g(ver_mu_);
-  current_ = nv;
+  {
+    std::lock_guard<std::mutex> g(ver_mu_);
+    current_ = nv;
+  }
+  if (!merge_ && nv->deltaSize() > compactThreshold(*nv)) startMerge(nv);
   return Status::ok();
 }
 
@@ -965,16 +1052,17 @@ Status StoreImpl::rebuildHashFile(uint64_t covered, uint64_t gen, std::string* n
   return Status::ok();
 }
 
-Status StoreImpl::writeCheckpoint(IndexVersion& v, bool runs_changed, uint64_t gen) {
+Status StoreImpl::writeCheckpoint(IndexVersion& v, bool runs_changed, uint64_t gen, bool hash,
+                                  uint64_t runs_txn, uint64_t runs_quads) {
   uint64_t rg = runs_gen_, rtxn = ckpt_txn_, rquads = ckpt_quads_;
   uint64_t hg = hash_gen_, covered = hash_.slots ? hash_.covered : kFirstTermId;
   std::string hname = hash_name_;
   if (runs_changed) {  // compacted: the runs hold everything up to v.txn
     rg = gen;
-    rtxn = v.txn;
-    rquads = v.quad_count;
+    rtxn = runs_txn ? runs_txn : v.txn;
+    rquads = runs_txn ? runs_quads : v.quad_count;
   }
-  if (mem_.size() > 0) {
+  if (hash && mem_.size() > 0) {
     hg = gen;
     covered = committed_next_;
   }
@@ -1055,9 +1143,7 @@ struct Snapshot::Cursor::State {
   int prefix = 0;
   Key lower{};
   QuadRun::Cursor run;
-  const KeyVec* adds = nullptr;
-  const KeyVec* dels = nullptr;
-  size_t ai = 0, di = 0;
+  DeltaKeys::Iter ai, di;  // in the version's adds and dels
   Key rk{};
   bool has_rk = false;
   bool matches(const Key& k) const {
@@ -1068,8 +1154,8 @@ struct Snapshot::Cursor::State {
     has_rk = false;
     Key k;
     while (run.next(&k)) {
-      while (di < dels->size() && (*dels)[di] < k) ++di;
-      if (di < dels->size() && (*dels)[di] == k) continue;
+      while (di.valid() && *di < k) ++di;
+      if (di.valid() && *di == k) continue;
       rk = k;
       has_rk = true;
       return;
@@ -1086,12 +1172,13 @@ bool Snapshot::Cursor::next(QuadIds* out) {
   if (!st_) return false;
   State& s = *st_;
   bool use_add = false;
-  bool has_add = s.ai < s.adds->size() && s.matches((*s.adds)[s.ai]);
+  bool has_add = s.ai.valid() && s.matches(*s.ai);
   if (!s.has_rk && !has_add) return false;
-  if (has_add && (!s.has_rk || (*s.adds)[s.ai] < s.rk)) use_add = true;
+  if (has_add && (!s.has_rk || *s.ai < s.rk)) use_add = true;
   Key k;
   if (use_add) {
-    k = (*s.adds)[s.ai++];
+    k = *s.ai;
+    ++s.ai;
   } else {
     k = s.rk;
     s.advanceRun();
@@ -1105,8 +1192,8 @@ size_t Snapshot::Cursor::nextBatch(QuadIds* out, size_t max) {
   if (!st_) return 0;
   State& s = *st_;
   // No delta in the rest of the range: keys come straight from the run.
-  bool adds_left = s.ai < s.adds->size() && s.matches((*s.adds)[s.ai]);
-  if (adds_left || s.di < s.dels->size()) {
+  bool adds_left = s.ai.valid() && s.matches(*s.ai);
+  if (adds_left || s.di.valid()) {
     size_t n = 0;
     while (n < max && next(&out[n])) ++n;
     return n;
@@ -1203,10 +1290,8 @@ void Snapshot::rescan(Cursor* c, const QuadIds& pat) const {
   s.prefix = r.prefix;
   s.lower = r.lower;
   s.run = v_->runs[s.perm]->scan(s.lower, s.prefix);
-  s.adds = v_->adds[s.perm].get();
-  s.dels = v_->dels[s.perm].get();
-  s.ai = static_cast<size_t>(std::lower_bound(s.adds->begin(), s.adds->end(), s.lower) - s.adds->begin());
-  s.di = static_cast<size_t>(std::lower_bound(s.dels->begin(), s.dels->end(), s.lower) - s.dels->begin());
+  s.ai = v_->adds[s.perm]->lowerBound(s.lower);
+  s.di = v_->dels[s.perm]->lowerBound(s.lower);
   s.advanceRun();
 }
 
@@ -1218,10 +1303,9 @@ uint64_t Snapshot::count(const QuadIds& pattern) const {
   const ScanRange range = rangeFor(pattern);
   const int perm = range.perm, prefix = range.prefix;
   const Key lower = range.lower;
-  auto inDelta = [&](const std::vector<Key>& keys) {
-    auto lo = std::lower_bound(keys.begin(), keys.end(), lower);
+  auto inDelta = [&](const DeltaKeys& keys) {
     uint64_t n = 0;
-    for (auto it = lo; it != keys.end(); ++it) {
+    for (auto it = keys.lowerBound(lower); it.valid(); ++it) {
       bool match = true;
       for (int c = 0; c < prefix && match; ++c) match = (*it)[c] == lower[c];
       if (!match) break;
@@ -1366,16 +1450,15 @@ std::vector<TermId> Snapshot::graphs() const {
     {
       auto c = v_->runs[kGSPO]->scan(Key{g, 0, 0, 0}, 0);
       Key k;
-      const KeyVec& dels = *v_->dels[kGSPO];
+      const DeltaKeys& dels = *v_->dels[kGSPO];
       while (c.next(&k)) {
-        if (std::binary_search(dels.begin(), dels.end(), k)) continue;
+        if (dels.contains(k)) continue;
         best = k[0];
         break;
       }
     }
-    const KeyVec& adds = *v_->adds[kGSPO];
-    auto it = std::lower_bound(adds.begin(), adds.end(), Key{g, 0, 0, 0});
-    if (it != adds.end()) best = std::min(best, (*it)[0]);
+    auto it = v_->adds[kGSPO]->lowerBound(Key{g, 0, 0, 0});
+    if (it.valid()) best = std::min(best, (*it)[0]);
     if (best == UINT64_MAX) break;
     // A graph whose run quads are all deleted is skipped by the loop above
     // only quad by quad; that is fine for correctness.

@@ -193,6 +193,9 @@ class Store {
   // Changes are merged into the sorted runs once the delta exceeds
   // max(this, runs/8) quads (default 200000). For tests only.
   static void setMinCompactionForTesting(uint64_t quads);
+  // Waits until a background merge (if one runs) has built its runs; the
+  // next commit installs them. For tests only.
+  void waitForMergeForTesting() const;
 
  private:
   explicit Store(std::unique_ptr<StoreImpl> impl);

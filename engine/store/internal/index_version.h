@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "engine/store/internal/delta_keys.h"
 #include "engine/store/quad_run.h"
 
 namespace weft::store {
@@ -31,8 +32,8 @@ inline Key fromPerm(const Key& k, int p) {
 // adds and runs are disjoint; dels is a subset of runs; all sorted.
 struct IndexVersion {
   std::array<std::shared_ptr<const QuadRun>, kPermCount> runs;
-  std::array<std::shared_ptr<const std::vector<Key>>, kPermCount> adds;
-  std::array<std::shared_ptr<const std::vector<Key>>, kPermCount> dels;
+  std::array<std::shared_ptr<const internal::DeltaKeys>, kPermCount> adds;
+  std::array<std::shared_ptr<const internal::DeltaKeys>, kPermCount> dels;
   uint64_t quad_count = 0;
   uint64_t next_term_id = 2;  // terms with smaller ids are visible
   uint64_t txn = 0;           // last transaction applied

@@ -3,11 +3,13 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <list>
 #include <map>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <thread>
 #include <unordered_map>
 
 #include "engine/store/internal/index_version.h"
@@ -61,6 +63,7 @@ class StoreImpl {
 
  private:
   friend class Snapshot;
+  friend class Store;
   // The version after a commit's effective changes. If they compact the
   // delta into new runs and run_prefix is not empty, the runs are written to
   // run_prefix + permutation name and mapped (durable stores).
@@ -68,10 +71,30 @@ class StoreImpl {
                                                        const std::vector<Key>& eadd,
                                                        const std::vector<Key>& erem,
                                                        const std::string& run_prefix,
-                                                       bool* compacted);
+                                                       bool* compacted, bool may_defer = false);
   // Names the index files of `gen` in the manifest: the runs (already
   // written by applyEffective) if runs_changed, and a new hash file if due.
-  Status writeCheckpoint(IndexVersion& v, bool runs_changed, uint64_t gen);
+  // The runs hold everything up to runs_txn (v.txn if 0).
+  Status writeCheckpoint(IndexVersion& v, bool runs_changed, uint64_t gen, bool hash = true,
+                         uint64_t runs_txn = 0, uint64_t runs_quads = 0);
+  // The background merge (docs/STORAGE.md, "Commits"): a delta past the
+  // threshold is folded into new runs by a thread while commits go on into
+  // the delta; a later commit installs the runs with the delta rebased.
+  struct Merge {
+    std::shared_ptr<const IndexVersion> base;  // its delta goes into the runs
+    uint64_t gen = 0;                          // of the run files (durable)
+    std::array<std::shared_ptr<const QuadRun>, kPermCount> runs;
+    Status status;
+    std::atomic<bool> done{false};
+    std::thread thread;
+  };
+  void startMerge(std::shared_ptr<const IndexVersion> base);
+  // cur with the finished merge's runs and its delta rebased onto them
+  // (published), or cur if the merge is not finished or no longer applies.
+  std::shared_ptr<const IndexVersion> installMerge(std::shared_ptr<const IndexVersion> cur);
+  void abandonMerge();  // waits for the thread; removes its files
+  uint64_t nextGen() const;
+  std::unique_ptr<Merge> merge_;
   Status replayBatches(uint64_t after_txn, IndexVersion* v);
   Status loadTermsFrom(uint64_t first);
   Status rebuildHashFile(uint64_t covered, uint64_t gen, std::string* name);

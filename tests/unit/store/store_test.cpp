@@ -346,6 +346,51 @@ TEST(Store, CompactionStreamsRunFilesHoldingTheQuads) {
   fs::remove_all(dir);
 }
 
+// Random commits of additions, removals and re-additions of quads over a
+// small vocabulary, mirrored in a reference set.
+struct RandomCommits {
+  std::mt19937 rng;
+  int subjects, predicates, values, graph_every;
+  std::set<rdf::Quad> want;
+  std::vector<rdf::Quad> removed;
+  RandomCommits(unsigned seed, int s, int p, int v, int g)
+      : rng(seed), subjects(s), predicates(p), values(v), graph_every(g) {}
+  rdf::Quad quad(int i) const {
+    return Q("http://ex/s" + std::to_string(i % subjects), "http://ex/p" + std::to_string(i % predicates),
+             rdf::Term::literal("v" + std::to_string(i % values)),
+             i % graph_every == 0 ? "http://ex/g" + std::to_string(i % 4) : "");
+  }
+  // One transaction of 5 to 5 + spread changes; within it removals apply
+  // before additions.
+  ::testing::AssertionResult commitOne(Store& st, int spread) {
+    std::vector<rdf::Quad> adds, rems;
+    for (int k = 0, n = 5 + static_cast<int>(rng() % static_cast<unsigned>(spread)); k < n; ++k) {
+      int what = static_cast<int>(rng() % 10);
+      if (what < 6 || want.empty()) {
+        adds.push_back(quad(static_cast<int>(rng() % 100000)));
+      } else if (what < 9) {
+        rems.push_back(*std::next(want.begin(), static_cast<long>(rng() % want.size())));
+      } else if (!removed.empty()) {  // back again
+        adds.push_back(removed[rng() % removed.size()]);
+      }
+    }
+    auto txn = st.begin();
+    if (!txn.isOk()) return ::testing::AssertionFailure() << txn.status().message();
+    for (const auto& q : adds)
+      if (!txn.value()->add(q.view()).isOk()) return ::testing::AssertionFailure() << "add";
+    for (const auto& q : rems)
+      if (!txn.value()->remove(q.view()).isOk()) return ::testing::AssertionFailure() << "remove";
+    Status c = txn.value()->commit();
+    if (!c.isOk()) return ::testing::AssertionFailure() << c.message();
+    for (const auto& q : rems) {
+      want.erase(q);
+      removed.push_back(q);
+    }
+    for (const auto& q : adds) want.insert(q);
+    return ::testing::AssertionSuccess();
+  }
+};
+
 // The delta across many commits (each makes new delta vectors by merging the
 // changed keys into the old ones, Key blocks copied between them): random
 // adds, removes and re-adds checked against a reference set through four
@@ -355,36 +400,11 @@ TEST(Store, DeltaKeepsEveryQuadAcrossCommits) {
   for (uint64_t threshold : {uint64_t{1} << 40, uint64_t{300}}) {
     Store::setMinCompactionForTesting(threshold);
     auto st = Store::openMemory();
-    std::mt19937 rng(11);
-    std::set<rdf::Quad> want;
-    std::vector<rdf::Quad> removed;
-    auto quad = [&](int i) {
-      return Q("http://ex/s" + std::to_string(i % 97), "http://ex/p" + std::to_string(i % 5),
-               rdf::Term::literal("v" + std::to_string(i % 4001)), i % 3 == 0 ? "http://ex/g" + std::to_string(i % 4) : "");
-    };
+    RandomCommits rc(11, 97, 5, 4001, 3);
+    std::mt19937& rng = rc.rng;
+    const std::set<rdf::Quad>& want = rc.want;
     for (int step = 0; step < 150; ++step) {
-      auto txn = st->begin();
-      ASSERT_TRUE(txn.isOk());
-      // Within a transaction removals apply before additions.
-      std::vector<rdf::Quad> adds, rems;
-      for (int k = 0, n = 5 + static_cast<int>(rng() % 60); k < n; ++k) {
-        int what = static_cast<int>(rng() % 10);
-        if (what < 6 || want.empty()) {
-          adds.push_back(quad(static_cast<int>(rng() % 100000)));
-        } else if (what < 9) {
-          rems.push_back(*std::next(want.begin(), static_cast<long>(rng() % want.size())));
-        } else if (!removed.empty()) {  // back again
-          adds.push_back(removed[rng() % removed.size()]);
-        }
-      }
-      for (const auto& q : adds) ASSERT_TRUE(txn.value()->add(q.view()).isOk());
-      for (const auto& q : rems) ASSERT_TRUE(txn.value()->remove(q.view()).isOk());
-      ASSERT_TRUE(txn.value()->commit().isOk());
-      for (const auto& q : rems) {
-        want.erase(q);
-        removed.push_back(q);
-      }
-      for (const auto& q : adds) want.insert(q);
+      ASSERT_TRUE(rc.commitOne(*st, 60)) << "step " << step;
       auto snap = st->snapshot();
       ASSERT_EQ(snap->size(), want.size()) << "step " << step;
       ASSERT_TRUE(sameQuads(allQuads(*snap), want)) << "step " << step;
@@ -402,6 +422,104 @@ TEST(Store, DeltaKeepsEveryQuadAcrossCommits) {
     EXPECT_TRUE(st->check(&report).isOk()) << report;
   }
   Store::setMinCompactionForTesting(200000);
+}
+
+// The background merge: commits go on into the delta while a thread folds
+// an older delta into new runs, and a later commit installs them with the
+// delta rebased. Random adds, removes and re-adds on a durable store with a
+// small threshold; some commits wait for the merge to finish (so the next
+// one installs it), others race it; contents checked after every commit,
+// through a reopen now and then, and a reopen without a clean close (the
+// process's state dropped while a merge may be running).
+TEST(Store, BackgroundMergeKeepsEveryQuad) {
+  const std::string dir = tempDir("bgmerge");
+  Store::setMinCompactionForTesting(200);
+  RandomCommits rc(23, 89, 4, 3001, 5);
+  const std::set<rdf::Quad>& want = rc.want;
+  auto r = Store::open(dir, OpenMode::kCreateIfMissing);
+  ASSERT_TRUE(r.isOk()) << r.status().message();
+  auto st = std::move(r.value());
+  for (int step = 0; step < 240; ++step) {
+    ASSERT_TRUE(rc.commitOne(*st, 80)) << "step " << step;
+    if (rc.rng() % 3 == 0) st->waitForMergeForTesting();
+    ASSERT_TRUE(sameQuads(allQuads(*st->snapshot()), want)) << "step " << step;
+    if (step % 40 == 39) {
+      st.reset();  // joins a running merge; its runs are not named yet
+      auto again = Store::open(dir, OpenMode::kMustExist);
+      ASSERT_TRUE(again.isOk()) << again.status().message();
+      st = std::move(again.value());
+      ASSERT_TRUE(sameQuads(allQuads(*st->snapshot()), want)) << "reopened at step " << step;
+      std::string report;
+      ASSERT_TRUE(st->check(&report).isOk()) << report;
+    }
+  }
+  st.reset();
+  Store::setMinCompactionForTesting(200000);
+  fs::remove_all(dir);
+}
+
+// The chunked delta on its own: random merges of removals and additions
+// (clustered, as new ids arrive together, and scattered) against a reference
+// set; lookups, ranks and iteration from random keys; chunks stay bounded,
+// and a merge copies only the chunks its keys land in.
+TEST(Store, ChunkedDeltaMatchesASortedSet) {
+  using internal::DeltaKeys;
+  std::mt19937_64 rng(5);
+  std::set<Key> want;
+  auto d = DeltaKeys::empty_set();
+  auto randomKey = [&](uint64_t hi) { return Key{rng() % hi, rng() % 7, rng() % 50, 0}; };
+  for (int step = 0; step < 300; ++step) {
+    std::set<Key> plus, minus;
+    const bool clustered = step % 3 != 0;
+    const uint64_t base = rng() % 2000;
+    for (int i = 0, n = static_cast<int>(rng() % 400); i < n; ++i) {
+      plus.insert(clustered ? Key{base + rng() % 4, rng() % 7, rng() % 50, 0} : randomKey(2000));
+    }
+    for (int i = 0, n = static_cast<int>(rng() % 200); i < n && !want.empty(); ++i) {
+      minus.insert(rng() % 4 == 0 ? randomKey(2000) : *std::next(want.begin(), static_cast<long>(rng() % want.size())));
+    }
+    const std::vector<Key> mv(minus.begin(), minus.end()), pv(plus.begin(), plus.end());
+    auto next = DeltaKeys::merged(*d, mv, pv);
+    const std::set<Key> before = want;
+    for (const Key& k : minus) want.erase(k);
+    for (const Key& k : plus) want.insert(k);
+    // What one version has and the other lacks, both ways (shared chunks skipped).
+    for (int way = 0; way < 2; ++way) {
+      const std::set<Key>& x = way ? before : want;
+      const std::set<Key>& y = way ? want : before;
+      std::vector<Key> diff;
+      std::set_difference(x.begin(), x.end(), y.begin(), y.end(), std::back_inserter(diff));
+      ASSERT_EQ(way ? DeltaKeys::difference(*d, *next) : DeltaKeys::difference(*next, *d), diff) << "step " << step;
+    }
+    ASSERT_EQ(next->size(), want.size()) << "step " << step;
+    std::vector<Key> got;
+    next->forEach([&](const Key& k) { got.push_back(k); });
+    ASSERT_TRUE(std::equal(got.begin(), got.end(), want.begin(), want.end())) << "step " << step;
+    // Chunks untouched by the merge are the old version's, not copies.
+    size_t shared = 0;
+    for (size_t i = 0; i < next->chunkCount(); ++i) {
+      ASSERT_LE(next->chunk(i)->size(), 2 * DeltaKeys::kChunk);
+      ASSERT_FALSE(next->chunk(i)->empty());
+      for (size_t j = 0; j < d->chunkCount(); ++j) shared += next->chunk(i) == d->chunk(j);
+    }
+    if (clustered && minus.empty() && d->chunkCount() > 4) {
+      EXPECT_GE(shared + 3, d->chunkCount()) << "step " << step;
+    }
+    for (int probe = 0; probe < 50; ++probe) {
+      const Key k = probe % 2 || got.empty() ? randomKey(2100) : got[rng() % got.size()];
+      ASSERT_EQ(next->contains(k), want.count(k) == 1);
+      auto lb = want.lower_bound(k);
+      ASSERT_EQ(next->rank(k), static_cast<size_t>(std::distance(want.begin(), lb)));
+      auto it = next->lowerBound(k);
+      for (int i = 0; i < 3; ++i, ++lb, ++it) {
+        ASSERT_EQ(it.valid(), lb != want.end());
+        if (!it.valid()) break;
+        ASSERT_EQ(*it, *lb);
+      }
+    }
+    d = next;
+  }
+  EXPECT_GT(d->chunkCount(), 10u);  // the test reached many chunks
 }
 
 TEST(Store, AddRemoveAndAllSixteenPatterns) {
