@@ -740,6 +740,10 @@ void StoreImpl::startMerge(std::shared_ptr<const IndexVersion> base) {
   m->thread = std::thread([m, prefix] {
     const IndexVersion& v = *m->base;
     for (int p = 0; p < kPermCount && m->status; ++p) {
+      if (m->cancel.load(std::memory_order_relaxed)) {
+        m->status = Status::internal("merge cancelled");
+        break;
+      }
       const QuadRun& old = *v.runs[p];
       const uint64_t expected = old.size() + v.adds[p]->size();
       if (prefix.empty()) {
@@ -764,6 +768,7 @@ void StoreImpl::startMerge(std::shared_ptr<const IndexVersion> base) {
 
 void StoreImpl::abandonMerge() {
   if (!merge_) return;
+  merge_->cancel.store(true, std::memory_order_relaxed);  // a closing store waits for one permutation at most
   merge_->thread.join();
   if (durable_) {
     std::error_code ec;

@@ -86,6 +86,7 @@ class StoreImpl {
     std::array<std::shared_ptr<const QuadRun>, kPermCount> runs;
     Status status;
     std::atomic<bool> done{false};
+    std::atomic<bool> cancel{false};  // checked between permutations
     std::thread thread;
   };
   void startMerge(std::shared_ptr<const IndexVersion> base);
