@@ -397,13 +397,8 @@ Key QuadRun::keyAt(uint64_t r) const {
 
 uint64_t QuadRun::countPrefix(const Key& lower, int prefix_len) const {
   if (prefix_len <= 0) return count_;
-  Key lo = lower, hi = lower;
-  for (int i = prefix_len; i < 4; ++i) lo[i] = hi[i] = 0;
-  int last = prefix_len - 1;
-  // The first key after the prefix: increment the last prefix component,
-  // carrying into earlier ones on overflow.
-  while (last >= 0 && hi[last] == UINT64_MAX) hi[last--] = 0;
-  uint64_t end = last < 0 ? count_ : (++hi[last], rank(hi));
+  Key lo, hi;
+  const uint64_t end = prefixBounds(lower, prefix_len, &lo, &hi) ? rank(hi) : count_;
   return end - rank(lo);
 }
 

@@ -26,6 +26,21 @@ namespace weft::store {
 
 using Key = std::array<uint64_t, 4>;
 
+// The keys that share lower's first prefix_len components are [*lo, *hi)
+// (components after the prefix zeroed); false: the range runs to the end
+// (the prefix is all UINT64_MAX), *hi unset.
+inline bool prefixBounds(const Key& lower, int prefix_len, Key* lo, Key* hi) {
+  *lo = *hi = lower;
+  for (int i = prefix_len; i < 4; ++i) (*lo)[i] = (*hi)[i] = 0;
+  // The first key after the prefix: increment the last prefix component,
+  // carrying into earlier ones on overflow.
+  int last = prefix_len - 1;
+  while (last >= 0 && (*hi)[last] == UINT64_MAX) (*hi)[last--] = 0;
+  if (last < 0) return false;
+  ++(*hi)[last];
+  return true;
+}
+
 class QuadRun {
  public:
   // Keys per block in runs this version writes. Probes decode on average

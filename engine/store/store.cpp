@@ -44,8 +44,6 @@ using KeyVec = std::vector<Key>;
 
 using internal::DeltaKeys;
 
-std::shared_ptr<const DeltaKeys> emptyKeys() { return DeltaKeys::empty_set(); }
-
 void sortUnique(KeyVec& v) {
   std::sort(v.begin(), v.end());
   v.erase(std::unique(v.begin(), v.end()), v.end());
@@ -170,8 +168,8 @@ void StoreImpl::initMemory() {
   auto v = std::make_shared<IndexVersion>();
   for (int p = 0; p < kPermCount; ++p) {
     v->runs[p] = QuadRun::empty();
-    v->adds[p] = emptyKeys();
-    v->dels[p] = emptyKeys();
+    v->adds[p] = DeltaKeys::emptySet();
+    v->dels[p] = DeltaKeys::emptySet();
   }
   current_ = v;
 }
@@ -257,8 +255,8 @@ Status StoreImpl::openDurable(const std::string& dir, OpenMode mode) {
   auto v = std::make_shared<IndexVersion>();
   for (int p = 0; p < kPermCount; ++p) {
     v->runs[p] = QuadRun::empty();
-    v->adds[p] = emptyKeys();
-    v->dels[p] = emptyKeys();
+    v->adds[p] = DeltaKeys::emptySet();
+    v->dels[p] = DeltaKeys::emptySet();
   }
   uint64_t after_txn = 0, covered = kFirstTermId, run_quads = 0;
   bool have_manifest = false;
@@ -271,7 +269,7 @@ Status StoreImpl::openDurable(const std::string& dir, OpenMode mode) {
       bool ok = true;
       if (rg > 0) {
         for (int p = 0; p < kPermCount && ok; ++p) {
-          auto r = QuadRun::openFile(dir + "/run-" + std::to_string(rg) + "-" + kPermNames[p], false);
+          auto r = QuadRun::openFile(runPrefix(rg) + kPermNames[p], false);
           if (!r) ok = false; else v->runs[p] = r.value();
         }
       }
@@ -627,6 +625,35 @@ void mergePacked(const QuadRun& run, const std::vector<Packed>& adds, Out& out) 
   while (ai < adds.size()) out.add(unpack(adds[ai++]));
 }
 
+// A new run filled by fill(out): built in memory if path is empty, else
+// streamed into the file at path as it is filled (only the block directory
+// and a buffer in memory) and then mapped.
+template <typename Fill>
+Status buildRunInto(const std::string& path, uint64_t expected, Fill&& fill,
+                    std::shared_ptr<const QuadRun>* run) {
+  if (path.empty()) {
+    QuadRun::Builder out(expected);
+    fill(out);
+    *run = out.finish();
+    return Status::ok();
+  }
+  {
+    QuadRun::FileWriter out(path, expected);
+    fill(out);
+    WEFT_TRY(out.finish());
+  }
+  auto r = QuadRun::openFile(path, false);
+  if (!r) return r.status();
+  *run = r.value();
+  return Status::ok();
+}
+
+// The run files of one generation (prefix "DIR/run-<gen>-"), if there.
+void removeRunFiles(const std::string& prefix) {
+  std::error_code ec;
+  for (int p = 0; p < kPermCount; ++p) fs::remove(prefix + kPermNames[p], ec);
+}
+
 }  // namespace
 
 Result<std::shared_ptr<IndexVersion>> StoreImpl::applyEffective(
@@ -669,25 +696,10 @@ Result<std::shared_ptr<IndexVersion>> StoreImpl::applyEffective(
   // the commit is durable).
   std::array<Status, kPermCount> st;
   auto buildRun = [&](int p, uint64_t expected, auto&& fill) {
-    if (run_prefix.empty()) {
-      QuadRun::Builder out(expected);
-      fill(out);
-      nv->runs[p] = out.finish();
-    } else {
-      std::string path = run_prefix + kPermNames[p];
-      {
-        QuadRun::FileWriter out(path, expected);
-        fill(out);
-        st[p] = out.finish();
-      }
-      if (p == kOSPG) crashPoint("mid-run-files");  // before or after the log's commit
-      if (st[p]) {
-        auto r = QuadRun::openFile(path, false);
-        if (r) nv->runs[p] = r.value(); else st[p] = r.status();
-      }
-    }
-    nv->adds[p] = emptyKeys();
-    nv->dels[p] = emptyKeys();
+    st[p] = buildRunInto(run_prefix.empty() ? "" : run_prefix + kPermNames[p], expected, fill, &nv->runs[p]);
+    if (!run_prefix.empty() && p == kOSPG) crashPoint("mid-run-files");  // before or after the log's commit
+    nv->adds[p] = DeltaKeys::emptySet();
+    nv->dels[p] = DeltaKeys::emptySet();
   };
   parallelFor(kPermCount, [&](int p) {
     const QuadRun& old = *cur.runs[p];
@@ -725,6 +737,10 @@ Result<std::shared_ptr<IndexVersion>> StoreImpl::applyEffective(
   return nv;
 }
 
+std::string StoreImpl::runPrefix(uint64_t gen) const {
+  return dir_ + "/run-" + std::to_string(gen) + "-";
+}
+
 uint64_t StoreImpl::nextGen() const {
   return std::max({runs_gen_, hash_gen_, merge_ ? merge_->gen : uint64_t{0}}) + 1;
 }
@@ -734,7 +750,7 @@ void StoreImpl::startMerge(std::shared_ptr<const IndexVersion> base) {
   Merge* m = merge_.get();
   m->base = std::move(base);
   m->gen = durable_ ? nextGen() : 0;
-  const std::string prefix = durable_ ? dir_ + "/run-" + std::to_string(m->gen) + "-" : "";
+  const std::string prefix = durable_ ? runPrefix(m->gen) : "";
   // One thread, the permutations one after another: the other core is the
   // writer's (and the readers').
   m->thread = std::thread([m, prefix] {
@@ -745,22 +761,10 @@ void StoreImpl::startMerge(std::shared_ptr<const IndexVersion> base) {
         break;
       }
       const QuadRun& old = *v.runs[p];
-      const uint64_t expected = old.size() + v.adds[p]->size();
-      if (prefix.empty()) {
-        QuadRun::Builder out(expected);
-        mergeRun(old, v.dels[p]->begin(), v.adds[p]->begin(), out, false);
-        m->runs[p] = out.finish();
-        continue;
-      }
-      const std::string path = prefix + kPermNames[p];
-      {
-        QuadRun::FileWriter out(path, expected);
-        mergeRun(old, v.dels[p]->begin(), v.adds[p]->begin(), out, false);
-        m->status = out.finish();
-      }
-      if (!m->status) break;
-      auto r = QuadRun::openFile(path, false);
-      if (r) m->runs[p] = r.value(); else m->status = r.status();
+      m->status = buildRunInto(
+          prefix.empty() ? "" : prefix + kPermNames[p], old.size() + v.adds[p]->size(),
+          [&](auto& out) { mergeRun(old, v.dels[p]->begin(), v.adds[p]->begin(), out, false); },
+          &m->runs[p]);
     }
     m->done.store(true, std::memory_order_release);
   });
@@ -770,11 +774,7 @@ void StoreImpl::abandonMerge() {
   if (!merge_) return;
   merge_->cancel.store(true, std::memory_order_relaxed);  // a closing store waits for one permutation at most
   merge_->thread.join();
-  if (durable_) {
-    std::error_code ec;
-    for (int p = 0; p < kPermCount; ++p)
-      fs::remove(dir_ + "/run-" + std::to_string(merge_->gen) + "-" + kPermNames[p], ec);
-  }
+  if (durable_) removeRunFiles(runPrefix(merge_->gen));
   merge_.reset();
 }
 
@@ -794,10 +794,10 @@ std::shared_ptr<const IndexVersion> StoreImpl::installMerge(std::shared_ptr<cons
   // deletions X' = (X - X0) + (A0 - A). The differences skip the chunks
   // the two deltas share: the cost follows the commits since the merge began.
   auto nv = std::make_shared<IndexVersion>(*cur);
-  auto both = [](KeyVec x, const KeyVec& y) {
+  auto both = [](const KeyVec& x, const KeyVec& y) {
     KeyVec out(x.size() + y.size());
     std::merge(x.begin(), x.end(), y.begin(), y.end(), out.begin());
-    return out.empty() ? emptyKeys() : DeltaKeys::merged(DeltaKeys(), {}, out);
+    return DeltaKeys::fromSorted(std::move(out));
   };
   for (int p = 0; p < kPermCount; ++p) {
     nv->runs[p] = m.runs[p];
@@ -945,7 +945,7 @@ Status StoreImpl::commit(Transaction& txn) {
   bool compacted = false;
   std::shared_ptr<IndexVersion> nv;
   const uint64_t gen = nextGen();
-  const std::string run_prefix = durable_ ? dir_ + "/run-" + std::to_string(gen) + "-" : "";
+  const std::string run_prefix = durable_ ? runPrefix(gen) : "";
   Status derived;
   auto derive = [&] {
     if (eadd.empty() && erem.empty()) {
@@ -959,19 +959,15 @@ Status StoreImpl::commit(Transaction& txn) {
     std::thread builder(derive);
     Status s = writeLog();
     builder.join();
-    auto removeRunFiles = [&] {
-      std::error_code ec;
-      for (int p = 0; p < kPermCount; ++p) fs::remove(run_prefix + kPermNames[p], ec);
-    };
     if (!s) {
-      if (compacted) removeRunFiles();
+      if (compacted) removeRunFiles(run_prefix);
       return s;
     }
     if (!derived) {
       // The log is committed but a run file could not be written (full
       // disk): derive the version in memory instead; the next open replays
       // the log on top of the index files the manifest names.
-      removeRunFiles();
+      removeRunFiles(run_prefix);
       auto r = applyEffective(*cur, eadd, erem, "", &compacted);
       if (!r) return r.status();
       nv = std::move(r.value());
@@ -1097,9 +1093,7 @@ Status StoreImpl::writeCheckpoint(IndexVersion& v, bool runs_changed, uint64_t g
   if (rg != runs_gen_) {
     // v already serves from the new files; the old ones stay mapped (and
     // readable) for as long as a snapshot holds them.
-    for (int p = 0; p < kPermCount; ++p) {
-      if (runs_gen_ > 0) fs::remove(dir_ + "/run-" + std::to_string(runs_gen_) + "-" + kPermNames[p], ec);
-    }
+    if (runs_gen_ > 0) removeRunFiles(runPrefix(runs_gen_));
     runs_gen_ = rg;
     ckpt_txn_ = rtxn;
     ckpt_quads_ = rquads;
@@ -1308,19 +1302,9 @@ uint64_t Snapshot::count(const QuadIds& pattern) const {
   const ScanRange range = rangeFor(pattern);
   const int perm = range.perm, prefix = range.prefix;
   const Key lower = range.lower;
-  auto inDelta = [&](const DeltaKeys& keys) {
-    uint64_t n = 0;
-    for (auto it = keys.lowerBound(lower); it.valid(); ++it) {
-      bool match = true;
-      for (int c = 0; c < prefix && match; ++c) match = (*it)[c] == lower[c];
-      if (!match) break;
-      ++n;
-    }
-    return n;
-  };
   uint64_t n = v_->runs[perm]->countPrefix(lower, prefix);
-  n -= std::min(n, inDelta(*v_->dels[perm]));
-  return n + inDelta(*v_->adds[perm]);
+  n -= std::min<uint64_t>(n, v_->dels[perm]->countPrefix(lower, prefix));
+  return n + v_->adds[perm]->countPrefix(lower, prefix);
 }
 
 double Snapshot::averageMatches(const QuadIds& pattern, int pos) const {

@@ -38,9 +38,31 @@ void DeltaKeys::append(std::shared_ptr<const KeyVec> chunk) {
   chunks_.push_back(std::move(chunk));
 }
 
-std::shared_ptr<const DeltaKeys> DeltaKeys::empty_set() {
+std::shared_ptr<const DeltaKeys> DeltaKeys::emptySet() {
   static const auto kEmpty = std::make_shared<const DeltaKeys>();
   return kEmpty;
+}
+
+std::shared_ptr<const DeltaKeys> DeltaKeys::fromSorted(KeyVec keys) {
+  if (keys.empty()) return emptySet();
+  auto out = std::make_shared<DeltaKeys>();
+  out->appendSplit(std::move(keys));
+  return out;
+}
+
+void DeltaKeys::appendSplit(KeyVec&& keys) {
+  const size_t n = keys.size();
+  if (n == 0) return;
+  if (n <= 2 * kChunk) {
+    append(std::make_shared<const KeyVec>(std::move(keys)));
+    return;
+  }
+  const size_t pieces = n / kChunk;
+  for (size_t i = 0; i < pieces; ++i) {
+    auto b = keys.begin() + static_cast<std::ptrdiff_t>(n * i / pieces);
+    auto e = keys.begin() + static_cast<std::ptrdiff_t>(n * (i + 1) / pieces);
+    append(std::make_shared<const KeyVec>(b, e));
+  }
 }
 
 std::shared_ptr<const DeltaKeys> DeltaKeys::merged(const DeltaKeys& old, const KeyVec& minus,
@@ -49,27 +71,12 @@ std::shared_ptr<const DeltaKeys> DeltaKeys::merged(const DeltaKeys& old, const K
   out->chunks_.reserve(old.chunks_.size() + plus.size() / kChunk + 1);
   out->firsts_.reserve(out->chunks_.capacity());
   out->ends_.reserve(out->chunks_.capacity());
-  // A merged chunk longer than 2 * kChunk is cut into pieces of about kChunk.
-  auto emit = [&](KeyVec&& keys) {
-    const size_t n = keys.size();
-    if (n == 0) return;
-    if (n <= 2 * kChunk) {
-      out->append(std::make_shared<const KeyVec>(std::move(keys)));
-      return;
-    }
-    const size_t pieces = n / kChunk;
-    for (size_t i = 0; i < pieces; ++i) {
-      auto b = keys.begin() + static_cast<std::ptrdiff_t>(n * i / pieces);
-      auto e = keys.begin() + static_cast<std::ptrdiff_t>(n * (i + 1) / pieces);
-      out->append(std::make_shared<const KeyVec>(b, e));
-    }
-  };
   const Key* m = minus.data();
   const Key* const m_end = m + minus.size();
   const Key* q = plus.data();
   const Key* const q_end = q + plus.size();
   if (old.chunks_.empty()) {
-    emit(KeyVec(plus));
+    out->appendSplit(KeyVec(plus));
     return out;
   }
   // Chunk i takes the changes below the next chunk's first key (chunk 0 also
@@ -90,7 +97,7 @@ std::shared_ptr<const DeltaKeys> DeltaKeys::merged(const DeltaKeys& old, const K
     KeyVec keys;
     keys.reserve(chunk->size() + static_cast<size_t>(qe - q));
     mergeInto(chunk->data(), chunk->data() + chunk->size(), m, me, q, qe, keys);
-    emit(std::move(keys));
+    out->appendSplit(std::move(keys));
     m = me;
     q = qe;
   }
@@ -109,6 +116,13 @@ bool DeltaKeys::contains(const Key& k) const {
   if (chunks_.empty()) return false;
   const KeyVec& c = *chunks_[chunkFor(firsts_, k)];
   return std::binary_search(c.begin(), c.end(), k);
+}
+
+size_t DeltaKeys::countPrefix(const Key& lower, int prefix_len) const {
+  if (prefix_len <= 0) return size();
+  Key lo, hi;
+  const size_t end = prefixBounds(lower, prefix_len, &lo, &hi) ? rank(hi) : size();
+  return end - rank(lo);
 }
 
 size_t DeltaKeys::rank(const Key& k) const {

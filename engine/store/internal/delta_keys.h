@@ -32,6 +32,8 @@ class DeltaKeys {
   bool contains(const Key& k) const;
   // The number of keys smaller than k.
   size_t rank(const Key& k) const;
+  // The number of keys whose first prefix_len components are lower's.
+  size_t countPrefix(const Key& lower, int prefix_len) const;
 
   // Forward iteration in key order.
   class Iter {
@@ -72,7 +74,9 @@ class DeltaKeys {
   // in the result). Chunks without a change are shared with old.
   static std::shared_ptr<const DeltaKeys> merged(const DeltaKeys& old, const KeyVec& minus,
                                                  const KeyVec& plus);
-  static std::shared_ptr<const DeltaKeys> empty_set();
+  static std::shared_ptr<const DeltaKeys> emptySet();
+  // The set of keys, sorted and unique.
+  static std::shared_ptr<const DeltaKeys> fromSorted(KeyVec keys);
   // The keys of a that b lacks. Chunks the two share (a version derived
   // from the other by merges) are skipped whole, so the cost follows what
   // changed between them, not their size.
@@ -80,6 +84,9 @@ class DeltaKeys {
 
  private:
   void append(std::shared_ptr<const KeyVec> chunk);
+  // Appends sorted keys above the last chunk's: one chunk, or pieces of
+  // about kChunk if longer than 2 * kChunk.
+  void appendSplit(KeyVec&& keys);
   std::vector<std::shared_ptr<const KeyVec>> chunks_;  // none empty
   std::vector<Key> firsts_;                            // firsts_[i] = chunks_[i]->front()
   std::vector<size_t> ends_;                           // keys in chunks 0..i

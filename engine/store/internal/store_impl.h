@@ -95,6 +95,7 @@ class StoreImpl {
   std::shared_ptr<const IndexVersion> installMerge(std::shared_ptr<const IndexVersion> cur);
   void abandonMerge();  // waits for the thread; removes its files
   uint64_t nextGen() const;
+  std::string runPrefix(uint64_t gen) const;  // "DIR/run-<gen>-"
   std::unique_ptr<Merge> merge_;
   Status replayBatches(uint64_t after_txn, IndexVersion* v);
   Status loadTermsFrom(uint64_t first);

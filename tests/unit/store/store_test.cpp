@@ -466,7 +466,7 @@ TEST(Store, ChunkedDeltaMatchesASortedSet) {
   using internal::DeltaKeys;
   std::mt19937_64 rng(5);
   std::set<Key> want;
-  auto d = DeltaKeys::empty_set();
+  auto d = DeltaKeys::emptySet();
   auto randomKey = [&](uint64_t hi) { return Key{rng() % hi, rng() % 7, rng() % 50, 0}; };
   for (int step = 0; step < 300; ++step) {
     std::set<Key> plus, minus;
