@@ -815,6 +815,9 @@ TEST(Store, SnapshotsAreConsistentWhileAWriterCommits) {
   EXPECT_EQ(st->snapshot()->size(), static_cast<uint64_t>(kTxns * kPerTxn));
   std::string report;
   EXPECT_TRUE(st->check(&report).isOk()) << report;
+  // Close first: the last commits may have started a background merge that is
+  // still writing its run files into the directory.
+  st.reset();
   Store::setMinCompactionForTesting(200000);
   fs::remove_all(dir);
 }
@@ -957,4 +960,7 @@ TEST(Store, ReadOnlyOpenDuringCommitsSeesOneSnapshot) {
   auto r = Store::open(dir, OpenMode::kReadOnly);
   ASSERT_TRUE(r.isOk());
   EXPECT_EQ(r.value()->snapshot()->size(), 3u * kCommits);
+  r.value().reset();
+  w.value().reset();
+  fs::remove_all(dir);
 }
