@@ -178,6 +178,36 @@ class Kernel {
     if (horizon > now_) now_ = horizon;
     return count_ - start;
   }
+  // Time of the next pending event (a cancelled one included), +inf when none.
+  double nextTime() const {
+    return queue_.empty() ? std::numeric_limits<double>::infinity() : queue_.top().time;
+  }
+  // Run the next event alone (a cancelled one is dropped and counts as run); false if none.
+  // For models that interleave the kernel's events with work of their own in time order
+  // (the plant's flow lines); the caller compares nextTime() with its own next time first.
+  template <class Handler>
+  bool runOne(Handler&& handler) {
+    if (queue_.empty()) return false;
+    const Event e = queue_.top();
+    if (e.kind == kCancelled) {
+      queue_.pop();
+      return true;
+    }
+    now_ = e.time;
+    ++count_;
+    fingerprint_ = mixFingerprint(fingerprint_, e);
+    hole_ = true;
+    handler(e);
+    if (hole_) {
+      hole_ = false;
+      queue_.pop();
+    }
+    return true;
+  }
+  // Move the clock forward to t (never back), e.g. to the horizon after a runOne loop.
+  void advanceTo(double t) {
+    if (t > now_) now_ = t;
+  }
   // Ask runUntil to return after the current event.
   void stop() { stopped_ = true; }
   // Forget all events and restart the clock at 0 (counters too).

@@ -114,6 +114,7 @@ struct CLine {
   int inputCapacity;
   int bottleneck;
   uint64_t arrivalStream;
+  std::vector<Window> offInPeriod;  // shifts: the off windows of one period, sorted
 };
 
 struct CInventory {
@@ -175,6 +176,9 @@ struct Plant::Compiled {
   std::vector<CSupplier> suppliers;
   std::vector<CLane> lanes;
   std::vector<CDemand> demands;
+  // Every line is single machines in series fed by pushed lots or orders, and every machine
+  // can work some of the time: the run may use flow lines (RunOptions::eventModel).
+  bool flowEligible = false;
 };
 
 Result<Plant> Plant::compile(const Model& m) {
@@ -260,6 +264,12 @@ Result<Plant> Plant::compile(const Model& m) {
       }
       cl.shiftInitiallyOn = onAt(0.0);
       if (cl.toggles.size() == 1) cl.toggles.clear();  // always on or always off
+      double from = 0;
+      for (const Window& w : sortedWindows(l.shifts.on)) {
+        if (w.start > from) cl.offInPeriod.push_back({from, std::min(w.start, P)});
+        from = std::max(from, w.end);
+      }
+      if (from < P) cl.offInPeriod.push_back({from, P});
     }
     // Products the line makes (for the bottleneck and BOM tables).
     std::vector<int> made;
@@ -433,6 +443,20 @@ Result<Plant> Plant::compile(const Model& m) {
     c->demandNames.push_back(d.name);
     c->demands.push_back(std::move(cd));
   }
+  c->flowEligible = true;
+  for (size_t li = 0; li < c->lines.size(); ++li) {
+    const CLine& cl = c->lines[li];
+    const bool neverOn = cl.shiftPeriod > 0 && cl.offInPeriod.size() == 1 &&
+                         cl.offInPeriod[0].start <= 0 && cl.offInPeriod[0].end >= cl.shiftPeriod;
+    if (cl.input == LineInput::kArrivals || neverOn) c->flowEligible = false;
+    for (int mi = cl.first; mi < cl.first + cl.count; ++mi) {
+      const CMachine& cm = c->machines[mi];
+      if (cm.units != 1) c->flowEligible = false;
+      if (cm.periodic.interval > 0 && cm.periodic.duration >= cm.periodic.interval) {
+        c->flowEligible = false;  // always in maintenance: a flow line would never finish
+      }
+    }
+  }
   Plant plant;
   plant.c_ = std::move(c);
   return plant;
@@ -518,6 +542,7 @@ struct MRun {
 };
 
 struct FRun {
+  double ws = 0, we = 0;  // flow lines: the current (calendar) or active (operating) window
   double opLeft = 0;  // operating clock: time to failure left
   double repairStart = 0;
   double repairDue = 0;  // for the trace
@@ -569,6 +594,44 @@ struct DRun {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
+// --- flow lines (RunOptions::eventModel false) -------------------------------------------------
+// A machine of a flow line: where it is in time (its current available segment), what it last
+// did, and its time accounting over the window, kept without events.
+struct FWin {
+  double s, e;
+};
+struct FMach {
+  double a = 0, u = 0;   // the current available segment [a, u); unavailable before a
+  double lastD = 0;      // when its last part left (it has been empty since, or blocked)
+  int16_t lastProduct = -1;
+  int64_t entered = 0;   // parts that entered it: the index of the next one
+  uint32_t ring = 0;     // offset in Sim::ring_ of departure times of its last ringSize parts
+  uint32_t ringSize = 1; // (buffer before it) + 1
+  uint32_t slot = 0;     // entered % ringSize: the next part's place in the ring
+  size_t outage = 0, maint = 0;  // next windows of those lists
+  uint64_t periodic = 0;         // next periodic maintenance
+  uint64_t shiftCycle = 0;       // next shift-off window: cycle and index in offInPeriod
+  size_t shiftIndex = 0;
+  std::vector<int> calFailures, opFailures;
+  std::vector<FWin> down;        // failure windows (calendar and operating), for the accounting
+  double busy = 0, setup = 0, blocked = 0, idle = 0;  // inside the window
+  int64_t produced = 0, scrapped = 0;
+  double idealTime = 0;
+};
+// A part on its way out of a flow line (good at the last machine, or scrapped anywhere).
+struct FDep {
+  double time;
+  Part part;
+  bool good;
+};
+struct FLine {
+  double nextRelease = 0;  // machine 0 is empty from then on
+  bool waiting = false;    // tried to release and had no work or no material
+  double idleSince = -1;   // waiting with no order (machine 0 idle), -1: not
+  std::vector<FDep> deps;  // sorted by time from depHead
+  size_t depHead = 0;
+};
+
 // A trace entry as indices; names are filled in by collect() (no strings during the run).
 struct TraceRec {
   double time;
@@ -583,7 +646,7 @@ class Sim {
   PlantResult run();
 
  private:
-  double now() const { return k_.now(); }
+  double now() const { return now_; }
   size_t idx(int machine, int product) const {
     return static_cast<size_t>(machine) * c_.nProducts + product;
   }
@@ -670,6 +733,23 @@ class Sim {
   void placeOrder(int i, int64_t qty);
   double nextDemand(int d, double from);
   void resetStats();
+  // Flow lines.
+  void flowInit();
+  void flowLoop();
+  void flowStep(int line);
+  void flowRelease(int line);
+  void flowPush(int line, const Part& p);
+  void flowKey(int line);
+  void segment(int m, double x);
+  void advanceCalendar(int f);
+  double work(int m, double t, double w, bool process, double* acc);
+  double availableTime(int m, double a, double b);
+  double clip(double a, double b) const {
+    const double lo = a > o_.warmup ? a : o_.warmup, hi = b < o_.horizon ? b : o_.horizon;
+    return hi > lo ? hi - lo : 0.0;
+  }
+  bool inWindow(double t) const { return t >= o_.warmup && t <= o_.horizon; }
+  void flowCollect(int m, MachineResult* r);
   PlantResult collect();
   void collectSeries(PlantResult& r) const;
   void collectTrace(PlantResult& r) const;
@@ -680,6 +760,19 @@ class Sim {
   const Plant::Compiled& c_;
   RunOptions o_;
   Kernel k_;
+  double now_ = 0;
+  bool flow_ = false;
+  std::vector<FMach> fm_;  // per machine (= unit: flow lines have single units)
+  std::vector<FLine> fl_;
+  std::vector<double> ring_;
+  // Winner tree over the lines' keys (next release or departure): leaves at treeSize_ + line,
+  // each inner node holds the line with the smaller key below it (ties: the lower line), so
+  // win_[1] is the next line to step and a key change costs log2(lines) comparisons.
+  std::vector<double> keys_;
+  std::vector<int> win_;
+  size_t treeSize_ = 1;
+  uint64_t flowSteps_ = 0, flowFp_ = 0x84222325cbf29ce4ULL;
+  std::vector<std::pair<double, int>> edges_;  // collect's sweep, reused
   std::vector<MRun> m_;
   std::vector<FRun> f_;
   std::vector<LRun> l_;
@@ -960,6 +1053,10 @@ void Sim::consumeMaterial(int line, int product) {
 // Releases work into every unit of the first machine that takes it (one unit: the unit if
 // empty), until there is no work, no material or no taking unit.
 void Sim::releaseInto(int line) {
+  if (flow_) {
+    if (fl_[line].waiting) flowRelease(line);
+    return;
+  }
   const CLine& cl = c_.lines[line];
   if (cl.firstUnits == 1) {
     if (!m_[cl.unitFirst].hasPart) releaseOne(line, cl.unitFirst);
@@ -982,7 +1079,7 @@ inline bool Sim::releaseOne(int line, int f) {
   LRun& L = l_[line];
   Part p{now(), -1, 0, 0};
   switch (cl.input) {
-    case LineInput::kArrivals:
+    case LineInput::kArrivals:  // never a flow line
       if (L.input.empty()) {
         updateState(f);
         return false;
@@ -994,7 +1091,7 @@ inline bool Sim::releaseOne(int line, int f) {
       const CLot& lot = cl.lots[L.lot];
       if (!materialAvailable(line, lot.product)) {
         L.waitingMaterial = true;
-        updateState(f);
+        if (!flow_) updateState(f);
         return false;
       }
       p.product = static_cast<int16_t>(lot.product);
@@ -1007,13 +1104,13 @@ inline bool Sim::releaseOne(int line, int f) {
     }
     case LineInput::kOrders: {
       if (L.orders.empty()) {
-        updateState(f);
+        if (!flow_) updateState(f);
         return false;
       }
       Order& o = L.orders.front();
       if (!materialAvailable(line, o.product)) {
         L.waitingMaterial = true;
-        updateState(f);
+        if (!flow_) updateState(f);
         return false;
       }
       p.product = static_cast<int16_t>(o.product);
@@ -1026,6 +1123,11 @@ inline bool Sim::releaseOne(int line, int f) {
   L.waitingMaterial = false;
   ++L.entered;
   L.wip.add(now(), 1);
+  if (flow_) {  // flowRelease marked machine 0 taken, so a call back releases nothing
+    consumeMaterial(line, p.product);
+    flowPush(line, p);
+    return true;
+  }
   // Load before consuming: consumption can trigger orders that call back into this line.
   load(f, p);
   consumeMaterial(line, p.product);
@@ -1294,7 +1396,9 @@ void Sim::placeOrder(int i, int64_t qty) {
       l_[ci.line].orders.push_back({ci.product, qty, i});
       if (o_.traceLimit) note(TraceKind::kReplenishment, i, ci.line, static_cast<double>(qty));
       const CMachine& fm = c_.machines[c_.lines[ci.line].first];
-      if (fm.units == 1) {
+      if (flow_) {
+        releaseInto(ci.line);
+      } else if (fm.units == 1) {
         if (!m_[fm.unitFirst].hasPart) releaseInto(ci.line);
         else updateState(fm.unitFirst);
       } else {
@@ -1355,6 +1459,7 @@ void Sim::resetStats() {
 }
 
 void Sim::handle(const Event& e) {
+  now_ = e.time;
   switch (e.kind) {
     case kTimer: onTimer(static_cast<int>(e.entity), static_cast<uint32_t>(e.payload)); break;
     case kFail: onFail(static_cast<int>(e.entity)); break;
@@ -1394,7 +1499,7 @@ void Sim::handle(const Event& e) {
       const IRun& I = i_[i];
       const int64_t position = I.onHand + I.onOrder - I.backlogUnits;
       if (position < ci.S) placeOrder(i, ci.S - position);
-      k_.schedule(ci.review, kReview, e.entity);
+      k_.scheduleAt(now() + ci.review, kReview, e.entity);
       break;
     }
     case kWarmup: resetStats(); break;
@@ -1403,6 +1508,7 @@ void Sim::handle(const Event& e) {
 
 PlantResult Sim::run() {
   const uint64_t seed = o_.seed, rep = o_.replication;
+  flow_ = c_.flowEligible && !o_.eventModel && !(o_.sampleEvery > 0) && o_.traceLimit == 0;
   m_.resize(c_.units.size());
   buf_.resize(c_.machines.size());
   f_.resize(c_.failures.size());
@@ -1430,7 +1536,7 @@ PlantResult Sim::run() {
     LRun& L = l_[li];
     L.arrivalRng = Rng(seed, rep, cl.arrivalStream);
     L.shiftOn = cl.shiftInitiallyOn;
-    if (!cl.toggles.empty()) {
+    if (!cl.toggles.empty() && !flow_) {
       size_t t = 0;
       while (t < cl.toggles.size() && cl.toggles[t].first <= 0) ++t;
       if (t == cl.toggles.size()) scheduleShift(static_cast<int>(li), 1, 0);
@@ -1441,7 +1547,7 @@ PlantResult Sim::run() {
     }
     if (cl.input == LineInput::kPush) L.lotLeft = cl.lots[0].quantity;
   }
-  for (size_t m = 0; m < c_.machines.size(); ++m) {
+  for (size_t m = 0; m < c_.machines.size() && !flow_; ++m) {
     const CMachine& cm = c_.machines[m];
     for (const Window& w : cm.maintenance) {
       k_.scheduleAt(w.start, kMaintStart, static_cast<uint32_t>(m), 0);
@@ -1456,13 +1562,21 @@ PlantResult Sim::run() {
     }
     updateMachine(static_cast<int>(m));
   }
+  if (flow_) flowInit();
   for (size_t f = 0; f < f_.size(); ++f) {
     const CFailure& cf = c_.failures[f];
     f_[f].ttfRng = Rng(seed, rep, cf.ttfStream);
     f_[f].ttrRng = Rng(seed, rep, cf.ttrStream);
     const double t = std::max(0.0, cf.ttf.sample(f_[f].ttfRng));
-    if (cf.operating) f_[f].opLeft = t;
-    else k_.schedule(t, kFail, static_cast<uint32_t>(f));
+    if (cf.operating) {
+      f_[f].opLeft = t;
+    } else if (flow_) {  // the first window, drawn as the event model draws it
+      f_[f].ws = t;
+      f_[f].we = t + std::max(0.0, cf.ttr.sample(f_[f].ttrRng));
+      fm_[c_.units[cf.unit].machine].down.push_back({f_[f].ws, f_[f].we});
+    } else {
+      k_.schedule(t, kFail, static_cast<uint32_t>(f));
+    }
   }
   for (size_t i = 0; i < i_.size(); ++i) {
     i_[i].onHand = c_.inventories[i].initial;
@@ -1482,8 +1596,403 @@ PlantResult Sim::run() {
     k_.scheduleAt(o_.warmup, kSample, 0, 0);
   }
 
-  k_.runUntil(o_.horizon, [this](const Event& e) { handle(e); });
+  if (flow_) {
+    flowLoop();
+  } else {
+    k_.runUntil(o_.horizon, [this](const Event& e) { handle(e); });
+    now_ = k_.now();
+  }
   return collect();
+}
+
+// --- flow lines -------------------------------------------------------------------------------
+// A flow line computes each part's way through its machines when the part is released, by the
+// recursion of tandem queues with blocking after service (Dallery & Gershwin 1992): the part
+// enters machine k when it has left machine k-1 and machine k is empty, S_k = max(D_k-1, the
+// machine's last departure); it completes at C_k after its setup and cycle time counted in the
+// machine's available time only (shifts, maintenance, outages and failures stretch them); it
+// leaves at D_k = max(C_k, the departure from machine k+1 of the part b_k + 1 places ahead),
+// the moment the buffer after k has room. Calendar failures do not depend on the flow, so each
+// machine draws its failure windows ahead from the same streams, in the same order, as the
+// event model; operating-clock failures fire inside work(). Only a release (material, orders)
+// and a departure (stock, policies) touch the rest of the plant: those are steps of the line,
+// ordered with the kernel's events through a small heap of lines (flowLoop).
+
+void Sim::flowInit() {
+  fm_.assign(c_.machines.size(), FMach{});
+  fl_.assign(c_.lines.size(), FLine{});
+  size_t ring = 0;
+  for (size_t m = 0; m < fm_.size(); ++m) {
+    FMach& M = fm_[m];
+    M.a = M.u = -1;
+    M.ring = static_cast<uint32_t>(ring);
+    M.ringSize = c_.machines[m].pos > 0 ? static_cast<uint32_t>(c_.bufferCap[m - 1]) + 1 : 1;
+    ring += M.ringSize;
+  }
+  ring_.assign(ring, 0.0);  // a departure "before time 0": never holds anyone back
+  for (size_t f = 0; f < c_.failures.size(); ++f) {
+    const CFailure& cf = c_.failures[f];
+    FMach& M = fm_[c_.units[cf.unit].machine];
+    (cf.operating ? M.opFailures : M.calFailures).push_back(static_cast<int>(f));
+    f_[f].ws = f_[f].we = kInf;
+  }
+  treeSize_ = 1;
+  while (treeSize_ < fl_.size()) treeSize_ *= 2;
+  keys_.assign(treeSize_ + 1, kInf);  // keys_[treeSize_]: the padding leaves' line
+  win_.assign(2 * treeSize_, static_cast<int>(treeSize_));
+  for (size_t li = 0; li < fl_.size(); ++li) {
+    fl_[li].waiting = true;  // run() releases into every line at time 0
+    win_[treeSize_ + li] = static_cast<int>(li);
+  }
+  for (size_t n = treeSize_ - 1; n >= 1; --n) {
+    win_[n] = keys_[win_[2 * n + 1]] < keys_[win_[2 * n]] ? win_[2 * n + 1] : win_[2 * n];
+  }
+}
+
+void Sim::flowLoop() {
+  const double h = o_.horizon;
+  auto handler = [this](const Event& e) { handle(e); };
+  for (;;) {
+    const double tk = k_.nextTime();
+    const int line = win_[1];
+    const double tl = keys_[line];
+    if (tl <= tk) {
+      if (!(tl <= h)) break;
+      now_ = tl;
+      flowStep(line);
+    } else {
+      if (!(tk <= h)) break;
+      k_.runOne(handler);
+    }
+  }
+  k_.advanceTo(h);
+  now_ = std::max(now_, h);
+}
+
+void Sim::flowStep(int line) {
+  FLine& F = fl_[line];
+  ++flowSteps_;
+  uint64_t bits;
+  __builtin_memcpy(&bits, &now_, sizeof bits);
+  flowFp_ = (flowFp_ ^ (bits + static_cast<uint64_t>(line) * 0x9e3779b97f4a7c15ULL)) * 0xff51afd7ed558ccdULL;
+  const double tdep = F.depHead < F.deps.size() ? F.deps[F.depHead].time : kInf;
+  if (!F.waiting && F.nextRelease < tdep) {
+    flowRelease(line);
+    return;
+  }
+  const FDep d = F.deps[F.depHead++];
+  if (F.depHead == F.deps.size()) {
+    F.deps.clear();
+    F.depHead = 0;
+  } else if (F.depHead > 32 && 2 * F.depHead > F.deps.size()) {
+    F.deps.erase(F.deps.begin(), F.deps.begin() + static_cast<std::ptrdiff_t>(F.depHead));
+    F.depHead = 0;
+  }
+  flowKey(line);
+  depart(line, d.part, d.good);  // may call back into this line (orders, material)
+}
+
+void Sim::flowRelease(int line) {
+  FLine& F = fl_[line];
+  const CLine& cl = c_.lines[line];
+  if (F.idleSince >= 0) {
+    fm_[cl.first].idle += availableTime(cl.first, F.idleSince, now());
+    F.idleSince = -1;
+  }
+  F.waiting = false;
+  F.nextRelease = kInf;  // machine 0 is taken while the release runs
+  if (!releaseOne(line, cl.unitFirst)) {
+    F.waiting = true;
+    if (cl.input == LineInput::kOrders && l_[line].orders.empty()) F.idleSince = now();
+  }
+  flowKey(line);
+}
+
+void Sim::flowPush(int line, const Part& p) {
+  const CLine& cl = c_.lines[line];
+  FLine& F = fl_[line];
+  double arrive = now();
+  for (int k = 0; k < cl.count; ++k) {
+    const int m = cl.first + k;
+    FMach& M = fm_[m];
+    const CUnit& cu = c_.units[m];  // flow lines: one unit per machine, unit index = machine
+    MRun& X = m_[m];
+    double t = arrive > M.lastD ? arrive : M.lastD;
+    ++M.entered;
+    const uint32_t slot = M.slot;
+    M.slot = slot + 1 == M.ringSize ? 0 : slot + 1;
+    if (cu.setupMatrix >= 0 && M.lastProduct >= 0 && M.lastProduct != p.product) {
+      const Dist& d = c_.setup[cu.setupMatrix][static_cast<size_t>(M.lastProduct) * c_.nProducts + p.product];
+      if (d.defined()) {
+        const double st = d.sample(X.setupRng);
+        if (st > 0) t = work(m, t, st, false, &M.setup);
+      }
+    }
+    M.lastProduct = p.product;
+    const size_t i = idx(m, p.product);
+    const double ct = c_.cycle[i].sample(X.cycleRng);
+    const double C = work(m, t, ct > 0 ? ct : 0.0, true, &M.busy);
+    if (inWindow(C)) {
+      ++M.produced;
+      M.idealTime += c_.pru[i];
+    }
+    const double sp = c_.scrap[i];
+    const bool scrapped = sp > 0 && X.scrapRng.uniform() < sp;
+    double D = C;
+    if (scrapped || cu.last) {
+      if (scrapped && inWindow(C)) ++M.scrapped;
+      std::vector<FDep>& q = F.deps;
+      q.push_back({C, p, !scrapped});
+      size_t at = q.size() - 1;
+      while (at > F.depHead && q[at - 1].time > C) {
+        q[at] = q[at - 1];
+        --at;
+      }
+      q[at] = {C, p, !scrapped};
+    } else {
+      const FMach& N = fm_[m + 1];
+      // The next machine's departure b + 1 parts back frees the buffer place (0 before that).
+      const double room = ring_[N.ring + N.slot];
+      if (room > D) {
+        M.blocked += availableTime(m, C, room);
+        D = room;
+      }
+    }
+    M.lastD = D;
+    ring_[M.ring + slot] = D;
+    if (scrapped || cu.last) break;
+    arrive = D;
+  }
+  F.nextRelease = fm_[cl.first].lastD;
+}
+
+void Sim::flowKey(int line) {
+  const FLine& F = fl_[line];
+  double key = F.waiting ? kInf : F.nextRelease;
+  if (F.depHead < F.deps.size() && F.deps[F.depHead].time < key) key = F.deps[F.depHead].time;
+  keys_[line] = key;
+  const double* k = keys_.data();
+  int* w = win_.data();
+  for (size_t n = (treeSize_ + line) / 2; n >= 1; n /= 2) {
+    const int a = w[2 * n], b = w[2 * n + 1];
+    // a is the lower line on ties. Branch-free: the comparison is a coin toss to a predictor.
+    const int pick = -static_cast<int>(k[b] < k[a]);
+    w[n] = (b & pick) | (a & ~pick);
+  }
+}
+
+// The calendar failure f's window has ended: draw the next (time to failure after the repair,
+// then the repair), as onRepair and onFail do.
+void Sim::advanceCalendar(int f) {
+  FRun& F = f_[f];
+  const CFailure& cf = c_.failures[f];
+  const double ttf = std::max(0.0, cf.ttf.sample(F.ttfRng));
+  const double ttr = std::max(0.0, cf.ttr.sample(F.ttrRng));
+  F.ws = F.we + ttf;
+  F.we = F.ws + ttr;
+  fm_[c_.units[cf.unit].machine].down.push_back({F.ws, F.we});
+}
+
+// The available segment of machine m at or after x: [a, u), the machine can work in it (on
+// shift, not in maintenance, an outage or a failure). Every source's windows before x are
+// passed (and, for calendar failures, drawn and recorded).
+void Sim::segment(int m, double x) {
+  FMach& M = fm_[m];
+  const CMachine& cm = c_.machines[m];
+  const CLine& cl = c_.lines[cm.line];
+  for (;;) {
+    double cover = x, next = kInf;
+    auto see = [&](double s, double e) {
+      if (s <= x) cover = std::max(cover, e);
+      else next = std::min(next, s);
+    };
+    for (int f : M.calFailures) {
+      while (f_[f].we <= x) advanceCalendar(f);
+      see(f_[f].ws, f_[f].we);
+    }
+    for (int f : M.opFailures) {
+      if (f_[f].we > x) see(f_[f].ws, f_[f].we);
+    }
+    while (M.outage < cm.outages.size() && cm.outages[M.outage].end <= x) ++M.outage;
+    if (M.outage < cm.outages.size()) see(cm.outages[M.outage].start, cm.outages[M.outage].end);
+    while (M.maint < cm.maintenance.size() && cm.maintenance[M.maint].end <= x) ++M.maint;
+    if (M.maint < cm.maintenance.size()) see(cm.maintenance[M.maint].start, cm.maintenance[M.maint].end);
+    if (cm.periodic.interval > 0) {
+      double s = cm.periodic.first + static_cast<double>(M.periodic) * cm.periodic.interval;
+      while (s + cm.periodic.duration <= x) {
+        ++M.periodic;
+        s = cm.periodic.first + static_cast<double>(M.periodic) * cm.periodic.interval;
+      }
+      see(s, s + cm.periodic.duration);
+    }
+    if (!cl.offInPeriod.empty()) {
+      for (;;) {
+        const double base = static_cast<double>(M.shiftCycle) * cl.shiftPeriod;
+        const Window& w = cl.offInPeriod[M.shiftIndex];
+        if (base + w.end > x) {
+          see(base + w.start, base + w.end);
+          break;
+        }
+        if (++M.shiftIndex == cl.offInPeriod.size()) {
+          M.shiftIndex = 0;
+          ++M.shiftCycle;
+        }
+      }
+    }
+    if (cover <= x) {
+      M.a = x;
+      M.u = next;
+      return;
+    }
+    x = cover;
+  }
+}
+
+// Work of w seconds on machine m from time t, in its available time: returns when it ends and
+// adds the time spent inside the observation window to *acc. A process (not a setup) runs the
+// operating-clock failures down and is interrupted when one of them reaches 0.
+double Sim::work(int m, double t, double w, bool process, double* acc) {
+  FMach& M = fm_[m];
+  for (;;) {
+    if (t >= M.u) segment(m, t);
+    if (t < M.a) t = M.a;
+    const double avail = M.u - t;
+    double need = w;
+    int fail = -1;
+    if (process) {
+      for (int f : M.opFailures) {
+        if (f_[f].opLeft < need) {
+          need = f_[f].opLeft;
+          fail = f;
+        }
+      }
+    }
+    if (need <= avail) {
+      const double end = t + need;
+      *acc += clip(t, end);
+      if (process) {
+        for (int f : M.opFailures) f_[f].opLeft -= need;
+      }
+      if (fail < 0) return end;
+      // The operating failure: its repair window starts now; the next time to failure is
+      // drawn now (the event model draws it at the repair's end: the same draw of its stream).
+      w -= need;
+      FRun& F = f_[fail];
+      const CFailure& cf = c_.failures[fail];
+      F.ws = end;
+      F.we = end + std::max(0.0, cf.ttr.sample(F.ttrRng));
+      F.opLeft = std::max(0.0, cf.ttf.sample(F.ttfRng));
+      M.down.push_back({F.ws, F.we});
+      t = end;
+      segment(m, t);
+      continue;
+    }
+    *acc += clip(t, M.u);
+    if (process) {
+      for (int f : M.opFailures) f_[f].opLeft -= avail;
+    }
+    w -= avail;
+    t = M.u;
+  }
+}
+
+// Available time of machine m in [a, b) inside the observation window; moves its segment on.
+double Sim::availableTime(int m, double a, double b) {
+  FMach& M = fm_[m];
+  double acc = 0;
+  double t = a;
+  while (t < b) {
+    if (t >= M.u) segment(m, t);
+    if (t < M.a) t = M.a;
+    if (t >= b) break;
+    const double e = b < M.u ? b : M.u;
+    acc += clip(t, e);
+    t = e;
+  }
+  return acc;
+}
+
+// Time per state of a flow machine: off, planned and down by a sweep over its windows inside
+// the observation window (in that priority, as updateState ranks them); setup, busy, blocked and
+// idle accumulated by the recursion in available time; starved is the rest.
+void Sim::flowCollect(int m, MachineResult* r) {
+  FMach& M = fm_[m];
+  const CMachine& cm = c_.machines[m];
+  const CLine& cl = c_.lines[cm.line];
+  const double w0 = std::min(o_.warmup, o_.horizon), w1 = o_.horizon;
+  // An idle interval still open: measured before the failure windows are drawn on, since
+  // the segment walk reads each failure's current window.
+  const FLine& F = fl_[cm.line];
+  if (cm.pos == 0 && F.idleSince >= 0) M.idle += availableTime(m, F.idleSince, w1);
+  for (int f : M.calFailures) {
+    while (f_[f].ws <= w1) advanceCalendar(f);
+  }
+  edges_.clear();
+  auto add = [&](double s, double e, int cat) {
+    s = std::max(s, w0);
+    e = std::min(e, w1);
+    if (e > s) {
+      edges_.push_back({s, 2 * cat + 1});
+      edges_.push_back({e, 2 * cat});
+    }
+  };
+  if (!cl.offInPeriod.empty()) {
+    const double P = cl.shiftPeriod;
+    for (double base = std::floor(w0 / P) * P; base < w1; base += P) {
+      for (const Window& w : cl.offInPeriod) add(base + w.start, base + w.end, 0);
+    }
+  }
+  for (const Window& w : cm.maintenance) add(w.start, w.end, 1);
+  if (cm.periodic.interval > 0) {
+    for (uint64_t k = 0;; ++k) {
+      const double s = cm.periodic.first + static_cast<double>(k) * cm.periodic.interval;
+      if (s >= w1) break;
+      add(s, s + cm.periodic.duration, 1);
+    }
+  }
+  for (const Window& w : cm.outages) {
+    add(w.start, w.end, 2);
+    if (inWindow(w.start)) ++r->failures;
+    if (inWindow(w.end)) {
+      ++r->repairs;
+      r->repairTime += w.end - w.start;
+    }
+  }
+  for (const FWin& w : M.down) {
+    add(w.s, w.e, 2);
+    if (inWindow(w.s)) ++r->failures;
+    if (inWindow(w.e)) {
+      ++r->repairs;
+      r->repairTime += w.e - w.s;
+    }
+  }
+  std::sort(edges_.begin(), edges_.end());
+  int count[3] = {0, 0, 0};
+  double acc[3] = {0, 0, 0};
+  double last = w0;
+  for (const auto& [t, code] : edges_) {
+    if (t > last) {
+      const int top = count[0] ? 0 : count[1] ? 1 : count[2] ? 2 : -1;
+      if (top >= 0) acc[top] += t - last;
+      last = t;
+    }
+    count[code >> 1] += (code & 1) ? 1 : -1;
+  }
+  auto& time = r->time;
+  time.fill(0);
+  time[static_cast<int>(MachineState::kOff)] = acc[0];
+  time[static_cast<int>(MachineState::kPlannedDown)] = acc[1];
+  time[static_cast<int>(MachineState::kDown)] = acc[2];
+  time[static_cast<int>(MachineState::kSetup)] = M.setup;
+  time[static_cast<int>(MachineState::kBusy)] = M.busy;
+  time[static_cast<int>(MachineState::kBlocked)] = M.blocked;
+  time[static_cast<int>(MachineState::kIdle)] = M.idle;
+  const double rest = (w1 - w0) - acc[0] - acc[1] - acc[2] - M.setup - M.busy - M.blocked - M.idle;
+  time[static_cast<int>(MachineState::kStarved)] = rest > 0 ? rest : 0.0;
+  r->produced = M.produced;
+  r->scrapped = M.scrapped;
+  r->idealTime = M.idealTime;
+  for (int s = 0; s < kMachineStateCount; ++s) r->energyKwh += time[s] * cm.powerKw[s] / kHour;
 }
 
 std::array<double, kMachineStateCount> Sim::unitTimes(int u) const {
@@ -1526,14 +2035,20 @@ PlantResult Sim::collect() {
   PlantResult r;
   r.start = std::min(o_.warmup, end);
   r.end = end;
-  r.events = k_.eventCount();
-  r.fingerprint = k_.fingerprint();
+  r.events = k_.eventCount() + flowSteps_;
+  r.fingerprint = flow_ ? k_.fingerprint() ^ flowFp_ : k_.fingerprint();
   for (size_t m = 0; m < c_.machines.size(); ++m) {
     const CMachine& cm = c_.machines[m];
     MachineResult mr;
     mr.line = c_.lineNames[cm.line];
     mr.name = c_.machineNames[m];
     mr.units = cm.units;
+    if (flow_) {
+      flowCollect(static_cast<int>(m), &mr);
+      r.machines.push_back(std::move(mr));
+      r.machineLine.push_back(cm.line);
+      continue;
+    }
     for (int u = cm.unitFirst; u < cm.unitFirst + cm.units; ++u) {
       MRun& x = m_[u];
       x.acc[x.state] += end - x.since;

@@ -41,6 +41,13 @@ struct RunOptions {
   // Event trace: > 0 records up to this many notable events of the window [warmup, horizon]
   // in PlantResult::trace (the rest are only counted). 0: off.
   size_t traceLimit = 0;
+  // Simulate every machine operation as an event. By default a plant whose lines are all
+  // single machines in series fed by pushed lots or orders (and that asks for no series and
+  // no trace) runs its lines as flow lines: each part is pushed through the line by the
+  // tandem-queue recursion when it is released, and only releases and departures are ordered
+  // with the other events (docs/twin.md, "Flow lines"). Both give the same model; this switch
+  // is for tests that compare them.
+  bool eventModel = false;
 };
 
 // Machine states for time accounting, in priority order: a machine that is off shift and
