@@ -624,12 +624,27 @@ struct FDep {
   Part part;
   bool good;
 };
+// A good part on its way into stock that nothing waits for (no backorder, no line consuming the
+// stock): applied when the inventory is next looked at (Sim::sync).
+struct FArr {
+  double time;
+  bool ordered;
+};
+struct FQueue {
+  std::vector<FArr> v;  // sorted by time from head (one line's departures)
+  size_t head = 0;
+  int line = 0;
+};
 struct FLine {
   double nextRelease = 0;  // machine 0 is empty from then on
   bool waiting = false;    // tried to release and had no work or no material
   double idleSince = -1;   // waiting with no order (machine 0 idle), -1: not
   std::vector<FDep> deps;  // sorted by time from depHead
   size_t depHead = 0;
+  // Line results inside the window, counted when a part's way is computed.
+  int64_t good = 0, scrapped = 0;
+  double flowTimeSum = 0, wipArea = 0;
+  std::vector<std::pair<int, int>> queues;  // (inventory, index in Sim::arrq_) it feeds lazily
 };
 
 // A trace entry as indices; names are filled in by collect() (no strings during the run).
@@ -750,6 +765,12 @@ class Sim {
   }
   bool inWindow(double t) const { return t >= o_.warmup && t <= o_.horizon; }
   void flowCollect(int m, MachineResult* r);
+  int arrivalQueue(int line, int inventory);
+  void sync(int i) {
+    if (flow_ && !invQueues_[i].empty()) applyArrivals(i);
+  }
+  void applyArrivals(int i);
+  void makeEager(int i);
   PlantResult collect();
   void collectSeries(PlantResult& r) const;
   void collectTrace(PlantResult& r) const;
@@ -765,6 +786,8 @@ class Sim {
   std::vector<FMach> fm_;  // per machine (= unit: flow lines have single units)
   std::vector<FLine> fl_;
   std::vector<double> ring_;
+  std::vector<FQueue> arrq_;
+  std::vector<std::vector<int>> invQueues_;  // per inventory: its queues in arrq_
   // Winner tree over the lines' keys (next release or departure): leaves at treeSize_ + line,
   // each inner node holds the line with the smaller key below it (ties: the lower line), so
   // win_[1] is the next line to step and a key change costs log2(lines) comparisons.
@@ -1273,6 +1296,7 @@ void Sim::setLevel(int i) {
 }
 
 void Sim::receive(int i, int64_t qty, bool ordered) {
+  sync(i);
   IRun& I = i_[i];
   if (ordered) I.onOrder -= qty;
   I.onHand += qty;
@@ -1303,6 +1327,7 @@ void Sim::serveBacklog(int i) {
 void Sim::customerOrder(int d) {
   const CDemand& cd = c_.demands[d];
   const int i = cd.inventory;
+  sync(i);
   IRun& I = i_[i];
   const int64_t q = std::max<int64_t>(1, std::llround(cd.quantity.sample(d_[d].quantityRng)));
   ++I.customerOrders;
@@ -1319,6 +1344,7 @@ void Sim::customerOrder(int d) {
     if (cd.backorders) {
       I.backlog.push_back({rest, now() + cd.dueAfter, -1, -1, 0});
       I.backlogUnits += rest;
+      if (flow_) makeEager(i);
     } else {
       I.lostUnits += rest;
       ++I.late;
@@ -1331,6 +1357,7 @@ void Sim::customerOrder(int d) {
 }
 
 void Sim::internalOrder(int i, int64_t qty, int lane, int dest) {
+  sync(i);
   IRun& I = i_[i];
   const int64_t take = I.backlog.empty() ? std::min(std::max<int64_t>(I.onHand, 0), qty) : 0;
   I.onHand -= take;
@@ -1339,6 +1366,7 @@ void Sim::internalOrder(int i, int64_t qty, int lane, int dest) {
   } else {
     I.backlog.push_back({qty - take, kInf, lane, dest, take});
     I.backlogUnits += qty - take;
+    if (flow_) makeEager(i);
   }
   setLevel(i);
   checkPolicy(i);
@@ -1358,6 +1386,7 @@ void Sim::ship(int lane, int dest, int64_t qty) {
 void Sim::checkPolicy(int i) {
   const CInventory& ci = c_.inventories[i];
   if (ci.policy != Policy::kMinMax) return;
+  sync(i);
   const IRun& I = i_[i];
   const int64_t position = I.onHand + I.onOrder - I.backlogUnits;
   if (position <= ci.s) placeOrder(i, ci.S - position);
@@ -1495,6 +1524,7 @@ void Sim::handle(const Event& e) {
     case kDemand: customerOrder(static_cast<int>(e.entity)); break;
     case kReview: {
       const int i = static_cast<int>(e.entity);
+      sync(i);
       const CInventory& ci = c_.inventories[i];
       const IRun& I = i_[i];
       const int64_t position = I.onHand + I.onOrder - I.backlogUnits;
@@ -1502,7 +1532,10 @@ void Sim::handle(const Event& e) {
       k_.scheduleAt(now() + ci.review, kReview, e.entity);
       break;
     }
-    case kWarmup: resetStats(); break;
+    case kWarmup:
+      for (size_t i = 0; i < i_.size(); ++i) sync(static_cast<int>(i));
+      resetStats();
+      break;
   }
 }
 
@@ -1630,6 +1663,8 @@ void Sim::flowInit() {
     ring += M.ringSize;
   }
   ring_.assign(ring, 0.0);  // a departure "before time 0": never holds anyone back
+  arrq_.clear();
+  invQueues_.assign(c_.inventories.size(), {});
   for (size_t f = 0; f < c_.failures.size(); ++f) {
     const CFailure& cf = c_.failures[f];
     FMach& M = fm_[c_.units[cf.unit].machine];
@@ -1689,7 +1724,92 @@ void Sim::flowStep(int line) {
     F.depHead = 0;
   }
   flowKey(line);
-  depart(line, d.part, d.good);  // may call back into this line (orders, material)
+  // Its stock effects (the line's results were counted in flowPush); may call back into this
+  // line (orders, material).
+  if (d.good) {
+    receive(d.part.target, 1, d.part.ordered != 0);
+  } else {
+    sync(d.part.target);
+    --i_[d.part.target].onOrder;  // the order will be one short: let the policy see it
+    checkPolicy(d.part.target);
+  }
+}
+
+int Sim::arrivalQueue(int line, int inventory) {
+  for (const auto& [inv, q] : fl_[line].queues) {
+    if (inv == inventory) return q;
+  }
+  const int q = static_cast<int>(arrq_.size());
+  arrq_.emplace_back();
+  arrq_.back().line = line;
+  fl_[line].queues.push_back({inventory, q});
+  invQueues_[inventory].push_back(q);
+  return q;
+}
+
+// Arrivals up to now into inventory i, which has no backorder: each adds one on hand (and,
+// if ordered, one less on order), so their order does not matter; the on-hand average gets
+// the area they would have added, and a stretch without stock ends at the first of them.
+void Sim::applyArrivals(int i) {
+  const double t = now();
+  int64_t n = 0, ordered = 0;
+  double area = 0, first = kInf;
+  for (int qi : invQueues_[i]) {
+    FQueue& q = arrq_[qi];
+    size_t h = q.head;
+    while (h < q.v.size() && q.v[h].time <= t) {
+      const FArr& a = q.v[h++];
+      ++n;
+      ordered += a.ordered;
+      area += t - a.time;
+      first = std::min(first, a.time);
+    }
+    if (h == q.v.size()) {
+      q.v.clear();
+      h = 0;
+    } else if (h > 64 && 2 * h > q.v.size()) {
+      q.v.erase(q.v.begin(), q.v.begin() + static_cast<std::ptrdiff_t>(h));
+      h = 0;
+    }
+    q.head = h;
+  }
+  if (n == 0) return;
+  IRun& I = i_[i];
+  I.onHandAvg.set(t, static_cast<double>(I.onHand));
+  I.onHandAvg.addArea(area);
+  if (I.zeroSince >= 0) {
+    I.zeroTime += std::max(0.0, first - I.zeroSince);
+    I.zeroSince = -1;
+  }
+  I.onHand += n;
+  I.onOrder -= ordered;
+  I.onHandAvg.set(t, static_cast<double>(I.onHand));
+}
+
+// Inventory i has a backorder now: arrivals still on their way serve it in time order, so
+// they become steps of their lines.
+void Sim::makeEager(int i) {
+  for (int qi : invQueues_[i]) {
+    FQueue& q = arrq_[qi];
+    if (q.head == q.v.size()) continue;
+    FLine& F = fl_[q.line];
+    std::vector<FDep> merged;
+    merged.reserve(F.deps.size() - F.depHead + q.v.size() - q.head);
+    size_t a = F.depHead, b = q.head;
+    while (a < F.deps.size() || b < q.v.size()) {
+      if (b == q.v.size() || (a < F.deps.size() && F.deps[a].time <= q.v[b].time)) {
+        merged.push_back(F.deps[a++]);
+      } else {
+        Part p{0, i, 0, static_cast<int16_t>(q.v[b].ordered ? 1 : 0)};
+        merged.push_back({q.v[b++].time, p, true});
+      }
+    }
+    F.deps.swap(merged);
+    F.depHead = 0;
+    q.v.clear();
+    q.head = 0;
+    flowKey(q.line);
+  }
 }
 
 void Sim::flowRelease(int line) {
@@ -1740,15 +1860,30 @@ void Sim::flowPush(int line, const Part& p) {
     const bool scrapped = sp > 0 && X.scrapRng.uniform() < sp;
     double D = C;
     if (scrapped || cu.last) {
-      if (scrapped && inWindow(C)) ++M.scrapped;
-      std::vector<FDep>& q = F.deps;
-      q.push_back({C, p, !scrapped});
-      size_t at = q.size() - 1;
-      while (at > F.depHead && q[at - 1].time > C) {
-        q[at] = q[at - 1];
-        --at;
+      // The part leaves the line at C: its line results now, what it does to stock in time
+      // order (a step of the line), or when the stock is next looked at if nothing waits.
+      if (inWindow(C)) {
+        ++(scrapped ? F.scrapped : F.good);
+        F.flowTimeSum += C - p.tEnter;
+        if (scrapped) ++M.scrapped;
       }
-      q[at] = {C, p, !scrapped};
+      F.wipArea += clip(p.tEnter, C);
+      const int target = p.target;
+      if (target >= 0 && (!scrapped || p.ordered)) {
+        if (!scrapped && c_.inventories[target].consumers.empty() && i_[target].backlog.empty()) {
+          FQueue& q = arrq_[arrivalQueue(line, target)];
+          q.v.push_back({C, p.ordered != 0});
+        } else {
+          std::vector<FDep>& q = F.deps;
+          q.push_back({C, p, !scrapped});
+          size_t at = q.size() - 1;
+          while (at > F.depHead && q[at - 1].time > C) {
+            q[at] = q[at - 1];
+            --at;
+          }
+          q[at] = {C, p, !scrapped};
+        }
+      }
     } else {
       const FMach& N = fm_[m + 1];
       // The next machine's departure b + 1 parts back frees the buffer place (0 before that).
@@ -2032,6 +2167,7 @@ void Sim::onSample(uint64_t k) {
 
 PlantResult Sim::collect() {
   const double end = now();
+  for (size_t i = 0; i < i_.size(); ++i) sync(static_cast<int>(i));
   PlantResult r;
   r.start = std::min(o_.warmup, end);
   r.end = end;
@@ -2076,6 +2212,14 @@ PlantResult Sim::collect() {
     lr.lostArrivals = L.lost;
     lr.flowTimeSum = L.flowTimeSum;
     lr.wipAverage = L.wip.mean(end);
+    if (flow_) {
+      const FLine& F = fl_[li];
+      lr.good = F.good;
+      lr.scrapped = F.scrapped;
+      lr.departures = F.good + F.scrapped;
+      lr.flowTimeSum = F.flowTimeSum;
+      lr.wipAverage = end > r.start ? F.wipArea / (end - r.start) : 0.0;
+    }
     lr.bottleneck = c_.lines[li].bottleneck;
     r.lines.push_back(std::move(lr));
   }

@@ -21,6 +21,9 @@ class TimeAverage {
     level_ = level;
   }
   void add(double t, double delta) { set(t, level_ + delta); }
+  // Area of changes applied late (flow lines' arrivals): what a level change of +1 at each
+  // t_i <= last would have added, sum (last - t_i), given by the caller.
+  void addArea(double area) { area_ += area; }
   double level() const { return level_; }
   // Mean over [start, t].
   double mean(double t) const {
