@@ -789,10 +789,11 @@ class Sim {
   std::vector<FQueue> arrq_;
   std::vector<std::vector<int>> invQueues_;  // per inventory: its queues in arrq_
   // Winner tree over the lines' keys (next release or departure): leaves at treeSize_ + line,
-  // each inner node holds the line with the smaller key below it (ties: the lower line), so
-  // win_[1] is the next line to step and a key change costs log2(lines) comparisons.
-  std::vector<double> keys_;
-  std::vector<int> win_;
+  // each inner node holds the smaller key below it and its line (ties: the lower line), so
+  // node 1 is the next line to step and a key change costs log2(lines) comparisons. Keys sit
+  // in the nodes: a level reads what the level below just wrote, with no second load.
+  std::vector<double> keys_;  // per node
+  std::vector<int> win_;      // per node
   size_t treeSize_ = 1;
   uint64_t flowSteps_ = 0, flowFp_ = 0x84222325cbf29ce4ULL;
   std::vector<std::pair<double, int>> edges_;  // collect's sweep, reused
@@ -1673,15 +1674,11 @@ void Sim::flowInit() {
   }
   treeSize_ = 1;
   while (treeSize_ < fl_.size()) treeSize_ *= 2;
-  keys_.assign(treeSize_ + 1, kInf);  // keys_[treeSize_]: the padding leaves' line
-  win_.assign(2 * treeSize_, static_cast<int>(treeSize_));
-  for (size_t li = 0; li < fl_.size(); ++li) {
-    fl_[li].waiting = true;  // run() releases into every line at time 0
-    win_[treeSize_ + li] = static_cast<int>(li);
-  }
-  for (size_t n = treeSize_ - 1; n >= 1; --n) {
-    win_[n] = keys_[win_[2 * n + 1]] < keys_[win_[2 * n]] ? win_[2 * n + 1] : win_[2 * n];
-  }
+  keys_.assign(2 * treeSize_, kInf);
+  win_.assign(2 * treeSize_, 0);
+  for (size_t n = 0; n < treeSize_; ++n) win_[treeSize_ + n] = static_cast<int>(n);
+  for (size_t n = treeSize_ - 1; n >= 1; --n) win_[n] = win_[2 * n];
+  for (FLine& F : fl_) F.waiting = true;  // run() releases into every line at time 0
 }
 
 void Sim::flowLoop() {
@@ -1690,7 +1687,7 @@ void Sim::flowLoop() {
   for (;;) {
     const double tk = k_.nextTime();
     const int line = win_[1];
-    const double tl = keys_[line];
+    const double tl = keys_[1];
     if (tl <= tk) {
       if (!(tl <= h)) break;
       now_ = tl;
@@ -1889,7 +1886,8 @@ void Sim::flowPush(int line, const Part& p) {
       // The next machine's departure b + 1 parts back frees the buffer place (0 before that).
       const double room = ring_[N.ring + N.slot];
       if (room > D) {
-        M.blocked += availableTime(m, C, room);
+        // Blocked in available time; mostly inside the current available segment.
+        M.blocked += C >= M.a && room <= M.u ? clip(C, room) : availableTime(m, C, room);
         D = room;
       }
     }
@@ -1905,14 +1903,16 @@ void Sim::flowKey(int line) {
   const FLine& F = fl_[line];
   double key = F.waiting ? kInf : F.nextRelease;
   if (F.depHead < F.deps.size() && F.deps[F.depHead].time < key) key = F.deps[F.depHead].time;
-  keys_[line] = key;
-  const double* k = keys_.data();
+  double* k = keys_.data();
   int* w = win_.data();
-  for (size_t n = (treeSize_ + line) / 2; n >= 1; n /= 2) {
-    const int a = w[2 * n], b = w[2 * n + 1];
-    // a is the lower line on ties. Branch-free: the comparison is a coin toss to a predictor.
-    const int pick = -static_cast<int>(k[b] < k[a]);
-    w[n] = (b & pick) | (a & ~pick);
+  size_t n = treeSize_ + static_cast<size_t>(line);
+  k[n] = key;
+  for (n /= 2; n >= 1; n /= 2) {
+    // The left child is the lower line on ties. Branch-free: the comparison is a coin toss
+    // to a predictor.
+    const size_t c = 2 * n + static_cast<size_t>(k[2 * n + 1] < k[2 * n]);
+    k[n] = k[c];
+    w[n] = w[c];
   }
 }
 

@@ -3,7 +3,8 @@
 // against SimPy 3"). The plant of tests/unit/sim/sim_models.h (12 lines of 4 machines with
 // buffers, failures, changeovers between 5 products, maintenance, scrap, (s,S) raw material with
 // a backup supplier, 3 distribution centres over lanes, demand) for one simulated year:
-//   1. one replication on the calling thread: events, wall time, events/s;
+//   1. one replication on the calling thread, in the event model and as flow lines (the
+//      default): events, wall time, the model's events per second;
 //   2. N replications with runExperiment on T threads: wall time and the KPIs with 95% CIs.
 // The KPIs are aggregated over lines / centres so that tests/bench/twin_simpy.py can report the
 // same ones. A benchmark, not a test: nothing is asserted.
@@ -123,13 +124,26 @@ int main(int argc, char** argv) {
   }
   const RunOptions run{seed, 0, days * kDay, warmupDays * kDay};
 
-  // 1. One replication on this thread (the caller pins it with taskset for the 1-core figure).
+  // 1. One replication on this thread (the caller pins it with taskset for the 1-core figure),
+  // as flow lines (the default) and in the event model, which executes every machine operation
+  // as an event (the events SimPy's timeouts count). Both are the same simulation (the same
+  // draws, the same results; tests/unit/sim/flow_test.cpp), so the model's events per second
+  // of the default run are the event model's event count over the flow run's wall time.
+  RunOptions eventRun = run;
+  eventRun.eventModel = true;
+  const auto t00 = std::chrono::steady_clock::now();
+  const PlantResult ev = plant->run(eventRun);
+  const double wallEv = seconds(t00);
+  std::printf("one replication, event model: %llu events in %.3f s: %.0f events/s\n",
+              static_cast<unsigned long long>(ev.events), wallEv,
+              static_cast<double>(ev.events) / wallEv);
   const auto t0 = std::chrono::steady_clock::now();
   const PlantResult one = plant->run(run);
   const double wall1 = seconds(t0);
-  std::printf("one replication: %llu events in %.3f s: %.0f events/s\n",
+  std::printf("one replication: %llu steps and events in %.3f s: %.0f model events/s (%.2fx the "
+              "event model's speed)\n",
               static_cast<unsigned long long>(one.events), wall1,
-              static_cast<double>(one.events) / wall1);
+              static_cast<double>(ev.events) / wall1, wallEv / wall1);
 
   // 2. N replications on `threads` threads.
   ExperimentOptions eo;
@@ -166,9 +180,11 @@ int main(int argc, char** argv) {
   }
   if (tsv) {
     std::fprintf(tsv, "# events_1rep\t%llu\n# wall_1rep_s\t%.6f\n# reps\t%u\n# threads\t%u\n"
-                      "# wall_reps_s\t%.6f\n# events_reps\t%llu\n# days\t%g\n# warmup_days\t%g\n",
+                      "# wall_reps_s\t%.6f\n# events_reps\t%llu\n# days\t%g\n# warmup_days\t%g\n"
+                      "# model_events_1rep\t%llu\n# wall_event_model_1rep_s\t%.6f\n",
                  static_cast<unsigned long long>(one.events), wall1, reps, threads, wallN,
-                 static_cast<unsigned long long>(ex->events), days, warmupDays);
+                 static_cast<unsigned long long>(ex->events), days, warmupDays,
+                 static_cast<unsigned long long>(ev.events), wallEv);
     std::fprintf(tsv, "kpi\tmean\thalf_width\tsd\tn\n");
   }
   std::printf("%-26s %14s %12s %6s\n", "kpi", "mean", "95% +/-", "n");
