@@ -446,8 +446,9 @@ Result<Plant> Plant::compile(const Model& m) {
   c->flowEligible = true;
   for (size_t li = 0; li < c->lines.size(); ++li) {
     const CLine& cl = c->lines[li];
-    const bool neverOn = cl.shiftPeriod > 0 && cl.offInPeriod.size() == 1 &&
-                         cl.offInPeriod[0].start <= 0 && cl.offInPeriod[0].end >= cl.shiftPeriod;
+    double off = 0;
+    for (const Window& w : cl.offInPeriod) off += w.end - w.start;
+    const bool neverOn = cl.shiftPeriod > 0 && off >= cl.shiftPeriod;
     if (cl.input == LineInput::kArrivals || neverOn) c->flowEligible = false;
     for (int mi = cl.first; mi < cl.first + cl.count; ++mi) {
       const CMachine& cm = c->machines[mi];

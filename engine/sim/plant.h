@@ -44,9 +44,10 @@ struct RunOptions {
   // Simulate every machine operation as an event. By default a plant whose lines are all
   // single machines in series fed by pushed lots or orders (and that asks for no series and
   // no trace) runs its lines as flow lines: each part is pushed through the line by the
-  // tandem-queue recursion when it is released, and only releases and departures are ordered
-  // with the other events (docs/twin.md, "Flow lines"). Both give the same model; this switch
-  // is for tests that compare them.
+  // tandem-queue recursion when it is released, and only releases (and departures that
+  // something waits for) are ordered with the other events (docs/twin.md, "Flow lines"). Both
+  // are the same simulation (same draws, same results); this switch is for tests and
+  // benchmarks that compare them.
   bool eventModel = false;
 };
 

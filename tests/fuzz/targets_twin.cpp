@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // Fuzz targets for the twin's and the watch's input files: a scenario (fuzz_scenario: the
 // first byte picks JSON or Turtle, the rest is the file; an accepted scenario is applied to a
-// small model, which must then either be left unchanged on error or still compile) and the
+// small model, which must then either be left unchanged on error or still compile, and a
+// model that compiles runs as flow lines and in the event model with equal KPIs) and the
 // live twin's configurations (fuzz_drift_config: each input as a drift-detection and as a
 // shadow-mode configuration; an accepted shadow configuration has valid shifts). Neither
 // needs a store.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -132,7 +134,21 @@ int fuzzOneScenario(const uint8_t* data, size_t size) {
     }
   sim::RunOptions ro;
   ro.horizon = 3 * sim::kDay;
-  (void)plant.value().run(ro);
+  ro.warmup = 0.5 * sim::kDay;
+  const sim::PlantResult flow = plant.value().run(ro);
+  // Flow lines and the event model are the same simulation (tests/unit/sim/flow_test.cpp):
+  // on every model the scenarios make, their KPIs agree (NaN with NaN).
+  ro.eventModel = true;
+  const sim::PlantResult events = plant.value().run(ro);
+  const sim::Kpis a = sim::computeKpis(flow), b = sim::computeKpis(events);
+  for (size_t i = 0; i < a.values.size() && i < b.values.size(); ++i) {
+    const double x = a.values[i], y = b.values[i];
+    if (std::isnan(x) && std::isnan(y)) continue;
+    if (!(std::fabs(x - y) <= 1e-9 * std::max(1.0, std::fabs(y)))) {
+      fail("fuzz_scenario", "flow lines and the event model disagree on " + a.names[i] + ": " +
+                                std::to_string(x) + " against " + std::to_string(y));
+    }
+  }
   return 0;
 }
 
