@@ -91,6 +91,7 @@ struct CUnit {
   // does not go through CMachine.
   int prevFirst, prevUnits, nextFirst, nextUnits;
   std::vector<int> opFailures;  // indices into failures with the operating clock
+  std::vector<int> calFailures;  // and with the calendar clock
   uint64_t cycleStream, setupStream, scrapStream;
 };
 
@@ -179,6 +180,11 @@ struct Plant::Compiled {
   // Every line is single machines in series fed by pushed lots or orders, and every machine
   // can work some of the time: the run may use flow lines (RunOptions::eventModel).
   bool flowEligible = false;
+  // Flow lines whose releases may be computed ahead in epochs (Sim::tryEpoch): pushed lines
+  // whose materials are stocks only pushed lines consume (no customer, no lane out of them).
+  std::vector<int> epochLines;
+  std::vector<int> epochInventories;  // the stocks they consume
+  std::vector<char> lineInEpoch;      // per line
 };
 
 Result<Plant> Plant::compile(const Model& m) {
@@ -318,9 +324,8 @@ Result<Plant> Plant::compile(const Model& m) {
         for (size_t j = 0; j < mc.failures.size(); ++j) {
           const FailureMode& f = mc.failures[j];
           const std::string fk = ukey + "#" + std::to_string(j) + ":" + f.name;
-          if (f.clock == FailureClock::kOperating) {
-            cu.opFailures.push_back(static_cast<int>(c->failures.size()));
-          }
+          (f.clock == FailureClock::kOperating ? cu.opFailures : cu.calFailures)
+              .push_back(static_cast<int>(c->failures.size()));
           c->failures.push_back({uIndex, static_cast<int>(j), f.timeToFailure, f.timeToRepair,
                                  f.clock == FailureClock::kOperating, streamId(fk, kPFailure),
                                  streamId(fk, kPRepair)});
@@ -456,6 +461,35 @@ Result<Plant> Plant::compile(const Model& m) {
       if (cm.periodic.interval > 0 && cm.periodic.duration >= cm.periodic.interval) {
         c->flowEligible = false;  // always in maintenance: a flow line would never finish
       }
+    }
+  }
+  // Epoch lines: first the stocks only pushed lines draw from, then the pushed lines drawing
+  // only from those.
+  {
+    std::vector<char> lazy(c->inventories.size(), 1);
+    for (size_t i = 0; i < c->inventories.size(); ++i) {
+      const CInventory& ci = c->inventories[i];
+      for (int l : ci.consumers) lazy[i] &= c->lines[l].input == LineInput::kPush;
+      for (const CInventory& down : c->inventories) lazy[i] &= down.upstream != static_cast<int>(i);
+    }
+    for (const CDemand& d : c->demands) lazy[d.inventory] = 0;
+    c->lineInEpoch.assign(c->lines.size(), 0);
+    std::vector<char> used(c->inventories.size(), 0);
+    for (size_t li = 0; li < c->lines.size(); ++li) {
+      if (c->lines[li].input != LineInput::kPush) continue;
+      bool ok = true;
+      for (const CLot& lot : c->lines[li].lots) {
+        for (const auto& [i, qty] : c->bom[li * nP + lot.product]) ok &= lazy[i] != 0 && qty > 0;
+      }
+      if (!ok) continue;
+      c->lineInEpoch[li] = 1;
+      c->epochLines.push_back(static_cast<int>(li));
+      for (const CLot& lot : c->lines[li].lots) {
+        for (const auto& [i, qty] : c->bom[li * nP + lot.product]) used[i] = 1;
+      }
+    }
+    for (size_t i = 0; i < used.size(); ++i) {
+      if (used[i]) c->epochInventories.push_back(static_cast<int>(i));
     }
   }
   Plant plant;
@@ -613,8 +647,6 @@ struct FMach {
   uint64_t periodic = 0;         // next periodic maintenance
   uint64_t shiftCycle = 0;       // next shift-off window: cycle and index in offInPeriod
   size_t shiftIndex = 0;
-  std::vector<int> calFailures, opFailures;
-  std::vector<FWin> down;        // failure windows (calendar and operating), for the accounting
   double busy = 0, setup = 0, blocked = 0, idle = 0;  // inside the window
   int64_t produced = 0, scrapped = 0;
   double idealTime = 0;
@@ -629,6 +661,7 @@ struct FDep {
 // stock): applied when the inventory is next looked at (Sim::sync).
 struct FArr {
   double time;
+  int64_t delta;  // +1: a good part in; -q: q units consumed by a release (an epoch's)
   bool ordered;
 };
 struct FQueue {
@@ -643,9 +676,15 @@ struct FLine {
   std::vector<FDep> deps;  // sorted by time from depHead
   size_t depHead = 0;
   // Line results inside the window, counted when a part's way is computed.
-  int64_t good = 0, scrapped = 0;
+  int64_t good = 0, scrapped = 0, entered = 0;
   double flowTimeSum = 0, wipArea = 0;
   std::vector<std::pair<int, int>> queues;  // (inventory, index in Sim::arrq_) it feeds lazily
+};
+// What an epoch changes in a line, saved to undo it (tryEpoch).
+struct FLineSave {
+  double nextRelease, idleSince, flowTimeSum, wipArea;
+  int64_t good, scrapped, entered, lotLeft;
+  size_t deps, lot;
 };
 
 // A trace entry as indices; names are filled in by collect() (no strings during the run).
@@ -737,7 +776,7 @@ class Sim {
   void onSample(uint64_t k);
   std::array<double, kMachineStateCount> unitTimes(int u) const;
 
-  bool materialAvailable(int line, int product) const;
+  bool materialAvailable(int line, int product);
   void consumeMaterial(int line, int product);
   void setLevel(int i);
   void receive(int i, int64_t qty, bool ordered);
@@ -772,6 +811,7 @@ class Sim {
   }
   void applyArrivals(int i);
   void makeEager(int i);
+  bool tryEpoch();
   PlantResult collect();
   void collectSeries(PlantResult& r) const;
   void collectTrace(PlantResult& r) const;
@@ -785,10 +825,23 @@ class Sim {
   double now_ = 0;
   bool flow_ = false;
   std::vector<FMach> fm_;  // per machine (= unit: flow lines have single units)
+  std::vector<std::vector<FWin>> down_;  // per machine: failure windows, for the accounting
   std::vector<FLine> fl_;
   std::vector<double> ring_;
   std::vector<FQueue> arrq_;
   std::vector<std::vector<int>> invQueues_;  // per inventory: its queues in arrq_
+  // Epochs (tryEpoch): the last one's consumption rate per stock, no epoch before this time
+  // (after one that did not fit), and the saved state of the lines.
+  std::vector<double> epochRate_;
+  double noEpochUntil_ = 0;
+  uint64_t epochs_ = 0, epochsUndone_ = 0;
+  std::vector<FLineSave> saveLines_;
+  std::vector<FMach> saveMach_;
+  std::vector<FRun> saveFail_;
+  std::vector<Rng> saveRng_;
+  std::vector<double> saveRing_;
+  std::vector<size_t> saveQueue_, saveDown_;
+  std::vector<int64_t> budget_, saveBudget_;
   // Winner tree over the lines' keys (next release or departure): leaves at treeSize_ + line,
   // each inner node holds the smaller key below it and its line (ties: the lower line), so
   // node 1 is the next line to step and a key change costs log2(lines) comparisons. Keys sit
@@ -1060,8 +1113,9 @@ void Sim::pullIntoParallel(int u) {
   }
 }
 
-bool Sim::materialAvailable(int line, int product) const {
+bool Sim::materialAvailable(int line, int product) {
   for (const auto& [i, qty] : c_.bom[static_cast<size_t>(line) * c_.nProducts + product]) {
+    sync(i);
     if (i_[i].onHand < qty) return false;
   }
   return true;
@@ -1069,6 +1123,7 @@ bool Sim::materialAvailable(int line, int product) const {
 
 void Sim::consumeMaterial(int line, int product) {
   for (const auto& [i, qty] : c_.bom[static_cast<size_t>(line) * c_.nProducts + product]) {
+    sync(i);
     i_[i].onHand -= qty;
     setLevel(i);
     checkPolicy(i);
@@ -1146,13 +1201,13 @@ inline bool Sim::releaseOne(int line, int f) {
     }
   }
   L.waitingMaterial = false;
-  ++L.entered;
-  L.wip.add(now(), 1);
   if (flow_) {  // flowRelease marked machine 0 taken, so a call back releases nothing
     consumeMaterial(line, p.product);
     flowPush(line, p);
     return true;
   }
+  ++L.entered;
+  L.wip.add(now(), 1);
   // Load before consuming: consumption can trigger orders that call back into this line.
   load(f, p);
   consumeMaterial(line, p.product);
@@ -1608,7 +1663,7 @@ PlantResult Sim::run() {
     } else if (flow_) {  // the first window, drawn as the event model draws it
       f_[f].ws = t;
       f_[f].we = t + std::max(0.0, cf.ttr.sample(f_[f].ttrRng));
-      fm_[c_.units[cf.unit].machine].down.push_back({f_[f].ws, f_[f].we});
+      down_[c_.units[cf.unit].machine].push_back({f_[f].ws, f_[f].we});
     } else {
       k_.schedule(t, kFail, static_cast<uint32_t>(f));
     }
@@ -1667,12 +1722,33 @@ void Sim::flowInit() {
   ring_.assign(ring, 0.0);  // a departure "before time 0": never holds anyone back
   arrq_.clear();
   invQueues_.assign(c_.inventories.size(), {});
-  for (size_t f = 0; f < c_.failures.size(); ++f) {
-    const CFailure& cf = c_.failures[f];
-    FMach& M = fm_[c_.units[cf.unit].machine];
-    (cf.operating ? M.opFailures : M.calFailures).push_back(static_cast<int>(f));
-    f_[f].ws = f_[f].we = kInf;
+  // Every queue a line can fill is made now, so that an epoch never adds one.
+  for (size_t li = 0; li < c_.lines.size(); ++li) {
+    const CLine& cl = c_.lines[li];
+    for (const CLot& lot : cl.lots) {
+      if (lot.target >= 0 && c_.inventories[lot.target].consumers.empty()) {
+        arrivalQueue(static_cast<int>(li), lot.target);
+      }
+    }
+    for (size_t i = 0; i < c_.inventories.size(); ++i) {
+      const CInventory& ci = c_.inventories[i];
+      if (ci.source == Source::kLine && ci.line == static_cast<int>(li) && ci.consumers.empty()) {
+        arrivalQueue(static_cast<int>(li), static_cast<int>(i));
+      }
+    }
+    if (c_.lineInEpoch[li]) {
+      for (const CLot& lot : cl.lots) {
+        for (const auto& [i, qty] : c_.bom[li * c_.nProducts + lot.product]) {
+          arrivalQueue(static_cast<int>(li), i);
+        }
+      }
+    }
   }
+  epochRate_.assign(c_.inventories.size(), -1.0);
+  budget_.assign(c_.inventories.size(), 0);
+  saveBudget_.assign(c_.inventories.size(), 0);
+  down_.assign(fm_.size(), {});
+  for (FRun& F : f_) F.ws = F.we = kInf;
   treeSize_ = 1;
   while (treeSize_ < fl_.size()) treeSize_ *= 2;
   keys_.assign(2 * treeSize_, kInf);
@@ -1710,6 +1786,7 @@ void Sim::flowStep(int line) {
   flowFp_ = (flowFp_ ^ (bits + static_cast<uint64_t>(line) * 0x9e3779b97f4a7c15ULL)) * 0xff51afd7ed558ccdULL;
   const double tdep = F.depHead < F.deps.size() ? F.deps[F.depHead].time : kInf;
   if (!F.waiting && F.nextRelease < tdep) {
+    if (c_.lineInEpoch[line] && now_ >= noEpochUntil_ && tryEpoch()) return;
     flowRelease(line);
     return;
   }
@@ -1757,10 +1834,10 @@ void Sim::applyArrivals(int i) {
     size_t h = q.head;
     while (h < q.v.size() && q.v[h].time <= t) {
       const FArr& a = q.v[h++];
-      ++n;
+      n += a.delta;
       ordered += a.ordered;
-      area += t - a.time;
-      first = std::min(first, a.time);
+      area += static_cast<double>(a.delta) * (t - a.time);
+      if (a.delta > 0) first = std::min(first, a.time);
     }
     if (h == q.v.size()) {
       q.v.clear();
@@ -1771,17 +1848,160 @@ void Sim::applyArrivals(int i) {
     }
     q.head = h;
   }
-  if (n == 0) return;
+  if (n == 0 && area == 0) return;
   IRun& I = i_[i];
   I.onHandAvg.set(t, static_cast<double>(I.onHand));
   I.onHandAvg.addArea(area);
-  if (I.zeroSince >= 0) {
+  // Consumption from an epoch never empties a stock (its budget keeps one unit): a stretch
+  // without stock can only end here, at the first arrival.
+  if (I.zeroSince >= 0 && first < kInf) {
     I.zeroTime += std::max(0.0, first - I.zeroSince);
     I.zeroSince = -1;
   }
   I.onHand += n;
   I.onOrder -= ordered;
   I.onHandAvg.set(t, static_cast<double>(I.onHand));
+}
+
+// An epoch: every epoch line's releases up to a horizon T computed at once, without a step
+// each. Their materials come from stocks only such lines draw from, so a release there only
+// takes stock, and while the stocks hold more than the epoch takes (one unit kept, and above
+// the reorder point for (s,S)) no release can find too little and no order is triggered,
+// whatever the order of the releases: each takes its units from the budget and leaves them in
+// a queue with its time, applied when the stock is next looked at (sync), like the arrivals.
+// If the releases up to T need more than the budget, the epoch is undone (the lines' state was
+// saved; nothing outside them was touched) and the releases run one step at a time until T.
+// The span aims at half the budget at the last epoch's rate.
+bool Sim::tryEpoch() {
+  const double t0 = now();
+  // What releases may take from stock i without emptying it or reaching its reorder point.
+  auto budgetOf = [&](int i) {
+    const IRun& I = i_[i];
+    const CInventory& ci = c_.inventories[i];
+    int64_t b = I.onHand - 1;
+    if (ci.policy == Policy::kMinMax) b = std::min(b, I.onHand + I.onOrder - I.backlogUnits - ci.s - 1);
+    return b;
+  };
+  double span = 7 * kDay;
+  for (int i : c_.epochInventories) {
+    sync(i);
+    const int64_t b = budgetOf(i);
+    if (b <= 0) {
+      noEpochUntil_ = t0 + 3600;
+      return false;
+    }
+    budget_[i] = b;
+    if (epochRate_[i] < 0) span = std::min(span, 3600.0);  // no rate yet: an hour first
+    else if (epochRate_[i] > 0) span = std::min(span, 0.5 * static_cast<double>(b) / epochRate_[i]);
+  }
+  span = std::max(span, 600.0);
+  const double T = std::min(t0 + span, o_.horizon);
+  for (int li : c_.epochLines) {
+    if (fl_[li].waiting) return false;
+  }
+  // Save the lines.
+  saveLines_.clear();
+  saveMach_.clear();
+  saveFail_.clear();
+  saveRng_.clear();
+  saveRing_.clear();
+  saveQueue_.clear();
+  saveDown_.clear();
+  for (int li : c_.epochLines) {
+    const FLine& F = fl_[li];
+    const LRun& L = l_[li];
+    saveLines_.push_back({F.nextRelease, F.idleSince, F.flowTimeSum, F.wipArea, F.good, F.scrapped,
+                          F.entered, L.lotLeft, F.deps.size(), L.lot});
+    const CLine& cl = c_.lines[li];
+    for (int m = cl.first; m < cl.first + cl.count; ++m) {
+      saveMach_.push_back(fm_[m]);
+      saveDown_.push_back(down_[m].size());
+      saveRng_.push_back(m_[m].cycleRng);
+      saveRng_.push_back(m_[m].setupRng);
+      saveRng_.push_back(m_[m].scrapRng);
+      for (int f : c_.units[m].calFailures) saveFail_.push_back(f_[f]);
+      for (int f : c_.units[m].opFailures) saveFail_.push_back(f_[f]);
+      for (uint32_t r = 0; r < fm_[m].ringSize; ++r) saveRing_.push_back(ring_[fm_[m].ring + r]);
+    }
+  }
+  for (const FQueue& q : arrq_) saveQueue_.push_back(q.v.size());
+  const uint64_t steps = flowSteps_;
+  for (int i : c_.epochInventories) saveBudget_[i] = budget_[i];
+  // Run them to T.
+  bool fits = true;
+  for (size_t k = 0; k < c_.epochLines.size() && fits; ++k) {
+    const int li = c_.epochLines[k];
+    FLine& F = fl_[li];
+    LRun& L = l_[li];
+    const CLine& cl = c_.lines[li];
+    while (F.nextRelease <= T) {
+      now_ = F.nextRelease;
+      const CLot& lot = cl.lots[L.lot];
+      const auto& bom = c_.bom[static_cast<size_t>(li) * c_.nProducts + lot.product];
+      for (const auto& [i, qty] : bom) fits &= budget_[i] >= qty;
+      if (!fits) break;
+      for (const auto& [i, qty] : bom) {
+        budget_[i] -= qty;
+        arrq_[arrivalQueue(li, i)].v.push_back({now_, -qty, false});
+      }
+      const Part p{now_, lot.target, static_cast<int16_t>(lot.product), 0};
+      if (--L.lotLeft <= 0) {
+        L.lot = (L.lot + 1) % cl.lots.size();
+        L.lotLeft = cl.lots[L.lot].quantity;
+      }
+      flowPush(li, p);
+      ++flowSteps_;
+    }
+  }
+  now_ = t0;
+  if (!fits) {  // undo, in the order saved
+    size_t ml = 0, mm = 0, mf = 0, mr = 0, mg = 0;
+    for (size_t k = 0; k < c_.epochLines.size(); ++k) {
+      const int li = c_.epochLines[k];
+      FLine& F = fl_[li];
+      LRun& L = l_[li];
+      const FLineSave& sv = saveLines_[ml++];
+      F.nextRelease = sv.nextRelease;
+      F.idleSince = sv.idleSince;
+      F.flowTimeSum = sv.flowTimeSum;
+      F.wipArea = sv.wipArea;
+      F.good = sv.good;
+      F.scrapped = sv.scrapped;
+      F.entered = sv.entered;
+      F.deps.resize(sv.deps);
+      L.lotLeft = sv.lotLeft;
+      L.lot = sv.lot;
+      const CLine& cl = c_.lines[li];
+      for (int m = cl.first; m < cl.first + cl.count; ++m) {
+        fm_[m] = saveMach_[mm];
+        down_[m].resize(saveDown_[mm]);
+        ++mm;
+        m_[m].cycleRng = saveRng_[mg++];
+        m_[m].setupRng = saveRng_[mg++];
+        m_[m].scrapRng = saveRng_[mg++];
+        for (int f : c_.units[m].calFailures) f_[f] = saveFail_[mf++];
+        for (int f : c_.units[m].opFailures) f_[f] = saveFail_[mf++];
+        for (uint32_t r = 0; r < fm_[m].ringSize; ++r) ring_[fm_[m].ring + r] = saveRing_[mr++];
+      }
+    }
+    for (size_t q = 0; q < arrq_.size(); ++q) arrq_[q].v.resize(saveQueue_[q]);
+    flowSteps_ = steps;
+    // The stocks went faster than the last epoch said (or a receipt is needed first): assume
+    // at least twice the rate that would have emptied the budget, and try again a little later
+    // with the span that gives.
+    for (int i : c_.epochInventories) {
+      epochRate_[i] = std::max(epochRate_[i], 2.0 * static_cast<double>(saveBudget_[i]) / (T - t0));
+    }
+    noEpochUntil_ = t0 + 600;
+    ++epochsUndone_;
+    return false;
+  }
+  for (int i : c_.epochInventories) {
+    epochRate_[i] = T > t0 ? static_cast<double>(saveBudget_[i] - budget_[i]) / (T - t0) : 0.0;
+  }
+  ++epochs_;
+  for (int li : c_.epochLines) flowKey(li);
+  return true;
 }
 
 // Inventory i has a backorder now: arrivals still on their way serve it in time order, so
@@ -1830,6 +2050,7 @@ void Sim::flowPush(int line, const Part& p) {
   const CLine& cl = c_.lines[line];
   FLine& F = fl_[line];
   double arrive = now();
+  if (inWindow(arrive)) ++F.entered;
   for (int k = 0; k < cl.count; ++k) {
     const int m = cl.first + k;
     FMach& M = fm_[m];
@@ -1870,7 +2091,7 @@ void Sim::flowPush(int line, const Part& p) {
       if (target >= 0 && (!scrapped || p.ordered)) {
         if (!scrapped && c_.inventories[target].consumers.empty() && i_[target].backlog.empty()) {
           FQueue& q = arrq_[arrivalQueue(line, target)];
-          q.v.push_back({C, p.ordered != 0});
+          q.v.push_back({C, 1, p.ordered != 0});
         } else {
           std::vector<FDep>& q = F.deps;
           q.push_back({C, p, !scrapped});
@@ -1926,7 +2147,7 @@ void Sim::advanceCalendar(int f) {
   const double ttr = std::max(0.0, cf.ttr.sample(F.ttrRng));
   F.ws = F.we + ttf;
   F.we = F.ws + ttr;
-  fm_[c_.units[cf.unit].machine].down.push_back({F.ws, F.we});
+  down_[c_.units[cf.unit].machine].push_back({F.ws, F.we});
 }
 
 // The available segment of machine m at or after x: [a, u), the machine can work in it (on
@@ -1942,11 +2163,11 @@ void Sim::segment(int m, double x) {
       if (s <= x) cover = std::max(cover, e);
       else next = std::min(next, s);
     };
-    for (int f : M.calFailures) {
+    for (int f : c_.units[m].calFailures) {
       while (f_[f].we <= x) advanceCalendar(f);
       see(f_[f].ws, f_[f].we);
     }
-    for (int f : M.opFailures) {
+    for (int f : c_.units[m].opFailures) {
       if (f_[f].we > x) see(f_[f].ws, f_[f].we);
     }
     while (M.outage < cm.outages.size() && cm.outages[M.outage].end <= x) ++M.outage;
@@ -1996,7 +2217,7 @@ double Sim::work(int m, double t, double w, bool process, double* acc) {
     double need = w;
     int fail = -1;
     if (process) {
-      for (int f : M.opFailures) {
+      for (int f : c_.units[m].opFailures) {
         if (f_[f].opLeft < need) {
           need = f_[f].opLeft;
           fail = f;
@@ -2007,7 +2228,7 @@ double Sim::work(int m, double t, double w, bool process, double* acc) {
       const double end = t + need;
       *acc += clip(t, end);
       if (process) {
-        for (int f : M.opFailures) f_[f].opLeft -= need;
+        for (int f : c_.units[m].opFailures) f_[f].opLeft -= need;
       }
       if (fail < 0) return end;
       // The operating failure: its repair window starts now; the next time to failure is
@@ -2018,14 +2239,14 @@ double Sim::work(int m, double t, double w, bool process, double* acc) {
       F.ws = end;
       F.we = end + std::max(0.0, cf.ttr.sample(F.ttrRng));
       F.opLeft = std::max(0.0, cf.ttf.sample(F.ttfRng));
-      M.down.push_back({F.ws, F.we});
+      down_[m].push_back({F.ws, F.we});
       t = end;
       segment(m, t);
       continue;
     }
     *acc += clip(t, M.u);
     if (process) {
-      for (int f : M.opFailures) f_[f].opLeft -= avail;
+      for (int f : c_.units[m].opFailures) f_[f].opLeft -= avail;
     }
     w -= avail;
     t = M.u;
@@ -2060,7 +2281,7 @@ void Sim::flowCollect(int m, MachineResult* r) {
   // the segment walk reads each failure's current window.
   const FLine& F = fl_[cm.line];
   if (cm.pos == 0 && F.idleSince >= 0) M.idle += availableTime(m, F.idleSince, w1);
-  for (int f : M.calFailures) {
+  for (int f : c_.units[m].calFailures) {
     while (f_[f].ws <= w1) advanceCalendar(f);
   }
   edges_.clear();
@@ -2094,7 +2315,7 @@ void Sim::flowCollect(int m, MachineResult* r) {
       r->repairTime += w.end - w.start;
     }
   }
-  for (const FWin& w : M.down) {
+  for (const FWin& w : down_[m]) {
     add(w.s, w.e, 2);
     if (inWindow(w.s)) ++r->failures;
     if (inWindow(w.e)) {
@@ -2215,6 +2436,7 @@ PlantResult Sim::collect() {
     lr.wipAverage = L.wip.mean(end);
     if (flow_) {
       const FLine& F = fl_[li];
+      lr.entered = F.entered;
       lr.good = F.good;
       lr.scrapped = F.scrapped;
       lr.departures = F.good + F.scrapped;

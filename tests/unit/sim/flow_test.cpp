@@ -192,6 +192,30 @@ TEST(FlowLine, MixedPlantMatchesTheEventModel) {
   EXPECT_GT(r.inventories[0].zeroStockTime, 0) << "the raw material never ran out";
 }
 
+// Only the pushed line draws the raw material: its releases run in epochs (Sim::tryEpoch),
+// some undone when the material runs short or reaches its reorder point inside one.
+TEST(FlowLine, EpochsOfPushedReleasesMatchTheEventModel) {
+  Model m = mixedPlant();
+  m.lines.erase(m.lines.begin() + 1);  // the order-driven line
+  m.inventories[1].policy = Policy::kNone;
+  m.inventories[1].line.clear();
+  weft::Result<Plant> plant = Plant::compile(m);
+  ASSERT_TRUE(plant.isOk()) << plant.status().message();
+  for (uint64_t seed = 1; seed <= 4; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    RunOptions o;
+    o.seed = seed;
+    o.horizon = 60 * kDay;
+    o.warmup = 2 * kDay;
+    expectSameRun(*plant, o);
+  }
+  RunOptions o;
+  o.horizon = 60 * kDay;
+  const PlantResult r = plant->run(o);
+  EXPECT_GT(r.inventories[0].zeroStockTime, 0) << "the raw material never ran out";
+  EXPECT_GT(r.inventories[0].replenishments, 3);
+}
+
 TEST(FlowLine, BenchmarkPlantMatchesTheEventModel) {
   weft::Result<Plant> plant = Plant::compile(benchmarkPlant(3));
   ASSERT_TRUE(plant.isOk()) << plant.status().message();
