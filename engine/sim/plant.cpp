@@ -1706,7 +1706,10 @@ PlantResult Sim::run() {
 // machine draws its failure windows ahead from the same streams, in the same order, as the
 // event model; operating-clock failures fire inside work(). Only a release (material, orders)
 // and a departure (stock, policies) touch the rest of the plant: those are steps of the line,
-// ordered with the kernel's events through a small heap of lines (flowLoop).
+// ordered with the kernel's events through a winner tree over the lines (flowLoop), unless
+// nothing can depend on their order: a good part into stock nothing waits for is queued and
+// applied when the stock is next looked at (sync), and pushed releases drawing on stocks only
+// pushed lines draw on run ahead in epochs against a budget (tryEpoch).
 
 void Sim::flowInit() {
   fm_.assign(c_.machines.size(), FMach{});
@@ -1870,8 +1873,8 @@ void Sim::applyArrivals(int i) {
 // whatever the order of the releases: each takes its units from the budget and leaves them in
 // a queue with its time, applied when the stock is next looked at (sync), like the arrivals.
 // If the releases up to T need more than the budget, the epoch is undone (the lines' state was
-// saved; nothing outside them was touched) and the releases run one step at a time until T.
-// The span aims at half the budget at the last epoch's rate.
+// saved; nothing outside them was touched) and the releases run one step at a time for ten
+// minutes before the next try. The span aims at half the budget at the last epoch's rate.
 bool Sim::tryEpoch() {
   const double t0 = now();
   // What releases may take from stock i without emptying it or reaching its reorder point.

@@ -570,7 +570,9 @@ void Incremental::residentSequences(bool merges, bool rules) {
     change(*st, parse(":afterdeath :p :o ."), {});
     auto next = materialize(*st, o);
     ASSERT_TRUE(next.isOk());
-    if (ahead) EXPECT_FALSE(next->incremental) << "a state behind the inferred graph was used";
+    if (ahead) {
+      EXPECT_FALSE(next->incremental) << "a state behind the inferred graph was used";
+    }
     EXPECT_TRUE(matchesFull(*st, o, *next, /*same_reports=*/false));
   }
   std::cout << "[ resident" << (merges ? "" : ", no merges") << (rules ? ", domain rules" : "") << " ] " << fast << " of " << total
