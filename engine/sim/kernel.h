@@ -182,7 +182,7 @@ class Kernel {
   double nextTime() const {
     return queue_.empty() ? std::numeric_limits<double>::infinity() : queue_.top().time;
   }
-  // Run the next event alone (a cancelled one is dropped and counts as run); false if none.
+  // Run the next event alone (a cancelled one is only dropped); false if there was none.
   // For models that interleave the kernel's events with work of their own in time order
   // (the plant's flow lines); the caller compares nextTime() with its own next time first.
   template <class Handler>

@@ -657,15 +657,16 @@ struct FDep {
   Part part;
   bool good;
 };
-// A good part on its way into stock that nothing waits for (no backorder, no line consuming the
-// stock): applied when the inventory is next looked at (Sim::sync).
+// A queued change of a stock, applied when the stock is next looked at (Sim::sync): a good part
+// in that nothing waits for (no backorder, no line consuming the stock), or the units an
+// epoch's release took (Sim::tryEpoch).
 struct FArr {
   double time;
   int64_t delta;  // +1: a good part in; -q: q units consumed by a release (an epoch's)
   bool ordered;
 };
 struct FQueue {
-  std::vector<FArr> v;  // sorted by time from head (one line's departures)
+  std::vector<FArr> v;  // sorted by time from head (one line's, for one stock)
   size_t head = 0;
   int line = 0;
 };
@@ -1825,9 +1826,11 @@ int Sim::arrivalQueue(int line, int inventory) {
   return q;
 }
 
-// Arrivals up to now into inventory i, which has no backorder: each adds one on hand (and,
-// if ordered, one less on order), so their order does not matter; the on-hand average gets
-// the area they would have added, and a stretch without stock ends at the first of them.
+// Queued changes of stock i up to now. Arrivals (i has no backorder) each add one on hand (and,
+// if ordered, one less on order); an epoch's releases take their units within a budget that
+// keeps stock and position above what anything reacts to. So their order does not matter:
+// the on-hand average gets the area they would have added, and a stretch without stock ends
+// at the first arrival.
 void Sim::applyArrivals(int i) {
   const double t = now();
   int64_t n = 0, ordered = 0;

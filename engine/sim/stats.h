@@ -21,8 +21,9 @@ class TimeAverage {
     level_ = level;
   }
   void add(double t, double delta) { set(t, level_ + delta); }
-  // Area of changes applied late (flow lines' arrivals): what a level change of +1 at each
-  // t_i <= last would have added, sum (last - t_i), given by the caller.
+  // Area of changes applied late (flow lines' queued arrivals and consumption): what level
+  // changes d_i at times t_i <= last would have added, sum d_i (last - t_i), given by the
+  // caller, who then set()s the new level at `last`.
   void addArea(double area) { area_ += area; }
   double level() const { return level_; }
   // Mean over [start, t].
