@@ -475,18 +475,21 @@ Result<Plant> Plant::compile(const Model& m) {
     for (const CDemand& d : c->demands) lazy[d.inventory] = 0;
     c->lineInEpoch.assign(c->lines.size(), 0);
     std::vector<char> used(c->inventories.size(), 0);
+    std::vector<int> draws;
     for (size_t li = 0; li < c->lines.size(); ++li) {
       if (c->lines[li].input != LineInput::kPush) continue;
       bool ok = true;
+      draws.clear();
       for (const CLot& lot : c->lines[li].lots) {
-        for (const auto& [i, qty] : c->bom[li * nP + lot.product]) ok &= lazy[i] != 0 && qty > 0;
+        for (const auto& [i, qty] : c->bom[li * nP + lot.product]) {
+          ok &= lazy[i] != 0 && qty > 0;
+          draws.push_back(i);
+        }
       }
       if (!ok) continue;
       c->lineInEpoch[li] = 1;
       c->epochLines.push_back(static_cast<int>(li));
-      for (const CLot& lot : c->lines[li].lots) {
-        for (const auto& [i, qty] : c->bom[li * nP + lot.product]) used[i] = 1;
-      }
+      for (int i : draws) used[i] = 1;
     }
     for (size_t i = 0; i < used.size(); ++i) {
       if (used[i]) c->epochInventories.push_back(static_cast<int>(i));
@@ -629,6 +632,18 @@ struct DRun {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
+// A queue kept as a vector read from `head`: forget what was read once it is all or most of it.
+template <class T>
+void dropConsumed(std::vector<T>& v, size_t& head) {
+  if (head == v.size()) {
+    v.clear();
+    head = 0;
+  } else if (head > 64 && 2 * head > v.size()) {
+    v.erase(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(head));
+    head = 0;
+  }
+}
+
 // --- flow lines (RunOptions::eventModel false) -------------------------------------------------
 // A machine of a flow line: where it is in time (its current available segment), what it last
 // did, and its time accounting over the window, kept without events.
@@ -639,10 +654,9 @@ struct FMach {
   double a = 0, u = 0;   // the current available segment [a, u); unavailable before a
   double lastD = 0;      // when its last part left (it has been empty since, or blocked)
   int16_t lastProduct = -1;
-  int64_t entered = 0;   // parts that entered it: the index of the next one
   uint32_t ring = 0;     // offset in Sim::ring_ of departure times of its last ringSize parts
   uint32_t ringSize = 1; // (buffer before it) + 1
-  uint32_t slot = 0;     // entered % ringSize: the next part's place in the ring
+  uint32_t slot = 0;     // (parts that entered it) % ringSize: the next part's place
   size_t outage = 0, maint = 0;  // next windows of those lists
   uint64_t periodic = 0;         // next periodic maintenance
   uint64_t shiftCycle = 0;       // next shift-off window: cycle and index in offInPeriod
@@ -765,6 +779,15 @@ class Sim {
   void pullIntoParallel(int u);
   void load(int m, const Part& p);
   void releaseInto(int line);
+  // A pushed line released a unit of its current lot: count it off, on to the next lot.
+  void nextPushUnit(int line) {
+    LRun& L = l_[line];
+    const CLine& cl = c_.lines[line];
+    if (--L.lotLeft <= 0) {
+      L.lot = (L.lot + 1) % cl.lots.size();
+      L.lotLeft = cl.lots[L.lot].quantity;
+    }
+  }
   [[gnu::always_inline]] inline bool releaseOne(int line, int unit);
   void depart(int line, const Part& p, bool good);
   void startRepair(int f);
@@ -1122,9 +1145,9 @@ bool Sim::materialAvailable(int line, int product) {
   return true;
 }
 
+// Called right after materialAvailable (which brought the stocks up to date).
 void Sim::consumeMaterial(int line, int product) {
   for (const auto& [i, qty] : c_.bom[static_cast<size_t>(line) * c_.nProducts + product]) {
-    sync(i);
     i_[i].onHand -= qty;
     setLevel(i);
     checkPolicy(i);
@@ -1177,10 +1200,7 @@ inline bool Sim::releaseOne(int line, int f) {
       }
       p.product = static_cast<int16_t>(lot.product);
       p.target = lot.target;
-      if (--L.lotLeft <= 0) {
-        L.lot = (L.lot + 1) % cl.lots.size();
-        L.lotLeft = cl.lots[L.lot].quantity;
-      }
+      nextPushUnit(line);
       break;
     }
     case LineInput::kOrders: {
@@ -1658,16 +1678,14 @@ PlantResult Sim::run() {
     const CFailure& cf = c_.failures[f];
     f_[f].ttfRng = Rng(seed, rep, cf.ttfStream);
     f_[f].ttrRng = Rng(seed, rep, cf.ttrStream);
-    const double t = std::max(0.0, cf.ttf.sample(f_[f].ttfRng));
-    if (cf.operating) {
-      f_[f].opLeft = t;
-    } else if (flow_) {  // the first window, drawn as the event model draws it
-      f_[f].ws = t;
-      f_[f].we = t + std::max(0.0, cf.ttr.sample(f_[f].ttrRng));
-      down_[c_.units[cf.unit].machine].push_back({f_[f].ws, f_[f].we});
-    } else {
-      k_.schedule(t, kFail, static_cast<uint32_t>(f));
+    if (flow_ && !cf.operating) {
+      f_[f].we = 0;  // the first window comes a time to failure after time 0
+      advanceCalendar(f);
+      continue;
     }
+    const double t = std::max(0.0, cf.ttf.sample(f_[f].ttfRng));
+    if (cf.operating) f_[f].opLeft = t;
+    else k_.schedule(t, kFail, static_cast<uint32_t>(f));
   }
   for (size_t i = 0; i < i_.size(); ++i) {
     i_[i].onHand = c_.inventories[i].initial;
@@ -1795,13 +1813,7 @@ void Sim::flowStep(int line) {
     return;
   }
   const FDep d = F.deps[F.depHead++];
-  if (F.depHead == F.deps.size()) {
-    F.deps.clear();
-    F.depHead = 0;
-  } else if (F.depHead > 32 && 2 * F.depHead > F.deps.size()) {
-    F.deps.erase(F.deps.begin(), F.deps.begin() + static_cast<std::ptrdiff_t>(F.depHead));
-    F.depHead = 0;
-  }
+  dropConsumed(F.deps, F.depHead);
   flowKey(line);
   // Its stock effects (the line's results were counted in flowPush); may call back into this
   // line (orders, material).
@@ -1845,14 +1857,8 @@ void Sim::applyArrivals(int i) {
       area += static_cast<double>(a.delta) * (t - a.time);
       if (a.delta > 0) first = std::min(first, a.time);
     }
-    if (h == q.v.size()) {
-      q.v.clear();
-      h = 0;
-    } else if (h > 64 && 2 * h > q.v.size()) {
-      q.v.erase(q.v.begin(), q.v.begin() + static_cast<std::ptrdiff_t>(h));
-      h = 0;
-    }
     q.head = h;
+    dropConsumed(q.v, q.head);
   }
   if (n == 0 && area == 0) return;
   IRun& I = i_[i];
@@ -1951,10 +1957,7 @@ bool Sim::tryEpoch() {
         arrq_[arrivalQueue(li, i)].v.push_back({now_, -qty, false});
       }
       const Part p{now_, lot.target, static_cast<int16_t>(lot.product), 0};
-      if (--L.lotLeft <= 0) {
-        L.lot = (L.lot + 1) % cl.lots.size();
-        L.lotLeft = cl.lots[L.lot].quantity;
-      }
+      nextPushUnit(li);
       flowPush(li, p);
       ++flowSteps_;
     }
@@ -2063,7 +2066,6 @@ void Sim::flowPush(int line, const Part& p) {
     const CUnit& cu = c_.units[m];  // flow lines: one unit per machine, unit index = machine
     MRun& X = m_[m];
     double t = arrive > M.lastD ? arrive : M.lastD;
-    ++M.entered;
     const uint32_t slot = M.slot;
     M.slot = slot + 1 == M.ringSize ? 0 : slot + 1;
     if (cu.setupMatrix >= 0 && M.lastProduct >= 0 && M.lastProduct != p.product) {
@@ -2313,22 +2315,17 @@ void Sim::flowCollect(int m, MachineResult* r) {
       add(s, s + cm.periodic.duration, 1);
     }
   }
-  for (const Window& w : cm.outages) {
-    add(w.start, w.end, 2);
-    if (inWindow(w.start)) ++r->failures;
-    if (inWindow(w.end)) {
+  // Outages and failures: down, a failure where they start, a repair where they end.
+  auto down = [&](double s, double e) {
+    add(s, e, 2);
+    if (inWindow(s)) ++r->failures;
+    if (inWindow(e)) {
       ++r->repairs;
-      r->repairTime += w.end - w.start;
+      r->repairTime += e - s;
     }
-  }
-  for (const FWin& w : down_[m]) {
-    add(w.s, w.e, 2);
-    if (inWindow(w.s)) ++r->failures;
-    if (inWindow(w.e)) {
-      ++r->repairs;
-      r->repairTime += w.e - w.s;
-    }
-  }
+  };
+  for (const Window& w : cm.outages) down(w.start, w.end);
+  for (const FWin& w : down_[m]) down(w.s, w.e);
   std::sort(edges_.begin(), edges_.end());
   int count[3] = {0, 0, 0};
   double acc[3] = {0, 0, 0};
