@@ -665,6 +665,27 @@ struct FMach {
   int64_t produced = 0, scrapped = 0;
   double idealTime = 0;
 };
+// The observation window [w0, w1] (warmup, horizon) as values.
+struct ClipWindow {
+  double w0, w1;
+  // Length of [a, b) inside the window.
+  double clip(double a, double b) const {
+    const double lo = a > w0 ? a : w0, hi = b < w1 ? b : w1;
+    const double d = hi - lo;
+    return d > 0.0 ? d : 0.0;  // a maxsd, no branch
+  }
+  bool in(double t) const { return t >= w0 && t <= w1; }
+};
+// What the recursion reads of a flow machine's compiled data, in one place (Compiled keeps it
+// in separate vectors) so that a machine operation touches few cache lines.
+struct FConst {
+  const Dist* cycle = nullptr;    // per product
+  const double* pru = nullptr;    // ideal time per unit, per product
+  const double* scrap = nullptr;  // scrap fraction, per product
+  const Dist* setup = nullptr;    // changeover from a to b at [a * nProducts + b]; nullptr: none
+  int opFail = -1;                // its operating-clock failure; -1: none, -2: more than one
+  bool last = false;              // the line's last machine
+};
 // A part on its way out of a flow line (good at the last machine, or scrapped anywhere).
 struct FDep {
   double time;
@@ -693,7 +714,7 @@ struct FLine {
   // Line results inside the window, counted when a part's way is computed.
   int64_t good = 0, scrapped = 0, entered = 0;
   double flowTimeSum = 0, wipArea = 0;
-  std::vector<std::pair<int, int>> queues;  // (inventory, index in Sim::arrq_) it feeds lazily
+  std::vector<int> queueOf;  // per inventory: index in Sim::arrq_ of the queue it feeds, or -1
 };
 // What an epoch changes in a line, saved to undo it (tryEpoch).
 struct FLineSave {
@@ -822,14 +843,37 @@ class Sim {
   void segment(int m, double x);
   void advanceCalendar(int f);
   double work(int m, double t, double w, bool process, double* acc);
-  double availableTime(int m, double a, double b);
-  double clip(double a, double b) const {
-    const double lo = a > o_.warmup ? a : o_.warmup, hi = b < o_.horizon ? b : o_.horizon;
-    return hi > lo ? hi - lo : 0.0;
+  // work() of a process of w seconds on flow machine m (M = fm_[m], opFail from its FConst):
+  // the common case, inside the current segment and short of the operating failure, inline.
+  // W is the observation window (a copy of o_'s, which stores through double* could alias).
+  double process(int m, FMach& M, int opFail, double t, double w, const ClipWindow& W) {
+    if (t < M.u) {
+      if (t < M.a) t = M.a;
+      if (w <= M.u - t) {
+        if (opFail == -1) {
+          const double end = t + w;
+          M.busy += W.clip(t, end);
+          return end;
+        }
+        if (opFail >= 0 && !(f_[opFail].opLeft < w)) {
+          const double end = t + w;
+          M.busy += W.clip(t, end);
+          f_[opFail].opLeft -= w;
+          return end;
+        }
+      }
+    }
+    return work(m, t, w, true, &M.busy);
   }
+  double availableTime(int m, double a, double b);
+  double clip(double a, double b) const { return ClipWindow{o_.warmup, o_.horizon}.clip(a, b); }
   bool inWindow(double t) const { return t >= o_.warmup && t <= o_.horizon; }
   void flowCollect(int m, MachineResult* r);
-  int arrivalQueue(int line, int inventory);
+  int arrivalQueue(int line, int inventory) {
+    const int q = fl_[line].queueOf[inventory];
+    return q >= 0 ? q : newArrivalQueue(line, inventory);
+  }
+  int newArrivalQueue(int line, int inventory);
   void sync(int i) {
     if (flow_ && !invQueues_[i].empty()) applyArrivals(i);
   }
@@ -849,6 +893,7 @@ class Sim {
   double now_ = 0;
   bool flow_ = false;
   std::vector<FMach> fm_;  // per machine (= unit: flow lines have single units)
+  std::vector<FConst> fk_;  // per machine
   std::vector<std::vector<FWin>> down_;  // per machine: failure windows, for the accounting
   std::vector<FLine> fl_;
   std::vector<double> ring_;
@@ -1733,9 +1778,24 @@ PlantResult Sim::run() {
 void Sim::flowInit() {
   fm_.assign(c_.machines.size(), FMach{});
   fl_.assign(c_.lines.size(), FLine{});
+  for (FLine& F : fl_) F.queueOf.assign(c_.inventories.size(), -1);
+  fk_.assign(c_.machines.size(), FConst{});
   size_t ring = 0;
   for (size_t m = 0; m < fm_.size(); ++m) {
     FMach& M = fm_[m];
+    FConst& K = fk_[m];
+    const size_t row = m * static_cast<size_t>(c_.nProducts);
+    K.cycle = c_.cycle.data() + row;
+    K.pru = c_.pru.data() + row;
+    K.scrap = c_.scrap.data() + row;
+    // Flow lines have one unit per machine (unit index = machine); other machines' entries
+    // are never read.
+    if (m < c_.units.size()) {
+      const CUnit& cu = c_.units[m];
+      if (cu.setupMatrix >= 0) K.setup = c_.setup[cu.setupMatrix].data();
+      K.opFail = cu.opFailures.empty() ? -1 : cu.opFailures.size() == 1 ? cu.opFailures[0] : -2;
+      K.last = cu.last;
+    }
     M.a = M.u = -1;
     M.ring = static_cast<uint32_t>(ring);
     M.ringSize = c_.machines[m].pos > 0 ? static_cast<uint32_t>(c_.bufferCap[m - 1]) + 1 : 1;
@@ -1826,14 +1886,11 @@ void Sim::flowStep(int line) {
   }
 }
 
-int Sim::arrivalQueue(int line, int inventory) {
-  for (const auto& [inv, q] : fl_[line].queues) {
-    if (inv == inventory) return q;
-  }
+int Sim::newArrivalQueue(int line, int inventory) {
   const int q = static_cast<int>(arrq_.size());
+  fl_[line].queueOf[inventory] = q;
   arrq_.emplace_back();
   arrq_.back().line = line;
-  fl_[line].queues.push_back({inventory, q});
   invQueues_[inventory].push_back(q);
   return q;
 }
@@ -2058,43 +2115,53 @@ void Sim::flowRelease(int line) {
 void Sim::flowPush(int line, const Part& p) {
   const CLine& cl = c_.lines[line];
   FLine& F = fl_[line];
+  // Locals for what the loop reads: stores through double* could alias members.
+  const ClipWindow W{o_.warmup, o_.horizon};
+  double* const ring = ring_.data();
+  FMach* const fm = fm_.data();
+  const FConst* const fk = fk_.data();
+  MRun* const mr = m_.data();
+  const int product = p.product;
   double arrive = now();
-  if (inWindow(arrive)) ++F.entered;
-  for (int k = 0; k < cl.count; ++k) {
-    const int m = cl.first + k;
-    FMach& M = fm_[m];
-    const CUnit& cu = c_.units[m];  // flow lines: one unit per machine, unit index = machine
-    MRun& X = m_[m];
+  if (W.in(arrive)) ++F.entered;
+  for (int m = cl.first;; ++m) {
+    FMach& M = fm[m];
+    const FConst& K = fk[m];
+    MRun& X = mr[m];
     double t = arrive > M.lastD ? arrive : M.lastD;
     const uint32_t slot = M.slot;
-    M.slot = slot + 1 == M.ringSize ? 0 : slot + 1;
-    if (cu.setupMatrix >= 0 && M.lastProduct >= 0 && M.lastProduct != p.product) {
-      const Dist& d = c_.setup[cu.setupMatrix][static_cast<size_t>(M.lastProduct) * c_.nProducts + p.product];
-      if (d.defined()) {
-        const double st = d.sample(X.setupRng);
-        if (st > 0) t = work(m, t, st, false, &M.setup);
+    const uint32_t nextSlot = slot + 1;
+    M.slot = nextSlot & (0u - static_cast<uint32_t>(nextSlot != M.ringSize));  // wraps to 0
+    if (M.lastProduct != product) {  // rare: lots are long
+      if (K.setup != nullptr && M.lastProduct >= 0) {
+        const Dist& d = K.setup[static_cast<size_t>(M.lastProduct) * c_.nProducts + product];
+        if (d.defined()) {
+          const double st = d.sample(X.setupRng);
+          if (st > 0) t = work(m, t, st, false, &M.setup);
+        }
       }
+      M.lastProduct = static_cast<int16_t>(product);
     }
-    M.lastProduct = p.product;
-    const size_t i = idx(m, p.product);
-    const double ct = c_.cycle[i].sample(X.cycleRng);
-    const double C = work(m, t, ct > 0 ? ct : 0.0, true, &M.busy);
-    if (inWindow(C)) {
+    const Dist& cd = K.cycle[product];
+    // The lognormal case of Dist::sample inline (the same draw).
+    const double ct = cd.kind == DistKind::kLognormal ? simExp(cd.a + cd.b * X.cycleRng.normal01())
+                                                       : cd.sample(X.cycleRng);
+    const double C = process(m, M, K.opFail, t, ct > 0 ? ct : 0.0, W);
+    if (W.in(C)) {
       ++M.produced;
-      M.idealTime += c_.pru[i];
+      M.idealTime += K.pru[product];
     }
-    const double sp = c_.scrap[i];
+    const double sp = K.scrap[product];
     const bool scrapped = sp > 0 && X.scrapRng.uniform() < sp;
-    double D = C;
-    if (scrapped || cu.last) {
+    if (scrapped || K.last) {
       // The part leaves the line at C: its line results now, what it does to stock in time
       // order (a step of the line), or when the stock is next looked at if nothing waits.
-      if (inWindow(C)) {
+      if (W.in(C)) {
         ++(scrapped ? F.scrapped : F.good);
         F.flowTimeSum += C - p.tEnter;
         if (scrapped) ++M.scrapped;
       }
-      F.wipArea += clip(p.tEnter, C);
+      F.wipArea += W.clip(p.tEnter, C);
       const int target = p.target;
       if (target >= 0 && (!scrapped || p.ordered)) {
         if (!scrapped && c_.inventories[target].consumers.empty() && i_[target].backlog.empty()) {
@@ -2111,22 +2178,22 @@ void Sim::flowPush(int line, const Part& p) {
           q[at] = {C, p, !scrapped};
         }
       }
-    } else {
-      const FMach& N = fm_[m + 1];
-      // The next machine's departure b + 1 parts back frees the buffer place (0 before that).
-      const double room = ring_[N.ring + N.slot];
-      if (room > D) {
-        // Blocked in available time; mostly inside the current available segment.
-        M.blocked += C >= M.a && room <= M.u ? clip(C, room) : availableTime(m, C, room);
-        D = room;
-      }
+      M.lastD = C;
+      ring[M.ring + slot] = C;
+      break;
     }
+    const FMach& N = fm[m + 1];
+    // The next machine's departure b + 1 parts back frees the buffer place (0 before that).
+    const double room = ring[N.ring + N.slot];
+    // Blocked until then (if room > C), in available time: mostly inside the current available
+    // segment. Without a branch on room > C, which is a coin toss to a predictor.
+    const double D = room > C ? room : C;
+    M.blocked += C >= M.a && D <= M.u ? W.clip(C, D) : availableTime(m, C, D);
     M.lastD = D;
-    ring_[M.ring + slot] = D;
-    if (scrapped || cu.last) break;
+    ring[M.ring + slot] = D;
     arrive = D;
   }
-  F.nextRelease = fm_[cl.first].lastD;
+  F.nextRelease = fm[cl.first].lastD;
 }
 
 void Sim::flowKey(int line) {

@@ -93,6 +93,21 @@ Derived derive(const std::vector<std::string>& names, const std::vector<double>&
   return d;
 }
 
+constexpr const char* kUsage =
+    "usage: weft_twin_bench [--reps N] [--threads T] [--days D] [--warmup-days W] [--seed S]\n"
+    "                       [--tsv FILE]\n"
+    "The twin benchmark of issue 8: one replication in the event model and as flow lines, then\n"
+    "N replications (default 1000) on T threads (default 2) of D days (365) after W days of\n"
+    "warm-up (30), with 95% confidence intervals of the KPIs; --tsv writes them to FILE.\n";
+
+// The flags with a value; anything else but --help is an error.
+bool knownFlag(const char* a) {
+  for (const char* f : {"--reps", "--threads", "--days", "--warmup-days", "--seed", "--tsv"}) {
+    if (std::strcmp(a, f) == 0) return true;
+  }
+  return false;
+}
+
 long argLong(int argc, char** argv, const char* flag, long dflt) {
   for (int i = 1; i + 1 < argc; ++i) {
     if (std::strcmp(argv[i], flag) == 0) return std::strtol(argv[i + 1], nullptr, 10);
@@ -110,6 +125,18 @@ const char* argStr(int argc, char** argv, const char* flag) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+    if (!knownFlag(argv[i]) || i + 1 == argc) {
+      std::fprintf(stderr, "weft_twin_bench: %s: %s\n%s", argv[i],
+                   knownFlag(argv[i]) ? "needs a value" : "unknown option", kUsage);
+      return 2;
+    }
+    ++i;
+  }
   const uint32_t reps = static_cast<uint32_t>(argLong(argc, argv, "--reps", 1000));
   const unsigned threads = static_cast<unsigned>(argLong(argc, argv, "--threads", 2));
   const double days = static_cast<double>(argLong(argc, argv, "--days", 365));
