@@ -651,19 +651,25 @@ struct FWin {
   double s, e;
 };
 struct FMach {
+  // What every operation reads or writes first (two cache lines with the cycle-time stream).
   double a = 0, u = 0;   // the current available segment [a, u); unavailable before a
   double lastD = 0;      // when its last part left (it has been empty since, or blocked)
-  int16_t lastProduct = -1;
   uint32_t ring = 0;     // offset in Sim::ring_ of departure times of its last ringSize parts
   uint32_t ringSize = 1; // (buffer before it) + 1
   uint32_t slot = 0;     // (parts that entered it) % ringSize: the next part's place
+  int16_t lastProduct = -1;
+  double busy = 0, blocked = 0;  // inside the window
+  int64_t produced = 0;
+  double idealTime = 0;
+  // Its unit's streams, moved here from MRun for the run (flow lines have one unit per
+  // machine): saved and restored with the rest by an epoch.
+  Rng cycleRng, scrapRng, setupRng;
+  double setup = 0, idle = 0;  // inside the window
+  int64_t scrapped = 0;
   size_t outage = 0, maint = 0;  // next windows of those lists
   uint64_t periodic = 0;         // next periodic maintenance
   uint64_t shiftCycle = 0;       // next shift-off window: cycle and index in offInPeriod
   size_t shiftIndex = 0;
-  double busy = 0, setup = 0, blocked = 0, idle = 0;  // inside the window
-  int64_t produced = 0, scrapped = 0;
-  double idealTime = 0;
 };
 // The observation window [w0, w1] (warmup, horizon) as values.
 struct ClipWindow {
@@ -842,7 +848,7 @@ class Sim {
   void flowKey(int line);
   void segment(int m, double x);
   void advanceCalendar(int f);
-  double work(int m, double t, double w, bool process, double* acc);
+  [[gnu::noinline]] double work(int m, double t, double w, bool process, double* acc);
   // work() of a process of w seconds on flow machine m (M = fm_[m], opFail from its FConst):
   // the common case, inside the current segment and short of the operating failure, inline.
   // W is the observation window (a copy of o_'s, which stores through double* could alias).
@@ -865,7 +871,7 @@ class Sim {
     }
     return work(m, t, w, true, &M.busy);
   }
-  double availableTime(int m, double a, double b);
+  [[gnu::noinline]] double availableTime(int m, double a, double b);
   double clip(double a, double b) const { return ClipWindow{o_.warmup, o_.horizon}.clip(a, b); }
   bool inWindow(double t) const { return t >= o_.warmup && t <= o_.horizon; }
   void flowCollect(int m, MachineResult* r);
@@ -907,7 +913,6 @@ class Sim {
   std::vector<FLineSave> saveLines_;
   std::vector<FMach> saveMach_;
   std::vector<FRun> saveFail_;
-  std::vector<Rng> saveRng_;
   std::vector<double> saveRing_;
   std::vector<size_t> saveQueue_, saveDown_;
   std::vector<int64_t> budget_, saveBudget_;
@@ -1797,6 +1802,11 @@ void Sim::flowInit() {
       K.last = cu.last;
     }
     M.a = M.u = -1;
+    if (m < m_.size()) {
+      M.cycleRng = m_[m].cycleRng;
+      M.scrapRng = m_[m].scrapRng;
+      M.setupRng = m_[m].setupRng;
+    }
     M.ring = static_cast<uint32_t>(ring);
     M.ringSize = c_.machines[m].pos > 0 ? static_cast<uint32_t>(c_.bufferCap[m - 1]) + 1 : 1;
     ring += M.ringSize;
@@ -1972,7 +1982,6 @@ bool Sim::tryEpoch() {
   saveLines_.clear();
   saveMach_.clear();
   saveFail_.clear();
-  saveRng_.clear();
   saveRing_.clear();
   saveQueue_.clear();
   saveDown_.clear();
@@ -1985,9 +1994,6 @@ bool Sim::tryEpoch() {
     for (int m = cl.first; m < cl.first + cl.count; ++m) {
       saveMach_.push_back(fm_[m]);
       saveDown_.push_back(down_[m].size());
-      saveRng_.push_back(m_[m].cycleRng);
-      saveRng_.push_back(m_[m].setupRng);
-      saveRng_.push_back(m_[m].scrapRng);
       for (int f : c_.units[m].calFailures) saveFail_.push_back(f_[f]);
       for (int f : c_.units[m].opFailures) saveFail_.push_back(f_[f]);
       for (uint32_t r = 0; r < fm_[m].ringSize; ++r) saveRing_.push_back(ring_[fm_[m].ring + r]);
@@ -2021,7 +2027,7 @@ bool Sim::tryEpoch() {
   }
   now_ = t0;
   if (!fits) {  // undo, in the order saved
-    size_t ml = 0, mm = 0, mf = 0, mr = 0, mg = 0;
+    size_t ml = 0, mm = 0, mf = 0, mr = 0;
     for (size_t k = 0; k < c_.epochLines.size(); ++k) {
       const int li = c_.epochLines[k];
       FLine& F = fl_[li];
@@ -2042,9 +2048,6 @@ bool Sim::tryEpoch() {
         fm_[m] = saveMach_[mm];
         down_[m].resize(saveDown_[mm]);
         ++mm;
-        m_[m].cycleRng = saveRng_[mg++];
-        m_[m].setupRng = saveRng_[mg++];
-        m_[m].scrapRng = saveRng_[mg++];
         for (int f : c_.units[m].calFailures) f_[f] = saveFail_[mf++];
         for (int f : c_.units[m].opFailures) f_[f] = saveFail_[mf++];
         for (uint32_t r = 0; r < fm_[m].ringSize; ++r) ring_[fm_[m].ring + r] = saveRing_[mr++];
@@ -2120,23 +2123,21 @@ void Sim::flowPush(int line, const Part& p) {
   double* const ring = ring_.data();
   FMach* const fm = fm_.data();
   const FConst* const fk = fk_.data();
-  MRun* const mr = m_.data();
   const int product = p.product;
   double arrive = now();
   if (W.in(arrive)) ++F.entered;
   for (int m = cl.first;; ++m) {
     FMach& M = fm[m];
     const FConst& K = fk[m];
-    MRun& X = mr[m];
     double t = arrive > M.lastD ? arrive : M.lastD;
     const uint32_t slot = M.slot;
     const uint32_t nextSlot = slot + 1;
     M.slot = nextSlot & (0u - static_cast<uint32_t>(nextSlot != M.ringSize));  // wraps to 0
-    if (M.lastProduct != product) {  // rare: lots are long
+    if (M.lastProduct != product) [[unlikely]] {  // lots are long
       if (K.setup != nullptr && M.lastProduct >= 0) {
         const Dist& d = K.setup[static_cast<size_t>(M.lastProduct) * c_.nProducts + product];
         if (d.defined()) {
-          const double st = d.sample(X.setupRng);
+          const double st = d.sample(M.setupRng);
           if (st > 0) t = work(m, t, st, false, &M.setup);
         }
       }
@@ -2144,15 +2145,19 @@ void Sim::flowPush(int line, const Part& p) {
     }
     const Dist& cd = K.cycle[product];
     // The lognormal case of Dist::sample inline (the same draw).
-    const double ct = cd.kind == DistKind::kLognormal ? simExp(cd.a + cd.b * X.cycleRng.normal01())
-                                                       : cd.sample(X.cycleRng);
+    double ct;
+    if (cd.kind == DistKind::kLognormal) [[likely]] {
+      ct = simExp(cd.a + cd.b * M.cycleRng.normal01());
+    } else {
+      ct = cd.sample(M.cycleRng);
+    }
     const double C = process(m, M, K.opFail, t, ct > 0 ? ct : 0.0, W);
     if (W.in(C)) {
       ++M.produced;
       M.idealTime += K.pru[product];
     }
     const double sp = K.scrap[product];
-    const bool scrapped = sp > 0 && X.scrapRng.uniform() < sp;
+    const bool scrapped = sp > 0 && M.scrapRng.uniform() < sp;
     if (scrapped || K.last) {
       // The part leaves the line at C: its line results now, what it does to stock in time
       // order (a step of the line), or when the stock is next looked at if nothing waits.
@@ -2188,7 +2193,11 @@ void Sim::flowPush(int line, const Part& p) {
     // Blocked until then (if room > C), in available time: mostly inside the current available
     // segment. Without a branch on room > C, which is a coin toss to a predictor.
     const double D = room > C ? room : C;
-    M.blocked += C >= M.a && D <= M.u ? W.clip(C, D) : availableTime(m, C, D);
+    if (C >= M.a && D <= M.u) [[likely]] {
+      M.blocked += W.clip(C, D);
+    } else {
+      M.blocked += availableTime(m, C, D);
+    }
     M.lastD = D;
     ring[M.ring + slot] = D;
     arrive = D;
