@@ -8,6 +8,9 @@
 #include <deque>
 #include <limits>
 #include <map>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "engine/sim/kernel.h"
 #include "engine/sim/stats.h"
@@ -671,14 +674,23 @@ struct FMach {
   uint64_t shiftCycle = 0;       // next shift-off window: cycle and index in offInPeriod
   size_t shiftIndex = 0;
 };
+// a > b ? a : b without a branch. GCC turns the plain expression into a branch where it
+// judges one cheaper, which it is not when the comparison is a coin toss (a blocked machine).
+inline double maxNoBranch(double a, double b) {
+#if defined(__SSE2__)
+  return _mm_cvtsd_f64(_mm_max_sd(_mm_set_sd(a), _mm_set_sd(b)));  // maxsd: a > b ? a : b
+#else
+  return a > b ? a : b;
+#endif
+}
+
 // The observation window [w0, w1] (warmup, horizon) as values.
 struct ClipWindow {
   double w0, w1;
   // Length of [a, b) inside the window.
   double clip(double a, double b) const {
     const double lo = a > w0 ? a : w0, hi = b < w1 ? b : w1;
-    const double d = hi - lo;
-    return d > 0.0 ? d : 0.0;  // a maxsd, no branch
+    return maxNoBranch(hi - lo, 0.0);
   }
   bool in(double t) const { return t >= w0 && t <= w1; }
 };
@@ -2192,7 +2204,7 @@ void Sim::flowPush(int line, const Part& p) {
     const double room = ring[N.ring + N.slot];
     // Blocked until then (if room > C), in available time: mostly inside the current available
     // segment. Without a branch on room > C, which is a coin toss to a predictor.
-    const double D = room > C ? room : C;
+    const double D = maxNoBranch(room, C);
     if (C >= M.a && D <= M.u) [[likely]] {
       M.blocked += W.clip(C, D);
     } else {
