@@ -8,9 +8,6 @@
 #include <deque>
 #include <limits>
 #include <map>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "engine/sim/kernel.h"
 #include "engine/sim/stats.h"
@@ -677,8 +674,10 @@ struct FMach {
 // a > b ? a : b without a branch. GCC turns the plain expression into a branch where it
 // judges one cheaper, which it is not when the comparison is a coin toss (a blocked machine).
 inline double maxNoBranch(double a, double b) {
-#if defined(__SSE2__)
-  return _mm_cvtsd_f64(_mm_max_sd(_mm_set_sd(a), _mm_set_sd(b)));  // maxsd: a > b ? a : b
+#if defined(__SSE2__) && defined(__GNUC__)
+  // One maxsd: a > b ? a : b (b if either is NaN). The intrinsics cost a zeroing move each.
+  __asm__("maxsd %1, %0" : "+x"(a) : "x"(b));
+  return a;
 #else
   return a > b ? a : b;
 #endif
@@ -857,6 +856,15 @@ class Sim {
   void flowStep(int line);
   void flowRelease(int line);
   void flowPush(int line, const Part& p);
+  // What pushPart reads, as locals (stores through double* could alias the members).
+  struct PushCtx {
+    ClipWindow W;
+    double* ring;
+    FMach* fm;
+    const FConst* fk;
+  };
+  [[gnu::always_inline]] inline void pushPart(int line, const Part& p, const PushCtx& x);
+  bool pushRun(int li, double T);
   void flowKey(int line);
   void segment(int m, double x);
   void advanceCalendar(int f);
@@ -2016,27 +2024,7 @@ bool Sim::tryEpoch() {
   for (int i : c_.epochInventories) saveBudget_[i] = budget_[i];
   // Run them to T.
   bool fits = true;
-  for (size_t k = 0; k < c_.epochLines.size() && fits; ++k) {
-    const int li = c_.epochLines[k];
-    FLine& F = fl_[li];
-    LRun& L = l_[li];
-    const CLine& cl = c_.lines[li];
-    while (F.nextRelease <= T) {
-      now_ = F.nextRelease;
-      const CLot& lot = cl.lots[L.lot];
-      const auto& bom = c_.bom[static_cast<size_t>(li) * c_.nProducts + lot.product];
-      for (const auto& [i, qty] : bom) fits &= budget_[i] >= qty;
-      if (!fits) break;
-      for (const auto& [i, qty] : bom) {
-        budget_[i] -= qty;
-        arrq_[arrivalQueue(li, i)].v.push_back({now_, -qty, false});
-      }
-      const Part p{now_, lot.target, static_cast<int16_t>(lot.product), 0};
-      nextPushUnit(li);
-      flowPush(li, p);
-      ++flowSteps_;
-    }
-  }
+  for (size_t k = 0; k < c_.epochLines.size() && fits; ++k) fits = pushRun(c_.epochLines[k], T);
   now_ = t0;
   if (!fits) {  // undo, in the order saved
     size_t ml = 0, mm = 0, mf = 0, mr = 0;
@@ -2128,13 +2116,41 @@ void Sim::flowRelease(int line) {
 }
 
 void Sim::flowPush(int line, const Part& p) {
+  pushPart(line, p, PushCtx{{o_.warmup, o_.horizon}, ring_.data(), fm_.data(), fk_.data()});
+}
+
+// The releases of epoch line li up to T (tryEpoch): false if the budget ran out first.
+bool Sim::pushRun(int li, double T) {
+  FLine& F = fl_[li];
+  LRun& L = l_[li];
+  const CLine& cl = c_.lines[li];
+  const PushCtx x{{o_.warmup, o_.horizon}, ring_.data(), fm_.data(), fk_.data()};
+  while (F.nextRelease <= T) {
+    now_ = F.nextRelease;
+    const CLot& lot = cl.lots[L.lot];
+    const auto& bom = c_.bom[static_cast<size_t>(li) * c_.nProducts + lot.product];
+    bool fits = true;
+    for (const auto& [i, qty] : bom) fits &= budget_[i] >= qty;
+    if (!fits) return false;
+    for (const auto& [i, qty] : bom) {
+      budget_[i] -= qty;
+      arrq_[arrivalQueue(li, i)].v.push_back({now_, -qty, false});
+    }
+    const Part p{now_, lot.target, static_cast<int16_t>(lot.product), 0};
+    nextPushUnit(li);
+    pushPart(li, p, x);
+    ++flowSteps_;
+  }
+  return true;
+}
+
+inline void Sim::pushPart(int line, const Part& p, const PushCtx& x) {
   const CLine& cl = c_.lines[line];
   FLine& F = fl_[line];
-  // Locals for what the loop reads: stores through double* could alias members.
-  const ClipWindow W{o_.warmup, o_.horizon};
-  double* const ring = ring_.data();
-  FMach* const fm = fm_.data();
-  const FConst* const fk = fk_.data();
+  const ClipWindow W = x.W;
+  double* const ring = x.ring;
+  FMach* const fm = x.fm;
+  const FConst* const fk = x.fk;
   const int product = p.product;
   double arrive = now();
   if (W.in(arrive)) ++F.entered;
