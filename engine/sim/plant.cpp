@@ -731,6 +731,10 @@ struct FLine {
   // Line results inside the window, counted when a part's way is computed.
   int64_t good = 0, scrapped = 0, entered = 0;
   double flowTimeSum = 0, wipArea = 0;
+  // Parts all of whose operations ended inside the window, by product and the machine (index
+  // in the line) they left from: [product * count + exit]. Machine k's produced units and
+  // ideal time count them at the end (flowFoldCounts) instead of one update per operation.
+  std::vector<int64_t> fullBy;
   std::vector<int> queueOf;  // per inventory: index in Sim::arrq_ of the queue it feeds, or -1
 };
 // What an epoch changes in a line, saved to undo it (tryEpoch).
@@ -895,6 +899,7 @@ class Sim {
   double clip(double a, double b) const { return ClipWindow{o_.warmup, o_.horizon}.clip(a, b); }
   bool inWindow(double t) const { return t >= o_.warmup && t <= o_.horizon; }
   void flowCollect(int m, MachineResult* r);
+  void flowFoldCounts();
   int arrivalQueue(int line, int inventory) {
     const int q = fl_[line].queueOf[inventory];
     return q >= 0 ? q : newArrivalQueue(line, inventory);
@@ -932,6 +937,7 @@ class Sim {
   uint64_t epochs_ = 0, epochsUndone_ = 0;
   std::vector<FLineSave> saveLines_;
   std::vector<FMach> saveMach_;
+  std::vector<int64_t> saveFull_;
   std::vector<FRun> saveFail_;
   std::vector<double> saveRing_;
   std::vector<size_t> saveQueue_, saveDown_;
@@ -1803,7 +1809,10 @@ PlantResult Sim::run() {
 void Sim::flowInit() {
   fm_.assign(c_.machines.size(), FMach{});
   fl_.assign(c_.lines.size(), FLine{});
-  for (FLine& F : fl_) F.queueOf.assign(c_.inventories.size(), -1);
+  for (size_t li = 0; li < fl_.size(); ++li) {
+    fl_[li].queueOf.assign(c_.inventories.size(), -1);
+    fl_[li].fullBy.assign(static_cast<size_t>(c_.nProducts) * c_.lines[li].count, 0);
+  }
   fk_.assign(c_.machines.size(), FConst{});
   size_t ring = 0;
   for (size_t m = 0; m < fm_.size(); ++m) {
@@ -2001,6 +2010,7 @@ bool Sim::tryEpoch() {
   // Save the lines.
   saveLines_.clear();
   saveMach_.clear();
+  saveFull_.clear();
   saveFail_.clear();
   saveRing_.clear();
   saveQueue_.clear();
@@ -2010,6 +2020,7 @@ bool Sim::tryEpoch() {
     const LRun& L = l_[li];
     saveLines_.push_back({F.nextRelease, F.idleSince, F.flowTimeSum, F.wipArea, F.good, F.scrapped,
                           F.entered, L.lotLeft, F.deps.size(), L.lot});
+    saveFull_.insert(saveFull_.end(), F.fullBy.begin(), F.fullBy.end());
     const CLine& cl = c_.lines[li];
     for (int m = cl.first; m < cl.first + cl.count; ++m) {
       saveMach_.push_back(fm_[m]);
@@ -2027,12 +2038,14 @@ bool Sim::tryEpoch() {
   for (size_t k = 0; k < c_.epochLines.size() && fits; ++k) fits = pushRun(c_.epochLines[k], T);
   now_ = t0;
   if (!fits) {  // undo, in the order saved
-    size_t ml = 0, mm = 0, mf = 0, mr = 0;
+    size_t ml = 0, mm = 0, mf = 0, mr = 0, mfull = 0;
     for (size_t k = 0; k < c_.epochLines.size(); ++k) {
       const int li = c_.epochLines[k];
       FLine& F = fl_[li];
       LRun& L = l_[li];
       const FLineSave& sv = saveLines_[ml++];
+      std::copy_n(saveFull_.begin() + static_cast<std::ptrdiff_t>(mfull), F.fullBy.size(), F.fullBy.begin());
+      mfull += F.fullBy.size();
       F.nextRelease = sv.nextRelease;
       F.idleSince = sv.idleSince;
       F.flowTimeSum = sv.flowTimeSum;
@@ -2154,6 +2167,13 @@ inline void Sim::pushPart(int line, const Part& p, const PushCtx& x) {
   const int product = p.product;
   double arrive = now();
   if (W.in(arrive)) ++F.entered;
+  // The ends of the part's operations (lines of up to kEnds machines; longer ones count each
+  // operation as it ends). They increase along the way, so when the part entered inside the
+  // window and left before its end, every operation counts: the common case, one update at
+  // the exit instead of one per operation.
+  constexpr int kEnds = 16;
+  double ends[kEnds];
+  const bool byEnds = cl.count <= kEnds;
   for (int m = cl.first;; ++m) {
     FMach& M = fm[m];
     const FConst& K = fk[m];
@@ -2180,7 +2200,9 @@ inline void Sim::pushPart(int line, const Part& p, const PushCtx& x) {
       ct = cd.sample(M.cycleRng);
     }
     const double C = process(m, M, K.opFail, t, ct > 0 ? ct : 0.0, W);
-    if (W.in(C)) {
+    if (byEnds) [[likely]] {
+      ends[m - cl.first] = C;
+    } else if (W.in(C)) {
       ++M.produced;
       M.idealTime += K.pru[product];
     }
@@ -2213,6 +2235,19 @@ inline void Sim::pushPart(int line, const Part& p, const PushCtx& x) {
       }
       M.lastD = C;
       ring[M.ring + slot] = C;
+      if (byEnds) {
+        const int exit = m - cl.first;
+        if (p.tEnter >= W.w0 && C <= W.w1) [[likely]] {
+          ++F.fullBy[static_cast<size_t>(product) * cl.count + exit];
+        } else {
+          for (int k = 0; k <= exit; ++k) {
+            if (W.in(ends[k])) {
+              ++fm[cl.first + k].produced;
+              fm[cl.first + k].idealTime += fk[cl.first + k].pru[product];
+            }
+          }
+        }
+      }
       break;
     }
     const FMach& N = fm[m + 1];
@@ -2381,6 +2416,25 @@ double Sim::availableTime(int m, double a, double b) {
   return acc;
 }
 
+// FLine::fullBy into the machines' produced units and ideal time: a part that left from
+// machine `exit` was produced by the machines 0..exit.
+void Sim::flowFoldCounts() {
+  for (size_t li = 0; li < fl_.size(); ++li) {
+    FLine& F = fl_[li];
+    const CLine& cl = c_.lines[li];
+    for (int p = 0; p < c_.nProducts; ++p) {
+      int64_t reached = 0;  // parts of p that left from machine k or later
+      for (int k = cl.count - 1; k >= 0; --k) {
+        reached += F.fullBy[static_cast<size_t>(p) * cl.count + k];
+        FMach& M = fm_[cl.first + k];
+        M.produced += reached;
+        M.idealTime += static_cast<double>(reached) * fk_[cl.first + k].pru[p];
+      }
+    }
+    std::fill(F.fullBy.begin(), F.fullBy.end(), 0);
+  }
+}
+
 // Time per state of a flow machine: off, planned and down by a sweep over its windows inside
 // the observation window (in that priority, as updateState ranks them); setup, busy, blocked and
 // idle accumulated by the recursion in available time; starved is the rest.
@@ -2502,6 +2556,7 @@ PlantResult Sim::collect() {
   r.end = end;
   r.events = k_.eventCount() + flowSteps_;
   r.fingerprint = flow_ ? k_.fingerprint() ^ flowFp_ : k_.fingerprint();
+  if (flow_) flowFoldCounts();
   for (size_t m = 0; m < c_.machines.size(); ++m) {
     const CMachine& cm = c_.machines[m];
     MachineResult mr;
