@@ -654,9 +654,9 @@ struct FMach {
   // What every operation reads or writes first (two cache lines with the cycle-time stream).
   double a = 0, u = 0;   // the current available segment [a, u); unavailable before a
   double lastD = 0;      // when its last part left (it has been empty since, or blocked)
-  uint32_t ring = 0;     // offset in Sim::ring_ of departure times of its last ringSize parts
-  uint32_t ringSize = 1; // (buffer before it) + 1
-  uint32_t slot = 0;     // (parts that entered it) % ringSize: the next part's place
+  // Departure times of its last (buffer before it) + 1 parts: Sim::ring_[ring, ringEnd), the
+  // next part's place at pos.
+  uint32_t ring = 0, ringEnd = 1, pos = 0;
   int16_t lastProduct = -1;
   double busy = 0, blocked = 0;  // inside the window
   int64_t produced = 0;
@@ -700,8 +700,13 @@ struct FConst {
   const double* pru = nullptr;    // ideal time per unit, per product
   const double* scrap = nullptr;  // scrap fraction, per product
   const Dist* setup = nullptr;    // changeover from a to b at [a * nProducts + b]; nullptr: none
-  int opFail = -1;                // its operating-clock failure; -1: none, -2: more than one
+  // Time to failure left of its operating-clock failure (FRun::opLeft); nullptr: it has none;
+  // Sim::opMany_ (-inf, never written) if it has several, which always take work().
+  double* opLeft = nullptr;
   bool last = false;              // the line's last machine
+  // Per product: the cycle time is lognormal with |mu| + 16 sigma <= 700, so that exp never
+  // leaves simExpInRange's range (the ziggurat's normals stay within +-14).
+  const uint8_t* lnInRange = nullptr;
 };
 // A part on its way out of a flow line (good at the last machine, or scrapped anywhere).
 struct FDep {
@@ -873,22 +878,22 @@ class Sim {
   void segment(int m, double x);
   void advanceCalendar(int f);
   [[gnu::noinline]] double work(int m, double t, double w, bool process, double* acc);
-  // work() of a process of w seconds on flow machine m (M = fm_[m], opFail from its FConst):
+  // work() of a process of w seconds on flow machine m (M = fm_[m], opLeft from its FConst):
   // the common case, inside the current segment and short of the operating failure, inline.
   // W is the observation window (a copy of o_'s, which stores through double* could alias).
-  double process(int m, FMach& M, int opFail, double t, double w, const ClipWindow& W) {
+  double process(int m, FMach& M, double* opLeft, double t, double w, const ClipWindow& W) {
     if (t < M.u) {
       if (t < M.a) t = M.a;
       if (w <= M.u - t) {
-        if (opFail == -1) {
+        if (opLeft == nullptr) {
           const double end = t + w;
           M.busy += W.clip(t, end);
           return end;
         }
-        if (opFail >= 0 && !(f_[opFail].opLeft < w)) {
+        if (!(*opLeft < w)) {
           const double end = t + w;
           M.busy += W.clip(t, end);
-          f_[opFail].opLeft -= w;
+          *opLeft -= w;
           return end;
         }
       }
@@ -925,6 +930,8 @@ class Sim {
   bool flow_ = false;
   std::vector<FMach> fm_;  // per machine (= unit: flow lines have single units)
   std::vector<FConst> fk_;  // per machine
+  double opMany_ = -std::numeric_limits<double>::infinity();  // see FConst::opLeft
+  std::vector<uint8_t> lnInRange_;  // FConst::lnInRange, machine * nProducts + product
   std::vector<std::vector<FWin>> down_;  // per machine: failure windows, for the accounting
   std::vector<FLine> fl_;
   std::vector<double> ring_;
@@ -1814,12 +1821,18 @@ void Sim::flowInit() {
     fl_[li].fullBy.assign(static_cast<size_t>(c_.nProducts) * c_.lines[li].count, 0);
   }
   fk_.assign(c_.machines.size(), FConst{});
+  lnInRange_.assign(c_.cycle.size(), 0);
+  for (size_t i = 0; i < c_.cycle.size(); ++i) {
+    const Dist& d = c_.cycle[i];
+    lnInRange_[i] = d.kind == DistKind::kLognormal && std::fabs(d.a) + 16 * std::fabs(d.b) <= 700;
+  }
   size_t ring = 0;
   for (size_t m = 0; m < fm_.size(); ++m) {
     FMach& M = fm_[m];
     FConst& K = fk_[m];
     const size_t row = m * static_cast<size_t>(c_.nProducts);
     K.cycle = c_.cycle.data() + row;
+    K.lnInRange = lnInRange_.data() + row;
     K.pru = c_.pru.data() + row;
     K.scrap = c_.scrap.data() + row;
     // Flow lines have one unit per machine (unit index = machine); other machines' entries
@@ -1827,7 +1840,9 @@ void Sim::flowInit() {
     if (m < c_.units.size()) {
       const CUnit& cu = c_.units[m];
       if (cu.setupMatrix >= 0) K.setup = c_.setup[cu.setupMatrix].data();
-      K.opFail = cu.opFailures.empty() ? -1 : cu.opFailures.size() == 1 ? cu.opFailures[0] : -2;
+      K.opLeft = cu.opFailures.empty()       ? nullptr
+                 : cu.opFailures.size() == 1 ? &f_[cu.opFailures[0]].opLeft
+                                             : &opMany_;
       K.last = cu.last;
     }
     M.a = M.u = -1;
@@ -1836,9 +1851,9 @@ void Sim::flowInit() {
       M.scrapRng = m_[m].scrapRng;
       M.setupRng = m_[m].setupRng;
     }
-    M.ring = static_cast<uint32_t>(ring);
-    M.ringSize = c_.machines[m].pos > 0 ? static_cast<uint32_t>(c_.bufferCap[m - 1]) + 1 : 1;
-    ring += M.ringSize;
+    M.ring = M.pos = static_cast<uint32_t>(ring);
+    ring += c_.machines[m].pos > 0 ? static_cast<uint32_t>(c_.bufferCap[m - 1]) + 1 : 1;
+    M.ringEnd = static_cast<uint32_t>(ring);
   }
   ring_.assign(ring, 0.0);  // a departure "before time 0": never holds anyone back
   arrq_.clear();
@@ -2027,7 +2042,7 @@ bool Sim::tryEpoch() {
       saveDown_.push_back(down_[m].size());
       for (int f : c_.units[m].calFailures) saveFail_.push_back(f_[f]);
       for (int f : c_.units[m].opFailures) saveFail_.push_back(f_[f]);
-      for (uint32_t r = 0; r < fm_[m].ringSize; ++r) saveRing_.push_back(ring_[fm_[m].ring + r]);
+      saveRing_.insert(saveRing_.end(), ring_.begin() + fm_[m].ring, ring_.begin() + fm_[m].ringEnd);
     }
   }
   for (const FQueue& q : arrq_) saveQueue_.push_back(q.v.size());
@@ -2063,7 +2078,7 @@ bool Sim::tryEpoch() {
         ++mm;
         for (int f : c_.units[m].calFailures) f_[f] = saveFail_[mf++];
         for (int f : c_.units[m].opFailures) f_[f] = saveFail_[mf++];
-        for (uint32_t r = 0; r < fm_[m].ringSize; ++r) ring_[fm_[m].ring + r] = saveRing_[mr++];
+        for (uint32_t r = fm_[m].ring; r < fm_[m].ringEnd; ++r) ring_[r] = saveRing_[mr++];
       }
     }
     for (size_t q = 0; q < arrq_.size(); ++q) arrq_[q].v.resize(saveQueue_[q]);
@@ -2178,9 +2193,9 @@ inline void Sim::pushPart(int line, const Part& p, const PushCtx& x) {
     FMach& M = fm[m];
     const FConst& K = fk[m];
     double t = arrive > M.lastD ? arrive : M.lastD;
-    const uint32_t slot = M.slot;
+    const uint32_t slot = M.pos;
     const uint32_t nextSlot = slot + 1;
-    M.slot = nextSlot & (0u - static_cast<uint32_t>(nextSlot != M.ringSize));  // wraps to 0
+    M.pos = nextSlot == M.ringEnd ? M.ring : nextSlot;
     if (M.lastProduct != product) [[unlikely]] {  // lots are long
       if (K.setup != nullptr && M.lastProduct >= 0) {
         const Dist& d = K.setup[static_cast<size_t>(M.lastProduct) * c_.nProducts + product];
@@ -2192,14 +2207,15 @@ inline void Sim::pushPart(int line, const Part& p, const PushCtx& x) {
       M.lastProduct = static_cast<int16_t>(product);
     }
     const Dist& cd = K.cycle[product];
-    // The lognormal case of Dist::sample inline (the same draw).
+    // Dist::sample's lognormal inline (the same draw; positive, so no clamp at 0).
     double ct;
-    if (cd.kind == DistKind::kLognormal) [[likely]] {
-      ct = simExp(cd.a + cd.b * M.cycleRng.normal01());
+    if (K.lnInRange[product]) [[likely]] {
+      ct = simExpInRange(cd.a + cd.b * M.cycleRng.normal01());
     } else {
       ct = cd.sample(M.cycleRng);
+      if (!(ct > 0)) ct = 0.0;
     }
-    const double C = process(m, M, K.opFail, t, ct > 0 ? ct : 0.0, W);
+    const double C = process(m, M, K.opLeft, t, ct, W);
     if (byEnds) [[likely]] {
       ends[m - cl.first] = C;
     } else if (W.in(C)) {
@@ -2234,7 +2250,7 @@ inline void Sim::pushPart(int line, const Part& p, const PushCtx& x) {
         }
       }
       M.lastD = C;
-      ring[M.ring + slot] = C;
+      ring[slot] = C;
       if (byEnds) {
         const int exit = m - cl.first;
         if (p.tEnter >= W.w0 && C <= W.w1) [[likely]] {
@@ -2252,7 +2268,7 @@ inline void Sim::pushPart(int line, const Part& p, const PushCtx& x) {
     }
     const FMach& N = fm[m + 1];
     // The next machine's departure b + 1 parts back frees the buffer place (0 before that).
-    const double room = ring[N.ring + N.slot];
+    const double room = ring[N.pos];
     // Blocked until then (if room > C), in available time: mostly inside the current available
     // segment. Without a branch on room > C, which is a coin toss to a predictor.
     const double D = maxNoBranch(room, C);
@@ -2262,7 +2278,7 @@ inline void Sim::pushPart(int line, const Part& p, const PushCtx& x) {
       M.blocked += availableTime(m, C, D);
     }
     M.lastD = D;
-    ring[M.ring + slot] = D;
+    ring[slot] = D;
     arrive = D;
   }
   F.nextRelease = fm[cl.first].lastD;

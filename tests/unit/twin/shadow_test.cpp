@@ -90,7 +90,9 @@ TEST(Shadow, ConfigurationForTheStream) {
                           R"({"from": "2025-09-01", "to": "2025-09-21", "baseline": 1})", "[]", "{"}) {
     auto r = parseShadowConfig(bad, "s.json");
     EXPECT_FALSE(r.isOk()) << bad;
-    if (!r.isOk()) EXPECT_NE(r.status().message().find("s.json"), std::string::npos) << r.status().message();
+    if (!r.isOk()) {
+      EXPECT_NE(r.status().message().find("s.json"), std::string::npos) << r.status().message();
+    }
   }
 }
 
