@@ -871,7 +871,11 @@ class Sim {
     double* ring;
     FMach* fm;
     const FConst* fk;
+    double* ends;
   };
+  PushCtx pushCtx() {
+    return {{o_.warmup, o_.horizon}, ring_.data(), fm_.data(), fk_.data(), ends_.data()};
+  }
   [[gnu::always_inline]] inline void pushPart(int line, const Part& p, const PushCtx& x);
   bool pushRun(int li, double T);
   void flowKey(int line);
@@ -930,6 +934,7 @@ class Sim {
   bool flow_ = false;
   std::vector<FMach> fm_;  // per machine (= unit: flow lines have single units)
   std::vector<FConst> fk_;  // per machine
+  std::vector<double> ends_;  // per machine: scratch of pushPart
   double opMany_ = -std::numeric_limits<double>::infinity();  // see FConst::opLeft
   std::vector<uint8_t> lnInRange_;  // FConst::lnInRange, machine * nProducts + product
   std::vector<std::vector<FWin>> down_;  // per machine: failure windows, for the accounting
@@ -1821,6 +1826,7 @@ void Sim::flowInit() {
     fl_[li].fullBy.assign(static_cast<size_t>(c_.nProducts) * c_.lines[li].count, 0);
   }
   fk_.assign(c_.machines.size(), FConst{});
+  ends_.assign(c_.machines.size(), 0.0);
   lnInRange_.assign(c_.cycle.size(), 0);
   for (size_t i = 0; i < c_.cycle.size(); ++i) {
     const Dist& d = c_.cycle[i];
@@ -2144,7 +2150,7 @@ void Sim::flowRelease(int line) {
 }
 
 void Sim::flowPush(int line, const Part& p) {
-  pushPart(line, p, PushCtx{{o_.warmup, o_.horizon}, ring_.data(), fm_.data(), fk_.data()});
+  pushPart(line, p, pushCtx());
 }
 
 // The releases of epoch line li up to T (tryEpoch): false if the budget ran out first.
@@ -2152,7 +2158,7 @@ bool Sim::pushRun(int li, double T) {
   FLine& F = fl_[li];
   LRun& L = l_[li];
   const CLine& cl = c_.lines[li];
-  const PushCtx x{{o_.warmup, o_.horizon}, ring_.data(), fm_.data(), fk_.data()};
+  const PushCtx x = pushCtx();
   while (F.nextRelease <= T) {
     now_ = F.nextRelease;
     const CLot& lot = cl.lots[L.lot];
@@ -2182,13 +2188,10 @@ inline void Sim::pushPart(int line, const Part& p, const PushCtx& x) {
   const int product = p.product;
   double arrive = now();
   if (W.in(arrive)) ++F.entered;
-  // The ends of the part's operations (lines of up to kEnds machines; longer ones count each
-  // operation as it ends). They increase along the way, so when the part entered inside the
-  // window and left before its end, every operation counts: the common case, one update at
-  // the exit instead of one per operation.
-  constexpr int kEnds = 16;
-  double ends[kEnds];
-  const bool byEnds = cl.count <= kEnds;
+  // The ends of the part's operations, at ends[m] (Sim::ends_). They increase along the way,
+  // so when the part entered inside the window and left before its end, every operation
+  // counts: the common case, one update at the exit instead of one per operation.
+  double* const ends = x.ends;
   for (int m = cl.first;; ++m) {
     FMach& M = fm[m];
     const FConst& K = fk[m];
@@ -2216,12 +2219,7 @@ inline void Sim::pushPart(int line, const Part& p, const PushCtx& x) {
       if (!(ct > 0)) ct = 0.0;
     }
     const double C = process(m, M, K.opLeft, t, ct, W);
-    if (byEnds) [[likely]] {
-      ends[m - cl.first] = C;
-    } else if (W.in(C)) {
-      ++M.produced;
-      M.idealTime += K.pru[product];
-    }
+    ends[m] = C;
     const double sp = K.scrap[product];
     const bool scrapped = sp > 0 && M.scrapRng.uniform() < sp;
     if (scrapped || K.last) {
@@ -2251,16 +2249,13 @@ inline void Sim::pushPart(int line, const Part& p, const PushCtx& x) {
       }
       M.lastD = C;
       ring[slot] = C;
-      if (byEnds) {
-        const int exit = m - cl.first;
-        if (p.tEnter >= W.w0 && C <= W.w1) [[likely]] {
-          ++F.fullBy[static_cast<size_t>(product) * cl.count + exit];
-        } else {
-          for (int k = 0; k <= exit; ++k) {
-            if (W.in(ends[k])) {
-              ++fm[cl.first + k].produced;
-              fm[cl.first + k].idealTime += fk[cl.first + k].pru[product];
-            }
+      if (p.tEnter >= W.w0 && C <= W.w1) [[likely]] {
+        ++F.fullBy[static_cast<size_t>(product) * cl.count + (m - cl.first)];
+      } else {
+        for (int k = cl.first; k <= m; ++k) {
+          if (W.in(ends[k])) {
+            ++fm[k].produced;
+            fm[k].idealTime += fk[k].pru[product];
           }
         }
       }
