@@ -937,7 +937,8 @@ class Sim {
   std::vector<double> ends_;  // per machine: scratch of pushPart
   double opMany_ = -std::numeric_limits<double>::infinity();  // see FConst::opLeft
   std::vector<uint8_t> lnInRange_;  // FConst::lnInRange, machine * nProducts + product
-  std::vector<std::vector<FWin>> down_;  // per machine: failure windows, for the accounting
+  // Per failure mode: its windows in time order (they never overlap), for the accounting.
+  std::vector<std::vector<FWin>> down_;
   std::vector<FLine> fl_;
   std::vector<double> ring_;
   std::vector<FQueue> arrq_;
@@ -963,6 +964,7 @@ class Sim {
   size_t treeSize_ = 1;
   uint64_t flowSteps_ = 0, flowFp_ = 0x84222325cbf29ce4ULL;
   std::vector<std::pair<double, int>> edges_;  // collect's sweep, reused
+  std::vector<size_t> runs_;                    // and where its runs of edges end
   std::vector<MRun> m_;
   std::vector<FRun> f_;
   std::vector<LRun> l_;
@@ -1889,7 +1891,7 @@ void Sim::flowInit() {
   epochRate_.assign(c_.inventories.size(), -1.0);
   budget_.assign(c_.inventories.size(), 0);
   saveBudget_.assign(c_.inventories.size(), 0);
-  down_.assign(fm_.size(), {});
+  down_.assign(f_.size(), {});
   for (FRun& F : f_) F.ws = F.we = kInf;
   treeSize_ = 1;
   while (treeSize_ < fl_.size()) treeSize_ *= 2;
@@ -2045,9 +2047,12 @@ bool Sim::tryEpoch() {
     const CLine& cl = c_.lines[li];
     for (int m = cl.first; m < cl.first + cl.count; ++m) {
       saveMach_.push_back(fm_[m]);
-      saveDown_.push_back(down_[m].size());
-      for (int f : c_.units[m].calFailures) saveFail_.push_back(f_[f]);
-      for (int f : c_.units[m].opFailures) saveFail_.push_back(f_[f]);
+      for (const auto* fs : {&c_.units[m].calFailures, &c_.units[m].opFailures}) {
+        for (int f : *fs) {
+          saveFail_.push_back(f_[f]);
+          saveDown_.push_back(down_[f].size());
+        }
+      }
       saveRing_.insert(saveRing_.end(), ring_.begin() + fm_[m].ring, ring_.begin() + fm_[m].ringEnd);
     }
   }
@@ -2079,11 +2084,13 @@ bool Sim::tryEpoch() {
       L.lot = sv.lot;
       const CLine& cl = c_.lines[li];
       for (int m = cl.first; m < cl.first + cl.count; ++m) {
-        fm_[m] = saveMach_[mm];
-        down_[m].resize(saveDown_[mm]);
-        ++mm;
-        for (int f : c_.units[m].calFailures) f_[f] = saveFail_[mf++];
-        for (int f : c_.units[m].opFailures) f_[f] = saveFail_[mf++];
+        fm_[m] = saveMach_[mm++];
+        for (const auto* fs : {&c_.units[m].calFailures, &c_.units[m].opFailures}) {
+          for (int f : *fs) {
+            down_[f].resize(saveDown_[mf]);
+            f_[f] = saveFail_[mf++];
+          }
+        }
         for (uint32_t r = fm_[m].ring; r < fm_[m].ringEnd; ++r) ring_[r] = saveRing_[mr++];
       }
     }
@@ -2305,7 +2312,7 @@ void Sim::advanceCalendar(int f) {
   const double ttr = std::max(0.0, cf.ttr.sample(F.ttrRng));
   F.ws = F.we + ttf;
   F.we = F.ws + ttr;
-  down_[c_.units[cf.unit].machine].push_back({F.ws, F.we});
+  down_[f].push_back({F.ws, F.we});
 }
 
 // The available segment of machine m at or after x: [a, u), the machine can work in it (on
@@ -2397,7 +2404,7 @@ double Sim::work(int m, double t, double w, bool process, double* acc) {
       F.ws = end;
       F.we = end + std::max(0.0, cf.ttr.sample(F.ttrRng));
       F.opLeft = std::max(0.0, cf.ttf.sample(F.ttfRng));
-      down_[m].push_back({F.ws, F.we});
+      down_[fail].push_back({F.ws, F.we});
       t = end;
       segment(m, t);
       continue;
@@ -2461,7 +2468,13 @@ void Sim::flowCollect(int m, MachineResult* r) {
   for (int f : c_.units[m].calFailures) {
     while (f_[f].ws <= w1) advanceCalendar(f);
   }
+  // The edges come in runs, one per list of windows, each (nearly always) already in order:
+  // sorted runs merged cost far less than sorting the whole.
   edges_.clear();
+  runs_.assign(1, 0);
+  auto endRun = [&] {
+    if (edges_.size() > runs_.back()) runs_.push_back(edges_.size());
+  };
   auto add = [&](double s, double e, int cat) {
     s = std::max(s, w0);
     e = std::min(e, w1);
@@ -2476,7 +2489,9 @@ void Sim::flowCollect(int m, MachineResult* r) {
       for (const Window& w : cl.offInPeriod) add(base + w.start, base + w.end, 0);
     }
   }
+  endRun();
   for (const Window& w : cm.maintenance) add(w.start, w.end, 1);
+  endRun();
   if (cm.periodic.interval > 0) {
     for (uint64_t k = 0;; ++k) {
       const double s = cm.periodic.first + static_cast<double>(k) * cm.periodic.interval;
@@ -2484,6 +2499,7 @@ void Sim::flowCollect(int m, MachineResult* r) {
       add(s, s + cm.periodic.duration, 1);
     }
   }
+  endRun();
   // Outages and failures: down, a failure where they start, a repair where they end.
   auto down = [&](double s, double e) {
     add(s, e, 2);
@@ -2494,8 +2510,18 @@ void Sim::flowCollect(int m, MachineResult* r) {
     }
   };
   for (const Window& w : cm.outages) down(w.start, w.end);
-  for (const FWin& w : down_[m]) down(w.s, w.e);
-  std::sort(edges_.begin(), edges_.end());
+  endRun();
+  for (const auto* fs : {&c_.units[m].calFailures, &c_.units[m].opFailures}) {
+    for (int f : *fs) {
+      for (const FWin& w : down_[f]) down(w.s, w.e);
+      endRun();
+    }
+  }
+  const auto at = [&](size_t i) { return edges_.begin() + static_cast<std::ptrdiff_t>(i); };
+  for (size_t k = 1; k < runs_.size(); ++k) {
+    if (!std::is_sorted(at(runs_[k - 1]), at(runs_[k]))) std::sort(at(runs_[k - 1]), at(runs_[k]));
+    if (k > 1) std::inplace_merge(at(0), at(runs_[k - 1]), at(runs_[k]));
+  }
   int count[3] = {0, 0, 0};
   double acc[3] = {0, 0, 0};
   double last = w0;
