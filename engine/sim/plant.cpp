@@ -704,9 +704,15 @@ struct FConst {
   // Sim::opMany_ (-inf, never written) if it has several, which always take work().
   double* opLeft = nullptr;
   bool last = false;              // the line's last machine
-  // Per product: the cycle time is lognormal with |mu| + 16 sigma <= 700, so that exp never
-  // leaves simExpInRange's range (the ziggurat's normals stay within +-14).
-  const uint8_t* lnInRange = nullptr;
+};
+// What an operation of a flow machine on one product reads, in one place: Sim::fop_, product
+// major, so a part's operations along its line are consecutive.
+struct FOp {
+  double a = 0, b = 0;  // the cycle time's Dist::a and Dist::b
+  double scrap = 0;     // scrap fraction
+  // The cycle time is lognormal with |mu| + 16 sigma <= 700, so that exp never leaves
+  // simExpInRange's range (the ziggurat's normals stay within +-14); else Dist::sample.
+  bool lnInRange = false;
 };
 // A part on its way out of a flow line (good at the last machine, or scrapped anywhere).
 struct FDep {
@@ -872,9 +878,11 @@ class Sim {
     FMach* fm;
     const FConst* fk;
     double* ends;
+    const FOp* fop;
   };
   PushCtx pushCtx() {
-    return {{o_.warmup, o_.horizon}, ring_.data(), fm_.data(), fk_.data(), ends_.data()};
+    return {{o_.warmup, o_.horizon}, ring_.data(), fm_.data(), fk_.data(), ends_.data(),
+            fop_.data()};
   }
   [[gnu::always_inline]] inline void pushPart(int line, const Part& p, const PushCtx& x);
   bool pushRun(int li, double T);
@@ -936,7 +944,7 @@ class Sim {
   std::vector<FConst> fk_;  // per machine
   std::vector<double> ends_;  // per machine: scratch of pushPart
   double opMany_ = -std::numeric_limits<double>::infinity();  // see FConst::opLeft
-  std::vector<uint8_t> lnInRange_;  // FConst::lnInRange, machine * nProducts + product
+  std::vector<FOp> fop_;  // product * machines + machine
   // Per failure mode: its windows in time order (they never overlap), for the accounting.
   std::vector<std::vector<FWin>> down_;
   std::vector<FLine> fl_;
@@ -1829,10 +1837,17 @@ void Sim::flowInit() {
   }
   fk_.assign(c_.machines.size(), FConst{});
   ends_.assign(c_.machines.size(), 0.0);
-  lnInRange_.assign(c_.cycle.size(), 0);
-  for (size_t i = 0; i < c_.cycle.size(); ++i) {
-    const Dist& d = c_.cycle[i];
-    lnInRange_[i] = d.kind == DistKind::kLognormal && std::fabs(d.a) + 16 * std::fabs(d.b) <= 700;
+  fop_.assign(c_.cycle.size(), FOp{});
+  for (size_t m = 0; m < c_.machines.size(); ++m) {
+    for (int p = 0; p < c_.nProducts; ++p) {
+      const size_t i = m * static_cast<size_t>(c_.nProducts) + p;
+      const Dist& d = c_.cycle[i];
+      FOp& O = fop_[static_cast<size_t>(p) * c_.machines.size() + m];
+      O.a = d.a;
+      O.b = d.b;
+      O.scrap = c_.scrap[i];
+      O.lnInRange = d.kind == DistKind::kLognormal && std::fabs(d.a) + 16 * std::fabs(d.b) <= 700;
+    }
   }
   size_t ring = 0;
   for (size_t m = 0; m < fm_.size(); ++m) {
@@ -1840,7 +1855,6 @@ void Sim::flowInit() {
     FConst& K = fk_[m];
     const size_t row = m * static_cast<size_t>(c_.nProducts);
     K.cycle = c_.cycle.data() + row;
-    K.lnInRange = lnInRange_.data() + row;
     K.pru = c_.pru.data() + row;
     K.scrap = c_.scrap.data() + row;
     // Flow lines have one unit per machine (unit index = machine); other machines' entries
@@ -2199,6 +2213,7 @@ inline void Sim::pushPart(int line, const Part& p, const PushCtx& x) {
   // so when the part entered inside the window and left before its end, every operation
   // counts: the common case, one update at the exit instead of one per operation.
   double* const ends = x.ends;
+  const FOp* const op = x.fop + static_cast<size_t>(product) * fm_.size();  // op[m]
   for (int m = cl.first;; ++m) {
     FMach& M = fm[m];
     const FConst& K = fk[m];
@@ -2216,19 +2231,18 @@ inline void Sim::pushPart(int line, const Part& p, const PushCtx& x) {
       }
       M.lastProduct = static_cast<int16_t>(product);
     }
-    const Dist& cd = K.cycle[product];
+    const FOp& O = op[m];
     // Dist::sample's lognormal inline (the same draw; positive, so no clamp at 0).
     double ct;
-    if (K.lnInRange[product]) [[likely]] {
-      ct = simExpInRange(cd.a + cd.b * M.cycleRng.normal01());
+    if (O.lnInRange) [[likely]] {
+      ct = simExpInRange(O.a + O.b * M.cycleRng.normal01());
     } else {
-      ct = cd.sample(M.cycleRng);
+      ct = K.cycle[product].sample(M.cycleRng);
       if (!(ct > 0)) ct = 0.0;
     }
     const double C = process(m, M, K.opLeft, t, ct, W);
     ends[m] = C;
-    const double sp = K.scrap[product];
-    const bool scrapped = sp > 0 && M.scrapRng.uniform() < sp;
+    const bool scrapped = O.scrap > 0 && M.scrapRng.uniform() < O.scrap;
     if (scrapped || K.last) {
       // The part leaves the line at C: its line results now, what it does to stock in time
       // order (a step of the line), or when the stock is next looked at if nothing waits.
