@@ -11,7 +11,7 @@ the C library's exp/log: only +, -, * and comparisons touch them at run time.
     x[1] = r, x[i+1] = f^-1(f(x[i]) + v / x[i]), x[256] = 0, with f(x) = exp(-x^2 / 2); f[i] =
     f(x[i]). r solves x[256](r) = 0 and v = r f(r) + integral of f from r to infinity.
   * kZigXs: kZigX scaled by 2^-53, so that the sampler multiplies a 53-bit odd integer by it.
-  * kExp2: 2^(j/128) for j = 0..127, for the table-driven exp (Tang's method).
+  * kExp2: 2^(j/256) for j = 0..255, for the table-driven exp (Tang's method).
 
 Needs mpmath (Debian python3-mpmath). Usage: python3 tests/bench/gen_sim_tables.py
 """
@@ -78,4 +78,4 @@ print("const double kZigR = %s;" % lit(r))
 table("kZigX", xs)
 table("kZigXs", [float(x) * 2.0**-53 for x in xs])  # exact: a power-of-two scaling
 table("kZigF", fs)
-table("kExp2", [mp.power(2, mp.mpf(j) / 128) for j in range(128)])
+table("kExp2", [mp.power(2, mp.mpf(j) / 256) for j in range(256)])
