@@ -698,7 +698,6 @@ struct ClipWindow {
 struct FConst {
   const Dist* cycle = nullptr;    // per product
   const double* pru = nullptr;    // ideal time per unit, per product
-  const double* scrap = nullptr;  // scrap fraction, per product
   const Dist* setup = nullptr;    // changeover from a to b at [a * nProducts + b]; nullptr: none
   // Time to failure left of its operating-clock failure (FRun::opLeft); nullptr: it has none;
   // Sim::opMany_ (-inf, never written) if it has several, which always take work().
@@ -1856,7 +1855,6 @@ void Sim::flowInit() {
     const size_t row = m * static_cast<size_t>(c_.nProducts);
     K.cycle = c_.cycle.data() + row;
     K.pru = c_.pru.data() + row;
-    K.scrap = c_.scrap.data() + row;
     // Flow lines have one unit per machine (unit index = machine); other machines' entries
     // are never read.
     if (m < c_.units.size()) {
