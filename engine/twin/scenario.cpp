@@ -262,8 +262,14 @@ bool parseTime(std::string_view s, TimeSpec* out, std::string* why) {
   return false;
 }
 
-// "2025-07-14", or "2025-07-14T06:00:00Z" when not at midnight.
+// "2025-07-14", or "2025-07-14T06:00:00Z" when not at midnight. Beyond the years 0-9999 (a
+// window ending 10^70 hours on, which a scenario may give) as seconds from 1970.
 std::string isoTime(double epochSeconds) {
+  if (!(epochSeconds > -62167219200.0 && epochSeconds < 253402300800.0)) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.6g s from 1970-01-01", epochSeconds);
+    return buf;
+  }
   const double days = std::floor(epochSeconds / sim::kDay);
   const CivilDate c = civilFromDays(static_cast<int64_t>(days));
   const int y = static_cast<int>(c.year), m = static_cast<int>(c.month), d = static_cast<int>(c.day);
