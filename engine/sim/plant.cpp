@@ -913,7 +913,14 @@ class Sim {
   }
   [[gnu::noinline]] double availableTime(int m, double a, double b);
   double clip(double a, double b) const { return ClipWindow{o_.warmup, o_.horizon}.clip(a, b); }
-  bool inWindow(double t) const { return t >= o_.warmup && t <= o_.horizon; }
+  bool inWindow(double t) const { return ClipWindow{o_.warmup, o_.horizon}.in(t); }
+  // Calls fn(f) for each failure mode of flow machine m: calendar ones, then operating ones
+  // (the order epochs save and restore them in).
+  template <class Fn>
+  void forEachFailure(int m, Fn&& fn) const {
+    for (int f : c_.units[m].calFailures) fn(f);
+    for (int f : c_.units[m].opFailures) fn(f);
+  }
   void flowCollect(int m, MachineResult* r);
   void flowFoldCounts();
   int arrivalQueue(int line, int inventory) {
@@ -2059,12 +2066,10 @@ bool Sim::tryEpoch() {
     const CLine& cl = c_.lines[li];
     for (int m = cl.first; m < cl.first + cl.count; ++m) {
       saveMach_.push_back(fm_[m]);
-      for (const auto* fs : {&c_.units[m].calFailures, &c_.units[m].opFailures}) {
-        for (int f : *fs) {
-          saveFail_.push_back(f_[f]);
-          saveDown_.push_back(down_[f].size());
-        }
-      }
+      forEachFailure(m, [&](int f) {
+        saveFail_.push_back(f_[f]);
+        saveDown_.push_back(down_[f].size());
+      });
       saveRing_.insert(saveRing_.end(), ring_.begin() + fm_[m].ring, ring_.begin() + fm_[m].ringEnd);
     }
   }
@@ -2097,12 +2102,10 @@ bool Sim::tryEpoch() {
       const CLine& cl = c_.lines[li];
       for (int m = cl.first; m < cl.first + cl.count; ++m) {
         fm_[m] = saveMach_[mm++];
-        for (const auto* fs : {&c_.units[m].calFailures, &c_.units[m].opFailures}) {
-          for (int f : *fs) {
-            down_[f].resize(saveDown_[mf]);
-            f_[f] = saveFail_[mf++];
-          }
-        }
+        forEachFailure(m, [&](int f) {
+          down_[f].resize(saveDown_[mf]);
+          f_[f] = saveFail_[mf++];
+        });
         for (uint32_t r = fm_[m].ring; r < fm_[m].ringEnd; ++r) ring_[r] = saveRing_[mr++];
       }
     }
@@ -2523,12 +2526,10 @@ void Sim::flowCollect(int m, MachineResult* r) {
   };
   for (const Window& w : cm.outages) down(w.start, w.end);
   endRun();
-  for (const auto* fs : {&c_.units[m].calFailures, &c_.units[m].opFailures}) {
-    for (int f : *fs) {
-      for (const FWin& w : down_[f]) down(w.s, w.e);
-      endRun();
-    }
-  }
+  forEachFailure(m, [&](int f) {
+    for (const FWin& w : down_[f]) down(w.s, w.e);
+    endRun();
+  });
   const auto at = [&](size_t i) { return edges_.begin() + static_cast<std::ptrdiff_t>(i); };
   for (size_t k = 1; k < runs_.size(); ++k) {
     if (!std::is_sorted(at(runs_[k - 1]), at(runs_[k]))) std::sort(at(runs_[k - 1]), at(runs_[k]));
